@@ -1,0 +1,216 @@
+"""The parquet dataset in the data directory, and how a new release is merged into it.
+
+Everything is validated and merged in memory first; files are then written to a
+staging folder and renamed into place, manifest last. A failure before the
+renames leaves the existing data exactly as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from bot.periods import Quarter
+from bot.reference import forces, outcome_types, seed_offences
+
+MANIFEST = "manifest.json"
+COUNT_COLUMNS = {
+    "recorded": ("offences",),
+    "outcomes": ("outcomes_for_recorded", "outcomes_in_quarter"),
+}
+KEYS = {
+    "recorded": ["force", "offence_code", "quarter_index"],
+    "outcomes": ["force", "offence_code", "quarter_index", "outcome_type"],
+}
+
+
+@dataclass
+class Release:
+    """One loaded file: its rows by kind, and what the manifest says about it."""
+
+    name: str
+    sha256: str
+    release_date: dt.date | None
+    sample: bool
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    offences: pd.DataFrame | None = None
+    source: str = "Home Office, police recorded crime and outcomes open data tables"
+
+
+def table_path(data_dir: Path, kind: str) -> Path:
+    return data_dir / f"{kind}.parquet"
+
+
+def read_manifest(data_dir: Path) -> dict:
+    path = data_dir / MANIFEST
+    if not path.exists():
+        return {"releases": []}
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _read(data_dir: Path, kind: str) -> pd.DataFrame | None:
+    path = table_path(data_dir, kind)
+    return pd.read_parquet(path) if path.exists() else None
+
+
+def _with_period_columns(rows: pd.DataFrame) -> pd.DataFrame:
+    quarters = {i: Quarter.from_index(int(i)) for i in rows["quarter_index"].unique()}
+    rows = rows.copy()
+    rows["financial_year"] = rows["quarter_index"].map(lambda i: quarters[i].financial_year)
+    rows["quarter"] = rows["quarter_index"].map(lambda i: quarters[i].q).astype("int8")
+    rows["quarter_end"] = rows["quarter_index"].map(lambda i: quarters[i].end_date)
+    return rows
+
+
+def merge(
+    existing: pd.DataFrame | None, release: Release, kind: str, seq: int, ranks: dict[str, tuple]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Merge one release's rows of ``kind``; return (table, revisions found).
+
+    For each quarter the latest release (by release date, then load order)
+    wins; values it changes are kept as revisions so answers can say
+    "revised from …". Re-loading a release replaces its own rows.
+    """
+    new = _with_period_columns(release.tables[kind])
+    new["release"] = release.name
+    new["sample"] = release.sample
+    ranks[release.name] = (release.release_date or dt.date.min, seq)
+    if existing is None or existing.empty:
+        return new.reset_index(drop=True), pd.DataFrame()
+    existing = existing[existing["release"] != release.name]
+    combined = pd.concat([existing, new], ignore_index=True)
+    by_quarter = combined[["quarter_index", "release"]].drop_duplicates()
+    by_quarter = by_quarter.assign(rank=by_quarter["release"].map(ranks))
+    winners = by_quarter.sort_values("rank").drop_duplicates("quarter_index", keep="last")
+    winning = set(zip(winners["quarter_index"], winners["release"], strict=True))
+    is_winner = pd.Series(
+        [pair in winning for pair in zip(combined["quarter_index"], combined["release"],
+                                         strict=True)],
+        index=combined.index,
+    )
+    kept, replaced = combined[is_winner], combined[~is_winner]
+    revisions = _revisions(kind, replaced, kept)
+    return kept.sort_values(KEYS[kind]).reset_index(drop=True), revisions
+
+
+def _revisions(kind: str, replaced: pd.DataFrame, kept: pd.DataFrame) -> pd.DataFrame:
+    if replaced.empty:
+        return pd.DataFrame()
+    keys = KEYS[kind]
+    joined = replaced.merge(kept, on=keys, suffixes=("_old", "_new"))
+    found = []
+    for column in COUNT_COLUMNS[kind]:
+        changed = joined[joined[f"{column}_old"] != joined[f"{column}_new"]]
+        if changed.empty:
+            continue
+        found.append(pd.DataFrame({
+            "kind": kind,
+            "force": changed["force"],
+            "offence_code": changed["offence_code"],
+            "outcome_type": changed["outcome_type"] if "outcome_type" in changed else None,
+            "quarter_index": changed["quarter_index"],
+            "measure": column,
+            "old_value": changed[f"{column}_old"],
+            "old_release": changed["release_old"],
+            "new_value": changed[f"{column}_new"],
+            "new_release": changed["release_new"],
+        }))
+    return pd.concat(found, ignore_index=True) if found else pd.DataFrame()
+
+
+def _offences_table(existing: pd.DataFrame | None, releases: list[Release]) -> pd.DataFrame:
+    seed = pd.DataFrame(seed_offences())
+    parts = [seed] + ([existing] if existing is not None else [])
+    parts += [r.offences.assign(note="") for r in releases if r.offences is not None]
+    table = pd.concat(parts, ignore_index=True)
+    table["note"] = table["note"].fillna("")
+    notes = table.groupby("offence_code")["note"].agg(lambda n: next((x for x in n if x), ""))
+    table = table.drop_duplicates("offence_code", keep="last").drop(columns="note")
+    table = table.merge(notes.reset_index(), on="offence_code")
+    return table.sort_values(["offence_group", "subgroup", "offence_code"]).reset_index(drop=True)
+
+
+def _reference_tables() -> dict[str, pd.DataFrame]:
+    force_rows = pd.DataFrame([
+        {"force": f.force, "display_name": f.display_name, "kind": f.kind, "region": f.region,
+         "country": f.country, "aliases": ";".join(f.aliases)}
+        for f in forces()
+    ])
+    return {"forces": force_rows, "outcome_types": pd.DataFrame(outcome_types())}
+
+
+def save(data_dir: Path, releases: list[Release]) -> dict:
+    """Merge releases into the dataset in ``data_dir`` atomically; return the new manifest."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    manifest = read_manifest(data_dir)
+    by_name = {entry["release"]: entry for entry in manifest["releases"]}
+    ranks = {
+        entry["release"]: (
+            dt.date.fromisoformat(entry["release_date"]) if entry.get("release_date")
+            else dt.date.min,
+            entry["seq"],
+        )
+        for entry in manifest["releases"]
+    }
+    seq = max((entry["seq"] for entry in manifest["releases"]), default=0)
+    tables = {kind: _read(data_dir, kind) for kind in COUNT_COLUMNS}
+    revisions = [_read(data_dir, "revisions")]
+    for release in releases:
+        seq += 1
+        covered = {}
+        for kind, rows in release.tables.items():
+            tables[kind], found = merge(tables[kind], release, kind, seq, ranks)
+            revisions.append(found)
+            covered[kind] = {
+                "first_quarter": Quarter.from_index(int(rows["quarter_index"].min())).label(),
+                "last_quarter": Quarter.from_index(int(rows["quarter_index"].max())).label(),
+                "first_quarter_index": int(rows["quarter_index"].min()),
+                "last_quarter_index": int(rows["quarter_index"].max()),
+                "rows": len(rows),
+            }
+        by_name[release.name] = {
+            "release": release.name,
+            "sha256": release.sha256,
+            "release_date": release.release_date.isoformat() if release.release_date else None,
+            "sample": release.sample,
+            "source": release.source,
+            "tables": covered,
+            "loaded_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "seq": seq,
+        }
+    revision_parts = [r for r in revisions if r is not None and not r.empty]
+    revision_table = (
+        pd.concat(revision_parts, ignore_index=True)
+        .drop_duplicates(["kind", "force", "offence_code", "outcome_type", "quarter_index",
+                          "measure", "old_release", "new_release"], keep="last")
+        if revision_parts else None
+    )
+    outputs = {kind: table for kind, table in tables.items() if table is not None}
+    outputs["offences"] = _offences_table(_read(data_dir, "offences"), releases)
+    outputs.update(_reference_tables())
+    if revision_table is not None:
+        outputs["revisions"] = revision_table
+    manifest = {"releases": sorted(by_name.values(), key=lambda entry: entry["seq"])}
+    _write_atomically(data_dir, outputs, manifest)
+    return manifest
+
+
+def _write_atomically(data_dir: Path, outputs: dict[str, pd.DataFrame], manifest: dict) -> None:
+    staging = data_dir / f".staging-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir()
+    try:
+        for kind, table in outputs.items():
+            table.to_parquet(staging / f"{kind}.parquet", index=False, compression="zstd")
+        (staging / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+        for kind in outputs:
+            os.replace(staging / f"{kind}.parquet", table_path(data_dir, kind))
+        os.replace(staging / MANIFEST, data_dir / MANIFEST)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)

@@ -1,0 +1,89 @@
+"""Reference tables kept with the code: forces and their names, outcome types, offence codes.
+
+Forces and outcome types change by Act of Parliament, not by release, so they
+live here; offence codes are seeded here and extended by each release ingested.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+
+@dataclass(frozen=True)
+class Force:
+    force: str
+    display_name: str
+    kind: str
+    region: str
+    country: str
+    aliases: tuple[str, ...]
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    text = resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
+    return list(csv.DictReader(text.splitlines()))
+
+
+@cache
+def forces() -> tuple[Force, ...]:
+    return tuple(
+        Force(
+            force=row["force"],
+            display_name=row["display_name"],
+            kind=row["kind"],
+            region=row["region"],
+            country=row["country"],
+            aliases=tuple(a.strip() for a in row["aliases"].split(";") if a.strip()),
+        )
+        for row in _rows("forces.csv")
+    )
+
+
+def name_key(name: str) -> str:
+    """Loose key for a force spelling: case, '&', punctuation and 'Police' do not matter."""
+    text = name.lower().replace("&", " and ")
+    text = re.sub(r"[^a-z0-9]+", " ", text)
+    text = re.sub(r"\b(police|constabulary|service|force)\b", " ", text)
+    return " ".join(text.split())
+
+
+@cache
+def force_spellings() -> dict[str, str]:
+    """Every known spelling (as a name_key) -> canonical force name."""
+    spellings: dict[str, str] = {}
+    for force in forces():
+        for name in (force.force, force.display_name, *force.aliases):
+            spellings[name_key(name)] = force.force
+    return spellings
+
+
+def canonical_force(name: str) -> str | None:
+    return force_spellings().get(name_key(name))
+
+
+@cache
+def force_by_name() -> dict[str, Force]:
+    return {force.force: force for force in forces()}
+
+
+@cache
+def outcome_types() -> tuple[dict[str, str], ...]:
+    return tuple(_rows("outcome_types.csv"))
+
+
+@cache
+def seed_offences() -> tuple[dict[str, str], ...]:
+    return tuple(_rows("offences.csv"))
+
+
+def normalise_outcome_type(value: object) -> str:
+    """'1', 1, 1.0 and ' 1a ' are all outcome type '1'/'1A' as printed by the Home Office."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip().upper()
+    text = re.sub(r"^(OUTCOME\s*)?(TYPE\s*)?", "", text)
+    return text
