@@ -113,7 +113,7 @@ def _revisions(kind: str, replaced: pd.DataFrame, kept: pd.DataFrame) -> pd.Data
             "kind": kind,
             "force": changed["force"],
             "offence_code": changed["offence_code"],
-            "outcome_type": changed["outcome_type"] if "outcome_type" in changed else None,
+            "outcome_type": changed.get("outcome_type"),
             "quarter_index": changed["quarter_index"],
             "measure": column,
             "old_value": changed[f"{column}_old"],

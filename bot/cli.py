@@ -1,0 +1,108 @@
+"""`python -m bot ask | ingest`: the command line."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+from bot.settings import Settings
+
+EXIT_OK, EXIT_ERROR, EXIT_CLARIFY = 0, 1, 2
+
+
+def _data_dir(args: argparse.Namespace) -> Path:
+    return Path(args.data_dir) if args.data_dir else Settings.from_env().data_dir
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from bot.ask import ask
+    from bot.query.database import Database, DataMissing
+
+    try:
+        db = Database(_data_dir(args))
+    except DataMissing as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    today = dt.date.fromisoformat(args.today) if args.today else None
+    answer, _ = ask(" ".join(args.question), db, today)
+    if args.json:
+        print(json.dumps(answer.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        print(answer.plain_text())
+    return EXIT_OK if answer.is_answer else EXIT_CLARIFY
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from bot.ingest import IngestError, ingest
+
+    data_dir = _data_dir(args)
+    release_date = dt.date.fromisoformat(args.release_date) if args.release_date else None
+    try:
+        if args.download:
+            from bot.ingest.download import download_latest
+
+            files = download_latest(args.page_url, Path(args.download_dir))
+        elif args.shipped:
+            from bot.ingest.shipped import build_shipped
+
+            manifest = build_shipped(data_dir)
+            _report(manifest)
+            return EXIT_OK
+        else:
+            files = [Path(f) for f in args.files]
+        if not files:
+            print("error: give the release files to ingest (or --download)", file=sys.stderr)
+            return EXIT_ERROR
+        manifest = ingest(files, data_dir, release_date=release_date, sample=args.sample)
+    except IngestError as error:
+        print(f"error: {error}", file=sys.stderr)
+        print(f"Nothing was changed in {data_dir}.", file=sys.stderr)
+        return EXIT_ERROR
+    _report(manifest)
+    return EXIT_OK
+
+
+def _report(manifest: dict) -> None:
+    for entry in manifest["releases"]:
+        for kind, table in entry["tables"].items():
+            print(f"{entry['release']}: {kind} {table['rows']:,} rows, "
+                  f"{table['first_quarter']} to {table['last_quarter']}"
+                  + (" (SAMPLE)" if entry.get("sample") else ""))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description="crimebot: exact, sourced police recorded crime figures for England and Wales.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    ask = commands.add_parser("ask", help="answer a question from the data")
+    ask.add_argument("question", nargs="+", help="e.g. charge rate harassment Thames Valley 2023")
+    ask.add_argument("--data-dir", help="parquet data directory (default $CRIMEBOT_DATA_DIR or data/)")
+    ask.add_argument("--json", action="store_true", help="print the answer as JSON")
+    ask.add_argument("--today", help=argparse.SUPPRESS)
+    ask.set_defaults(run=cmd_ask)
+
+    ingest = commands.add_parser("ingest", help="load official release files into the data")
+    ingest.add_argument("files", nargs="*", help="ODS, XLSX or CSV release files")
+    ingest.add_argument("--data-dir", help="parquet data directory (default data/)")
+    ingest.add_argument("--release-date", help="publication date YYYY-MM-DD, if not in the name")
+    ingest.add_argument("--sample", action="store_true", help="mark the rows as sample data")
+    ingest.add_argument("--download", action="store_true",
+                        help="fetch the latest release files from gov.uk, then ingest them")
+    ingest.add_argument("--page-url", default=None, help=argparse.SUPPRESS)
+    ingest.add_argument("--download-dir", default="raw-cache",
+                        help="where downloaded files are kept (default raw-cache/)")
+    ingest.add_argument("--shipped", action="store_true",
+                        help="rebuild the shipped dataset from raw/ and the sample generator")
+    ingest.set_defaults(run=cmd_ingest)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.run(args)

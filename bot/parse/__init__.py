@@ -1,0 +1,5 @@
+"""Question text -> query plan (or a clarification)."""
+
+from bot.parse.parser import EXAMPLES, Clarification, parse
+
+__all__ = ["EXAMPLES", "Clarification", "parse"]

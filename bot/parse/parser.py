@@ -1,0 +1,285 @@
+"""Question text -> a query plan, or a clarification. Pure: no Slack, no data, no clock.
+
+The rule that shapes everything here: when unsure, ask. A word the parser
+cannot place, a misspelling with two close matches, a month with no year —
+each becomes a clarification naming what was understood, never a guess.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+
+from bot.parse.periods import find_period
+from bot.parse.text import MAX_QUESTION_CHARS, clean, tokens
+from bot.parse.vocabulary import AMBIGUOUS_PLACES, vocabulary
+from bot.places import areas, force_place
+from bot.query.plan import (
+    LATEST,
+    Measure,
+    OffenceSelection,
+    OutcomeSelection,
+    Place,
+    QueryPlan,
+)
+from bot.reference import force_by_name
+
+EXAMPLES = (
+    "charge rate harassment Thames Valley year to September 2023",
+    "stalking in Cumbria 2022/23",
+    "which force has the lowest charge rate for stalking?",
+)
+ALL_CRIME = OffenceSelection("all", (), "all crime")
+FUZZY_ACCEPT = 84
+FUZZY_SUGGEST = 70
+_GREETINGS = {"hi", "hello", "hey", "help", "thanks", "thank", "ok", "yo", "morning", "start"}
+_NUMBER_WORDS = {"three": 3, "five": 5, "ten": 10, "3": 3, "5": 5, "10": 10}
+
+
+@dataclass(frozen=True)
+class Clarification:
+    message: str
+    suggestions: tuple[str, ...] = EXAMPLES
+    understood: str = ""
+
+
+@dataclass
+class _Found:
+    places: list[Place] = field(default_factory=list)
+    offences: list[OffenceSelection] = field(default_factory=list)
+    outcomes: list[OutcomeSelection] = field(default_factory=list)
+    measures: set[str] = field(default_factory=set)
+    unknown: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    year_before: bool = False
+
+
+def parse(text: str, today: dt.date, previous: QueryPlan | None = None) -> QueryPlan | Clarification:
+    if len(text) > MAX_QUESTION_CHARS:
+        return Clarification(
+            f"That message is {len(text):,} characters long: ask one short question "
+            f"(under {MAX_QUESTION_CHARS} characters), for example:")
+    cleaned = clean(text)
+    if not any(ch.isalpha() for ch in cleaned):
+        return Clarification("Ask me about police recorded crime in England and Wales, "
+                             "for example:")
+    words = tokens(cleaned)
+    if _looks_like_sql(cleaned):
+        return Clarification("That looks like code, not a question. Ask in plain words, "
+                             "for example:")
+    if words and set(words) <= _GREETINGS | {"crimebot", "bot", "me", "please"}:
+        return Clarification("Hello! I give exact police recorded crime figures for "
+                             "England and Wales, with their period and source. Try:")
+
+    period = find_period(cleaned, today)
+    if period.problem:
+        return Clarification(period.problem, ())
+    for start, end in sorted(period.spans, reverse=True):
+        cleaned = cleaned[:start] + " " + cleaned[end:]
+    found = _scan(tokens(cleaned))
+    if period.note:
+        found.notes.append(period.note)
+    return _plan(found, period.spec, previous, text)
+
+
+def _looks_like_sql(text: str) -> bool:
+    return bool(re.search(r"\b(select|insert|update|delete|drop|union|create|alter)\b.*"
+                          r"\b(from|into|table|set|select|where)\b", text)) or ";--" in text
+
+
+def _scan(words: list[str]) -> _Found:
+    """Match the longest known phrases first; what is left is filler or unknown."""
+    vocab = vocabulary()
+    found = _Found()
+    used = [False] * len(words)
+    longest = vocab.longest_phrase
+    for size in range(min(longest, len(words)), 0, -1):
+        for start in range(len(words) - size + 1):
+            if any(used[start:start + size]):
+                continue
+            phrase = tuple(words[start:start + size])
+            hit = False
+            if phrase in vocab.places:
+                place = vocab.places[phrase]
+                if place not in found.places:
+                    found.places.append(place)
+                hit = True
+            elif phrase in vocab.outcomes:
+                found.outcomes.append(vocab.outcomes[phrase])
+                hit = True
+            elif phrase in vocab.offences:
+                found.offences.append(vocab.offences[phrase])
+                hit = True
+            if phrase == ("year", "before") or phrase == ("previous", "year"):
+                found.year_before = True
+                hit = True
+            for measure, phrases in vocab.measures.items():
+                if phrase in phrases:
+                    found.measures.add(measure)
+                    hit = True
+            if phrase[0] in _NUMBER_WORDS and size == 1:
+                found.measures.add(f"limit:{_NUMBER_WORDS[phrase[0]]}")
+            if hit:
+                used[start:start + size] = [True] * size
+    for position, word in enumerate(words):
+        if not used[position] and word not in vocab.filler:
+            found.unknown.append(word)
+    return found
+
+
+def _fuzzy(found: _Found) -> Clarification | None:
+    """Correct misspellings that match one name closely; ask when two names are close."""
+    vocab = vocabulary()
+    choices = {" ".join(k): ("place", v) for k, v in vocab.places.items()}
+    choices.update({" ".join(k): ("offence", v) for k, v in vocab.offences.items()})
+    remaining = []
+    for word in found.unknown:
+        if word in AMBIGUOUS_PLACES:
+            options = AMBIGUOUS_PLACES[word]
+            return Clarification(f"Which do you mean by “{word}”?", tuple(options))
+        if len(word) < 4 or word.isdigit():
+            remaining.append(word)
+            continue
+        matches = process.extract(word, list(choices), scorer=fuzz.ratio, limit=5)
+        distinct: dict[object, tuple[str, float]] = {}
+        for name, score, _ in matches:
+            entity = choices[name][1]
+            if entity not in distinct:
+                distinct[entity] = (name, score)
+        ranked = sorted(distinct.items(), key=lambda item: -item[1][1])
+        if not ranked or ranked[0][1][1] < FUZZY_SUGGEST:
+            remaining.append(word)
+            continue
+        (best, (name, score)), rest = ranked[0], ranked[1:]
+        close = [r for r in rest if r[1][1] >= score - 4 and r[1][1] >= FUZZY_SUGGEST]
+        if score >= FUZZY_ACCEPT and not close:
+            kind = choices[name][0]
+            if kind == "place" and best not in found.places:
+                found.places.append(best)
+            elif kind == "offence":
+                found.offences.append(best)
+            found.notes.append(f"read “{word}” as {_label(best)}")
+            continue
+        options = [_label(entity).removeprefix("the ") for entity, _ in [ranked[0], *close]]
+        return Clarification(f"I don't know “{word}”. Did you mean "
+                             + " or ".join(options) + "?", tuple(options))
+    found.unknown = remaining
+    return None
+
+
+def _label(entity: object) -> str:
+    if isinstance(entity, Place):
+        return entity.label
+    if isinstance(entity, OffenceSelection):
+        return entity.label
+    return str(entity)
+
+
+def _measure(found: _Found, places: list[Place], outcome: OutcomeSelection | None) -> Measure:
+    measures = found.measures
+    if "rank" in measures and (not places or any(m.startswith("limit:") for m in measures)):
+        return Measure.RANK
+    if "record" in measures:
+        return Measure.RECORD
+    if "trend" in measures:
+        return Measure.TREND
+    if len(places) > 1 or "compare" in measures:
+        return Measure.COMPARE
+    if "rank" in measures and places:
+        return Measure.RANK
+    if outcome is not None:
+        return Measure.OUTCOME_SHARE
+    if "change" in measures:
+        return Measure.CHANGE
+    if places and places[0].kind == "national":
+        return Measure.NATIONAL
+    return Measure.COUNT
+
+
+def _plan(
+    found: _Found, period, previous: QueryPlan | None, original: str
+) -> QueryPlan | Clarification:
+    problem = _fuzzy(found)
+    if problem:
+        return problem
+    meaningful = [w for w in found.unknown if len(w) > 2 and not w.isdigit()]
+    nothing = not (found.places or found.offences or found.outcomes or found.measures
+                   or period or found.year_before)
+    if nothing:
+        if meaningful:
+            return Clarification(
+                "I couldn't find a force, an offence or a measure in that. I answer questions "
+                "about police recorded crime in England and Wales, for example:")
+        return Clarification("Ask me about police recorded crime in England and Wales, "
+                             "for example:")
+    if meaningful and (not found.places or _capitalised(original, meaningful)):
+        words = ", ".join(f"“{w}”" for w in meaningful[:3])
+        return Clarification(
+            f"I don't know {words}. I know the 43 police forces of England and Wales, British "
+            "Transport Police, the regions, and offences such as harassment or burglary.",
+            EXAMPLES,
+        )
+    if len(found.offences) > 1:
+        labels = tuple(dict.fromkeys(o.label for o in found.offences))
+        if len(labels) > 1:
+            return Clarification("Which offence do you mean: " + " or ".join(labels) + "?",
+                                 labels)
+    if len(found.outcomes) > 1 and len({o.types for o in found.outcomes}) > 1:
+        names = tuple(dict.fromkeys(o.name for o in found.outcomes))
+        return Clarification("Which outcome do you mean: " + " or ".join(names) + "?", names)
+
+    places = list(found.places)
+    offence = found.offences[0] if found.offences else None
+    outcome = found.outcomes[0] if found.outcomes else None
+    measure = _measure(found, places, outcome)
+    rank_order = "lowest" if "lowest" in found.measures else "highest"
+    limits = [int(m.split(":")[1]) for m in found.measures if m.startswith("limit:")]
+
+    if previous is not None:
+        places = places or list(previous.places)
+        offence = offence or previous.offence
+        if outcome is None and not found.measures and found.offences == []:
+            outcome = previous.outcome
+        if not found.measures and outcome == previous.outcome:
+            measure = previous.measure if len(places) == len(previous.places) else measure
+        if period is None:
+            period = previous.period.earlier() if found.year_before else previous.period
+    elif found.year_before and period is not None:
+        period = period.earlier()
+
+    if measure is Measure.RANK:
+        places = [p for p in places if p.kind == "force"]
+    elif not places:
+        places = [areas()["England and Wales"]]
+    if offence is None:
+        offence = ALL_CRIME
+    if period is not None and period.kind == "since" and measure not in (Measure.RANK,):
+        measure = Measure.TREND if measure in (Measure.COUNT, Measure.CHANGE) else measure
+    notes = tuple(found.notes)
+    if offence.note:
+        notes += (offence.note,)
+    return QueryPlan(
+        measure=measure,
+        places=tuple(places),
+        offence=offence,
+        period=period or LATEST,
+        outcome=outcome,
+        rank_order=rank_order,
+        rank_limit=limits[0] if limits else 5,
+        notes=notes,
+    )
+
+
+def _capitalised(original: str, words: list[str]) -> bool:
+    """An unknown capitalised word mid-sentence is probably a place we do not know."""
+    for match in re.finditer(r"(?<!^)(?<![.?!]\s)\b([A-Z][a-z]+)", original.strip()):
+        if match.group(1).lower() in words:
+            return True
+    return False
+
+
+def known_force(name: str) -> Place | None:
+    return force_place(name) if name in force_by_name() else None

@@ -1,0 +1,82 @@
+"""Phrase tables the parser matches against, built once from vocabulary.toml and the
+reference tables (forces, areas, offence descriptions, subgroups, groups)."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from bot.parse.text import tokens
+from bot.places import areas, force_place
+from bot.query.plan import OffenceSelection, OutcomeSelection, Place
+from bot.reference import forces, seed_offences
+
+# Place names too loose to pick one force: the reporter is asked which.
+AMBIGUOUS_PLACES = {
+    "yorkshire": ("North Yorkshire", "South Yorkshire", "West Yorkshire",
+                  "Yorkshire and The Humber"),
+    "midlands": ("West Midlands", "East Midlands"),
+    "devon": ("Devon and Cornwall",),
+    "cornwall": ("Devon and Cornwall",),
+    "somerset": ("Avon and Somerset",),
+    "hampshire and thames valley": ("Hampshire", "Thames Valley"),
+}
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    offences: dict[tuple[str, ...], OffenceSelection]
+    outcomes: dict[tuple[str, ...], OutcomeSelection]
+    places: dict[tuple[str, ...], Place]
+    measures: dict[str, frozenset[tuple[str, ...]]]
+    filler: frozenset[str]
+
+    @property
+    def longest_phrase(self) -> int:
+        return max(len(p) for table in (self.offences, self.outcomes, self.places) for p in table)
+
+
+def _key(text: str) -> tuple[str, ...]:
+    return tuple(tokens(text))
+
+
+@cache
+def vocabulary() -> Vocabulary:
+    raw = tomllib.loads(
+        resources.files(__package__).joinpath("vocabulary.toml").read_text(encoding="utf-8")
+    )
+    offences: dict[tuple[str, ...], OffenceSelection] = {}
+    for row in seed_offences():
+        offences[_key(row["offence"])] = OffenceSelection(
+            "offence", (row["offence_code"],), row["offence"].lower())
+        offences[_key(row["subgroup"])] = OffenceSelection(
+            "subgroup", (row["subgroup"],), row["subgroup"].lower())
+        offences[_key(row["offence_group"])] = OffenceSelection(
+            "group", (row["offence_group"],), row["offence_group"].lower())
+    for phrase, entry in raw["offences"].items():
+        offences[_key(phrase)] = OffenceSelection(
+            entry["level"], tuple(entry["keys"]), entry["label"], entry.get("note", ""))
+    outcomes = {
+        _key(phrase): OutcomeSelection(tuple(e["types"]), e["label"], e["name"])
+        for phrase, e in raw["outcomes"].items()
+    }
+    places: dict[tuple[str, ...], Place] = {}
+    for name, place in areas().items():
+        places[_key(name)] = place
+        places[_key(f"{name} region")] = place
+    places[_key("national")] = areas()["England and Wales"]
+    places[_key("england & wales")] = areas()["England and Wales"]
+    places[_key("east of england")] = areas()["East of England"]
+    places[_key("eastern region")] = areas()["East of England"]
+    for force in forces():
+        place = force_place(force.force)
+        for name in (force.force, force.display_name, *force.aliases):
+            places[_key(name)] = place
+            places[_key(f"{name} police")] = place
+            places[_key(f"{name} constabulary")] = place
+    measures = {
+        name: frozenset(_key(p) for p in phrases) for name, phrases in raw["measures"].items()
+    }
+    return Vocabulary(offences, outcomes, places, measures, frozenset(raw["filler"]["words"]))

@@ -1,0 +1,39 @@
+"""Places a reporter can ask about: forces, and the areas made of them."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from bot.query.plan import Place
+from bot.reference import Force, force_by_name, forces
+
+NATIONAL = "England and Wales"
+
+
+def territorial_forces() -> tuple[Force, ...]:
+    return tuple(f for f in forces() if f.kind == "territorial")
+
+
+def force_place(name: str) -> Place:
+    force = force_by_name()[name]
+    return Place(force.force, "force", (force.force,), force.display_name)
+
+
+@cache
+def national() -> Place:
+    """England and Wales, as the ONS counts it: every force, British Transport Police and the
+    national fraud bodies (whose rows are fraud offences only)."""
+    return Place(NATIONAL, "national", tuple(f.force for f in forces()))
+
+
+@cache
+def areas() -> dict[str, Place]:
+    """Countries and regions by name."""
+    found: dict[str, Place] = {NATIONAL: national()}
+    for country in ("England", "Wales"):
+        members = tuple(f.force for f in territorial_forces() if f.country == country)
+        found[country] = Place(country, "country", members)
+    for region in sorted({f.region for f in territorial_forces()} - {"Wales"}):
+        members = tuple(f.force for f in territorial_forces() if f.region == region)
+        found[region] = Place(region, "region", members, f"the {region} region")
+    return found

@@ -1,0 +1,226 @@
+"""Query plan -> findings: every figure an answer may print, each from SQL over the data.
+
+Nothing here formats text; ``bot.render`` turns findings into sentences.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.periods import Period, Quarter
+from bot.places import national, territorial_forces
+from bot.query.database import Database
+from bot.query.errors import Unanswerable
+from bot.query.periods import resolve_period
+from bot.query.plan import Measure, OffenceSelection, Place, QueryPlan
+
+SERIES_YEARS = 10
+SMALL_COUNT = 50  # below this, shares are given as "3 of 12", never as a percentage
+
+
+@dataclass(frozen=True)
+class YearFigure:
+    period: Period
+    value: int
+    sample: bool
+
+
+@dataclass(frozen=True)
+class ResolvedOffence:
+    selection: OffenceSelection
+    codes: tuple[str, ...]
+    counted: str  # what was counted, in the data's own words
+    comparability: str = ""
+
+
+@dataclass
+class PlaceFindings:
+    place: Place
+    offences: list[YearFigure]  # [0] is the period asked, [1] the year before, ...
+    outcomes: list[YearFigure] = field(default_factory=list)
+    revised_from: int | None = None
+    releases: set[str] = field(default_factory=set)
+
+    @property
+    def current(self) -> YearFigure:
+        return self.offences[0]
+
+    @property
+    def previous(self) -> YearFigure | None:
+        return self.offences[1] if len(self.offences) > 1 else None
+
+
+@dataclass(frozen=True)
+class RankRow:
+    force: str
+    offences: int
+    outcomes: int | None
+    sample: bool
+
+    @property
+    def rate(self) -> float | None:
+        if self.outcomes is None or self.offences <= 0:
+            return None
+        return self.outcomes / self.offences
+
+
+@dataclass
+class Findings:
+    plan: QueryPlan
+    period: Period
+    offence: ResolvedOffence
+    places: list[PlaceFindings]
+    national: PlaceFindings | None = None
+    ranking: list[RankRow] = field(default_factory=list)
+    ranked_by: str = "offences"
+    latest_outcome_quarter: int | None = None
+    ranking_releases: set[str] = field(default_factory=set)
+
+    @property
+    def sample(self) -> bool:
+        figures = [f for p in self.all_places() for f in (*p.offences[:2], *p.outcomes[:2])]
+        return any(f.sample for f in figures) or any(r.sample for r in self.ranking)
+
+    def all_places(self) -> list[PlaceFindings]:
+        return self.places + ([self.national] if self.national else [])
+
+    @property
+    def releases(self) -> set[str]:
+        return self.ranking_releases.union(*(p.releases for p in self.all_places()))
+
+
+def resolve_offence(db: Database, selection: OffenceSelection) -> ResolvedOffence:
+    rows = db.query("offence_codes", level=selection.level, keys=list(selection.keys))
+    if not rows:
+        raise Unanswerable(f"The data has no offence called {selection.label!r}.")
+    if selection.level == "all":
+        counted = "all police recorded crime"
+    elif selection.level == "offence":
+        counted = "; ".join(f"{r['offence']} ({r['offence_code']})" for r in rows)
+    else:
+        counted = f"the {' and '.join(selection.keys)} {selection.level}" + (
+            "s" if len(selection.keys) > 1 else ""
+        ) + f" ({len(rows)} offence codes)"
+    return ResolvedOffence(selection, tuple(r["offence_code"] for r in rows), counted)
+
+
+def _by_year(
+    db: Database, name: str, place: Place, offence: ResolvedOffence, period: Period,
+    years: int, **extra: object,
+) -> tuple[list[YearFigure], set[str]]:
+    """Complete rolling years, newest first, stopping at the first incomplete one."""
+    rows = db.query(name, forces=list(place.forces), codes=list(offence.codes),
+                    last=period.last_index, years=years, **extra)
+    value_column = "offences" if name == "offences_by_year" else "outcomes"
+    by_back = {row["years_back"]: row for row in rows}
+    figures, releases = [], set()
+    for back in range(years):
+        row = by_back.get(back)
+        if row is None or row["quarters"] < 4:
+            break
+        figures.append(YearFigure(period.years_before(back), int(row[value_column]),
+                                  bool(row["sample"])))
+        releases.update((row["releases"] or "").split("; "))
+    return figures, releases - {""}
+
+
+def _comparability(db: Database, offence: ResolvedOffence, series: list[YearFigure]) -> str:
+    if len(series) < 2 or len(offence.codes) < 2:
+        return ""
+    first = series[-1].period.first_index
+    rows = db.query("code_coverage", codes=list(offence.codes))
+    late = [r for r in rows if r["first_quarter"] > first]
+    if not late:
+        return ""
+    names = {r["offence_code"]: r for r in db.query(
+        "offence_codes", level="offence", keys=[r["offence_code"] for r in late])}
+    parts = [
+        f"{names[r['offence_code']]['offence']} ({r['offence_code']}) is counted only from "
+        f"{Quarter.from_index(r['first_quarter']).label().removeprefix('the ')}"
+        for r in late
+    ]
+    return "; ".join(parts) + ", so earlier years are not directly comparable."
+
+
+def place_findings(
+    db: Database, plan: QueryPlan, place: Place, offence: ResolvedOffence, period: Period,
+    years: int,
+) -> PlaceFindings:
+    offences, releases = _by_year(db, "offences_by_year", place, offence, period, years)
+    if not offences:
+        raise Unanswerable(
+            f"There are no complete figures for {place.label} for {period.label()}."
+        )
+    found = PlaceFindings(place, offences, releases=releases)
+    if plan.outcome is not None:
+        outcomes, out_releases = _by_year(db, "outcomes_by_year", place, offence, period,
+                                          min(years, 2), types=list(plan.outcome.types))
+        if not outcomes:
+            raise Unanswerable(
+                f"There are no outcome figures for {place.label} for {period.label()}."
+            )
+        found.outcomes = outcomes
+        found.releases |= out_releases
+    revision = db.query("offence_revisions", forces=list(place.forces),
+                        codes=list(offence.codes), first=period.first_index,
+                        last=period.last_index)[0]
+    if revision["cells"] and revision["change"]:
+        found.revised_from = offences[0].value - int(revision["change"])
+    return found
+
+
+def find(db: Database, plan: QueryPlan) -> Findings:
+    """Run the SQL a plan needs. Raises Unanswerable, never returns a figure it cannot back."""
+    offence = resolve_offence(db, plan.offence)
+    needs_outcomes = plan.outcome is not None
+    period = resolve_period(db, plan.period, needs_outcomes)
+    years = SERIES_YEARS if plan.measure in (Measure.TREND, Measure.RECORD, Measure.COUNT,
+                                             Measure.CHANGE, Measure.NATIONAL) else 2
+    if plan.period.kind == "since" and plan.period.year is not None:
+        years = max(2, period.end.end_year - plan.period.year + 1)
+
+    if plan.measure is Measure.RANK:
+        return _ranking(db, plan, offence, period)
+
+    places = [place_findings(db, plan, p, offence, period, years) for p in plan.places]
+    findings = Findings(plan, period, offence, places)
+    if plan.measure is not Measure.COMPARE and all(p.kind != "national" for p in plan.places):
+        findings.national = place_findings(db, plan, national(), offence, period, 2)
+    longest = max((p.offences for p in places), key=len)
+    offence_note = _comparability(db, offence, longest)
+    if offence_note:
+        findings.offence = ResolvedOffence(offence.selection, offence.codes, offence.counted,
+                                           offence_note)
+    if needs_outcomes:
+        findings.latest_outcome_quarter = resolve_period(db, None, True).last_index
+    return findings
+
+
+def _ranking(db: Database, plan: QueryPlan, offence: ResolvedOffence, period: Period) -> Findings:
+    forces = territorial_forces()
+    rows = db.query(
+        "force_ranking", forces=[f.force for f in forces], codes=list(offence.codes),
+        types=list(plan.outcome.types if plan.outcome else ()),
+        first=period.first_index, last=period.last_index,
+    )
+    by_rate = plan.outcome is not None
+    ranking = [
+        RankRow(r["force"], int(r["offences"]),
+                int(r["outcomes"] or 0) if by_rate and r["outcome_quarters"] == 4 else None,
+                bool(r["sample"]))
+        for r in rows if r["quarters"] == 4
+    ]
+    if by_rate:
+        ranking = [r for r in ranking if r.rate is not None and r.offences >= SMALL_COUNT]
+        ranking.sort(key=lambda r: (r.rate, r.offences), reverse=plan.rank_order == "highest")
+    else:
+        ranking.sort(key=lambda r: r.offences, reverse=plan.rank_order == "highest")
+    if not ranking:
+        raise Unanswerable(f"No force has complete figures for {period.label()}.")
+    places = [place_findings(db, plan, p, offence, period, 2) for p in plan.places]
+    releases = {name for r in rows for name in (r["releases"] or "").split("; ") if name}
+    findings = Findings(plan, period, offence, places, ranking=ranking,
+                        ranked_by="rate" if by_rate else "offences", ranking_releases=releases)
+    if by_rate:
+        findings.latest_outcome_quarter = resolve_period(db, None, True).last_index
+    return findings

@@ -1,0 +1,103 @@
+"""The typed query plan: what a question asks for, before any data is read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+
+
+class Measure(StrEnum):
+    COUNT = "count"
+    CHANGE = "change"
+    OUTCOME_SHARE = "outcome share"
+    TREND = "trend"
+    RECORD = "record"
+    RANK = "rank"
+    COMPARE = "comparison"
+    NATIONAL = "national figure"
+
+
+@dataclass(frozen=True)
+class Place:
+    """A force, or an area made of forces (a region, a country, England and Wales)."""
+
+    name: str
+    kind: str  # force | region | country | national
+    forces: tuple[str, ...]
+    display_name: str = ""
+
+    @property
+    def label(self) -> str:
+        return self.display_name or self.name
+
+
+@dataclass(frozen=True)
+class OffenceSelection:
+    """An offence code, subgroup, group, a named set of them, or all crime.
+
+    ``keys`` are offence codes for level "offence" and names for "subgroup"
+    and "group"; a set combines keys of one level under a reporter's word.
+    """
+
+    level: str  # offence | subgroup | group | all
+    keys: tuple[str, ...]
+    label: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class OutcomeSelection:
+    types: tuple[str, ...]
+    label: str  # "a charge or summons"
+    name: str  # "charge rate"
+
+
+CHARGE = OutcomeSelection(("1",), "a charge or summons", "charge rate")
+
+
+@dataclass(frozen=True)
+class PeriodSpec:
+    """A period as asked; resolved against the quarters the data holds."""
+
+    kind: str  # latest | year_to | financial_year | calendar_year | since
+    year: int | None = None
+    month: int | None = None
+    years_back: int = 0  # "and the year before?" shifts the period asked for
+
+    def earlier(self) -> PeriodSpec:
+        return replace(self, years_back=self.years_back + 1)
+
+    def describe(self) -> str:
+        from bot.periods import MONTHS, financial_year_label
+
+        if self.years_back:
+            back = "the year before" if self.years_back == 1 else f"{self.years_back} years before"
+            return f"{back} {replace(self, years_back=0).describe()}"
+        match self.kind:
+            case "year_to":
+                return f"the year to {MONTHS[(self.month or 1) - 1]} {self.year}"
+            case "financial_year":
+                return f"financial year {financial_year_label(self.year or 0)}"
+            case "calendar_year":
+                return f"{self.year}"
+            case "since":
+                return f"since {self.year}"
+        return "the latest year"
+
+
+LATEST = PeriodSpec("latest")
+
+
+@dataclass(frozen=True)
+class QueryPlan:
+    measure: Measure
+    places: tuple[Place, ...]
+    offence: OffenceSelection
+    period: PeriodSpec = LATEST
+    outcome: OutcomeSelection | None = None
+    rank_order: str = "highest"  # highest | lowest
+    rank_limit: int = 5
+    notes: tuple[str, ...] = field(default=())
+
+    def with_changes(self, **changes: object) -> QueryPlan:
+        return replace(self, **changes)

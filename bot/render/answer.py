@@ -1,0 +1,81 @@
+"""What every reply carries: the sentence, the figures behind it, how it was read, the source."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+SAMPLE_WARNING = (
+    "These figures include SAMPLE data generated for demonstration: they are not official "
+    "statistics and must not be published. Load the real Home Office release with "
+    "`python -m bot ingest --download`."
+)
+
+
+@dataclass(frozen=True)
+class Figure:
+    label: str
+    value: int | float
+    unit: str  # offences | outcomes | percent | rank
+    place: str
+    offence: str
+    period_start: str
+    period_end: str
+
+
+@dataclass(frozen=True)
+class SeriesPoint:
+    place: str
+    period: str
+    period_end: str
+    value: int
+
+
+@dataclass
+class Answer:
+    """A reply: an answer with figures, or a clarification with suggestions and no figure."""
+
+    status: str  # answer | clarification
+    text: str
+    understood: str = ""
+    figures: list[Figure] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    source: str = ""
+    sample: bool = False
+    suggestions: list[str] = field(default_factory=list)
+    series: list[SeriesPoint] = field(default_factory=list)
+    chart: str = ""  # trend | comparison | ranking | ""
+
+    @property
+    def is_answer(self) -> bool:
+        return self.status == "answer"
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    def plain_text(self) -> str:
+        """The whole reply as plain text, for the terminal and Slack's fallback text."""
+        parts = [self.text]
+        if self.figures and self.is_answer:
+            parts.append("\n".join(f"• {_figure_line(f)}" for f in self.figures))
+        parts += self.notes
+        if self.suggestions:
+            parts.append("Try: " + " | ".join(f"“{s}”" for s in self.suggestions))
+        if self.understood:
+            parts.append(self.understood)
+        if self.source:
+            parts.append(self.source)
+        return "\n\n".join(p for p in parts if p)
+
+
+def _figure_line(figure: Figure) -> str:
+    if figure.unit == "percent":
+        value = f"{figure.value:.1f}%"
+    elif isinstance(figure.value, int):
+        value = f"{figure.value:,}"
+    else:
+        value = str(figure.value)
+    return f"{figure.label}: {value}"
+
+
+def clarification(text: str, suggestions: list[str], understood: str = "") -> Answer:
+    return Answer("clarification", text, understood=understood, suggestions=suggestions)

@@ -1,0 +1,308 @@
+"""Findings -> the sentence a reporter could paste into copy, with its figures and source."""
+
+from __future__ import annotations
+
+from bot.periods import Period, Quarter
+from bot.query.findings import Findings, PlaceFindings, YearFigure
+from bot.query.plan import Measure, Place, QueryPlan
+from bot.render import numbers as num
+from bot.render.answer import SAMPLE_WARNING, Answer, Figure, SeriesPoint
+
+RECORDING_CAVEAT = (
+    "Police recorded crime counts what the police record: it moves with recording practice "
+    "and with victims' willingness to report, not only with crime itself."
+)
+OUTCOMES_CAVEAT = (
+    "Outcomes for recent offences are still coming in: many recorded in the latest quarters "
+    "are still under investigation, so this share will rise as cases close."
+)
+SOURCE_DEFAULT = "Home Office, police recorded crime and outcomes open data tables"
+
+
+def offence_phrase(findings: Findings, n: int | None = None) -> str:
+    """'9,632 harassment offences', 'all crime' style wording for the selection counted."""
+    label = findings.offence.selection.label
+    counted = f"{num.count(n)} " if n is not None else ""
+    if findings.offence.selection.level == "all":
+        return f"{counted}crimes" if n is not None else "crimes"
+    if label.endswith(("offences", "crimes", "crime")):
+        return f"{counted}{label}"
+    return f"{counted}{label} offences"
+
+
+def subject(place: Place) -> str:
+    if place.kind == "force":
+        return place.label
+    return f"Police forces in {place.label}"
+
+
+def understood(plan: QueryPlan, period: Period | None) -> str:
+    parts = [plan.outcome.name if plan.outcome else plan.measure.value,
+             plan.offence.label, " and ".join(p.label for p in plan.places) or "all forces"]
+    if plan.measure is Measure.RANK:
+        parts[0] = f"rank ({plan.rank_order}" + (
+            f" {plan.outcome.name})" if plan.outcome else " number of offences)")
+    parts.append(period.label().removeprefix("the ") if period else plan.period.describe())
+    return "I read this as: " + " · ".join(parts)
+
+
+def _record_phrase(figures: list[YearFigure]) -> str:
+    """'the highest in the ten years of comparable figures', or 'the highest since …'."""
+    if len(figures) < 3:
+        return ""
+    now = figures[0].value
+    earlier = [f.value for f in figures[1:]]
+    years = num.words(len(figures))
+    if now > max(earlier):
+        return f"the highest in the {years} years of comparable figures"
+    if now < min(earlier):
+        return f"the lowest in the {years} years of comparable figures"
+    return ""
+
+
+def _since_phrase(figures: list[YearFigure]) -> str:
+    now = figures[0].value
+    for figure in figures[1:]:
+        if figure.value >= now:
+            return f"the highest since {figure.period.label().removeprefix('the ')}"
+    return ""
+
+
+def _count_sentence(findings: Findings, found: PlaceFindings, lead: bool = True) -> str:
+    current = found.current
+    text = (f"{subject(found.place)} recorded {offence_phrase(findings, current.value)} "
+            f"in {findings.period.label()}")
+    if found.revised_from is not None:
+        text += f" (revised from {num.count(found.revised_from)} in an earlier release)"
+    clauses = []
+    if found.previous is not None:
+        clauses.append(num.change(current.value, found.previous.value))
+    if lead:
+        record = _record_phrase(found.offences)
+        if record:
+            clauses.append(record)
+    if clauses:
+        text += ", " + " and ".join(clauses)
+    return text + "."
+
+
+def _outcome_sentence(findings: Findings, found: PlaceFindings) -> str:
+    outcome = findings.plan.outcome
+    assert outcome is not None
+    outcomes, offences = found.outcomes[0].value, found.current.value
+    text = (f"{num.share(outcomes, offences)} of the {offence_phrase(findings, offences)} "
+            f"{_recorded_by(found.place)} in {findings.period.label()} resulted in {outcome.label}")
+    if len(found.outcomes) > 1 and found.previous is not None:
+        before = num.rate_text(found.outcomes[1].value, found.previous.value)
+        now = num.rate_text(outcomes, offences)
+        if offences >= num.SMALL_COUNT and found.previous.value >= num.SMALL_COUNT:
+            then_rate = found.outcomes[1].value / found.previous.value
+            now_rate = outcomes / offences
+            word = "down from" if now_rate < then_rate else "up from"
+            if f"{now_rate:.3f}" == f"{then_rate:.3f}":
+                text += f", the same share as the year before ({before})"
+            else:
+                text += f", {word} {before} the year before"
+        else:
+            text += f" (the year before: {before}; now {now})"
+    return text + "."
+
+
+def _recorded_by(place: Place) -> str:
+    if place.kind == "force":
+        return f"{place.label} recorded"
+    return f"recorded in {place.label}"
+
+
+def _national_sentence(findings: Findings) -> str:
+    national = findings.national
+    if national is None:
+        return ""
+    if findings.plan.outcome is not None and national.outcomes:
+        outcomes, offences = national.outcomes[0].value, national.current.value
+        return (f"Across England and Wales, {num.share(outcomes, offences)} of "
+                f"{offence_phrase(findings, offences)} recorded in the same period resulted in "
+                f"{findings.plan.outcome.label}.")
+    text = (f"Across England and Wales, police recorded {offence_phrase(findings, national.current.value)} "
+            f"in the same period")
+    if national.previous is not None:
+        text += ", " + num.change(national.current.value, national.previous.value)
+    return text + "."
+
+
+def _figures(findings: Findings) -> list[Figure]:
+    figures = []
+    label = findings.offence.selection.label
+    for found in findings.all_places():
+        place = found.place.label
+        for position, figure in enumerate(found.offences[:2]):
+            start, end = figure.period.date_range()
+            when = "" if position == 0 else " (year before)"
+            figures.append(Figure(f"{place}: {label} offences, {figure.period.label()}{when}",
+                                  figure.value, "offences", place, label,
+                                  start.isoformat(), end.isoformat()))
+        if findings.plan.outcome is not None:
+            for position, figure in enumerate(found.outcomes[:2]):
+                offences = found.offences[position].value
+                start, end = figure.period.date_range()
+                name = findings.plan.outcome.name
+                figures.append(Figure(f"{place}: offences resulting in {findings.plan.outcome.label}, "
+                                      f"{figure.period.label()}", figure.value, "outcomes", place,
+                                      label, start.isoformat(), end.isoformat()))
+                if offences > 0:
+                    figures.append(Figure(f"{place}: {name}, {figure.period.label()}",
+                                          round(figure.value / offences * 100, 1), "percent",
+                                          place, label, start.isoformat(), end.isoformat()))
+    return figures
+
+
+def _series(findings: Findings) -> list[SeriesPoint]:
+    return [
+        SeriesPoint(found.place.label, f.period.label(), f.period.end.end_date.isoformat(), f.value)
+        for found in findings.places for f in reversed(found.offences)
+    ]
+
+
+def _source(findings: Findings, manifest: list[dict]) -> str:
+    entries = [e for e in manifest if e["release"] in findings.releases]
+    parts = []
+    for entry in entries:
+        text = f"{entry['release']}"
+        if entry.get("release_date"):
+            text += f", published {entry['release_date']}"
+        if entry.get("sample"):
+            text += ", SAMPLE"
+        parts.append(text)
+    sources = sorted({e.get("source") or SOURCE_DEFAULT for e in entries}) or [SOURCE_DEFAULT]
+    return (f"Source: {'; '.join(sources)} ({'; '.join(parts)}). "
+            f"Period: {findings.period.long_label()}. Open Government Licence v3.0.")
+
+
+def render(findings: Findings, manifest: list[dict]) -> Answer:
+    plan = findings.plan
+    sentences, notes = [], []
+    chart = ""
+    match plan.measure:
+        case Measure.RANK:
+            sentences, figures = _ranking(findings)
+            chart = "ranking"
+        case Measure.COMPARE:
+            for found in findings.places:
+                sentences.append(_outcome_sentence(findings, found) if plan.outcome
+                                 else _count_sentence(findings, found))
+            figures = _figures(findings)
+            chart = "comparison"
+        case _:
+            found = findings.places[0]
+            if plan.outcome is not None:
+                sentences.append(_outcome_sentence(findings, found))
+            else:
+                if plan.measure is Measure.RECORD:
+                    sentences.append(_record_answer(found))
+                sentences.append(_count_sentence(findings, found))
+                if plan.measure in (Measure.TREND, Measure.RECORD):
+                    sentences.append(_trend_sentence(findings, found))
+                    chart = "trend"
+            national = _national_sentence(findings)
+            if national:
+                sentences.append(national)
+            figures = _figures(findings)
+    if plan.outcome is not None:
+        latest = findings.latest_outcome_quarter
+        if latest is not None and findings.period.last_index > latest - 8:
+            notes.append(OUTCOMES_CAVEAT)
+    if findings.offence.comparability:
+        notes.append(findings.offence.comparability)
+    if plan.measure in (Measure.TREND, Measure.RECORD, Measure.CHANGE):
+        notes.append(RECORDING_CAVEAT)
+    notes.append(f"Counted: {findings.offence.counted}.")
+    if findings.sample:
+        notes.insert(0, SAMPLE_WARNING)
+    return Answer(
+        status="answer",
+        text=" ".join(sentences),
+        understood=understood(plan, findings.period),
+        figures=figures,
+        notes=notes,
+        source=_source(findings, manifest),
+        sample=findings.sample,
+        series=_series(findings) if chart in ("trend", "comparison") else [],
+        chart=chart,
+    )
+
+
+def _record_answer(found: PlaceFindings) -> str:
+    figures = found.offences
+    if len(figures) < 3:
+        return "The data holds too few comparable years to say whether this is a record."
+    now = figures[0].value
+    best = max(figures[1:], key=lambda f: f.value)
+    if now > best.value:
+        return f"Yes: the latest figure is the highest in the {num.words(len(figures))} years of comparable figures."
+    since = _since_phrase(figures)
+    return (f"No: the highest was {num.count(best.value)} in {best.period.label()}"
+            + (f"; the latest is {since}" if since and not since.endswith(best.period.label().removeprefix('the ')) else "")
+            + ".")
+
+
+def _trend_sentence(findings: Findings, found: PlaceFindings) -> str:
+    figures = found.offences
+    if len(figures) < 2:
+        return ""
+    first = figures[-1]
+    years = len(figures) - 1
+    text = (f"{num.words(years).capitalize()} years earlier, in {first.period.label()}, "
+            f"the figure was {num.count(first.value)}")
+    multiple = num.times(figures[0].value, first.value)
+    if multiple:
+        text += f": the latest is a {multiple} increase"
+    return text + "."
+
+
+def _ranking(findings: Findings) -> tuple[list[str], list[Figure]]:
+    plan = findings.plan
+    ranking = findings.ranking
+    total = len(ranking)
+    start, end = findings.period.date_range()
+    label = findings.offence.selection.label
+    what = (f"{plan.outcome.name} for {offence_phrase(findings)}" if plan.outcome
+            else f"number of {offence_phrase(findings)}")
+    sentences, figures = [], []
+    from bot.reference import force_by_name
+
+    def name(force: str) -> str:
+        return force_by_name()[force].display_name
+
+    def value(row) -> str:
+        if plan.outcome:
+            return f"{num.percent(row.rate)} ({num.count(row.outcomes)} of {num.count(row.offences)})"
+        return num.count(row.offences)
+
+    positions = {row.force: i + 1 for i, row in enumerate(ranking)}
+    for found in findings.places:
+        if found.place.kind == "force" and found.place.name in positions:
+            position = positions[found.place.name]
+            row = ranking[position - 1]
+            sentences.append(
+                f"{found.place.label} had the {num.ordinal(position)}{plan.rank_order} {what} "
+                f"of the {total} forces with complete figures in {findings.period.label()}: "
+                f"{value(row)}."
+            )
+            figures.append(Figure(f"{found.place.label}: rank ({plan.rank_order} {what})",
+                                  position, "rank", found.place.label, label,
+                                  start.isoformat(), end.isoformat()))
+    top = ranking[: plan.rank_limit]
+    listing = "; ".join(f"{i + 1}. {name(r.force)} {value(r)}" for i, r in enumerate(top))
+    sentences.append(f"The {plan.rank_order} {what} in {findings.period.label()}: {listing}.")
+    for i, row in enumerate(top):
+        unit_value = round(row.rate * 100, 1) if plan.outcome else row.offences
+        figures.append(Figure(f"{i + 1}. {name(row.force)}", unit_value,
+                              "percent" if plan.outcome else "offences", name(row.force), label,
+                              start.isoformat(), end.isoformat()))
+    if plan.outcome:
+        sentences.append(f"Forces with fewer than {num.SMALL_COUNT} offences are not ranked by share.")
+    return sentences, figures
+
+
+def quarter_label(index: int) -> str:
+    return Quarter.from_index(index).label()
