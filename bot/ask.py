@@ -17,7 +17,9 @@ log = logging.getLogger(__name__)
 
 
 def ask(
-    question: str, db: Database, today: dt.date | None = None,
+    question: str,
+    db: Database,
+    today: dt.date | None = None,
     previous: QueryPlan | None = None,
 ) -> tuple[Answer, QueryPlan | None]:
     """The reply, and the plan it answered (for follow-ups), or None for a clarification."""
@@ -35,8 +37,12 @@ def answer_plan(plan: QueryPlan, db: Database) -> Answer:
         return clarification(problem.message, list(problem.suggestions), read_as)
     except Exception:  # a bug must cost one reply, not the server
         log.exception("failed to answer %r", plan)
-        return clarification("Sorry, something went wrong answering that. It has been logged; "
-                             "try asking another way.", [], read_as)
+        return clarification(
+            "Sorry, something went wrong answering that. It has been logged; "
+            "try asking another way.",
+            [],
+            read_as,
+        )
     answer = render(findings, db.manifest["releases"])
     if plan.notes:
         answer.understood += " (" + "; ".join(plan.notes) + ")"

@@ -68,9 +68,11 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 def _report(manifest: dict) -> None:
     for entry in manifest["releases"]:
         for kind, table in entry["tables"].items():
-            print(f"{entry['release']}: {kind} {table['rows']:,} rows, "
-                  f"{table['first_quarter']} to {table['last_quarter']}"
-                  + (" (SAMPLE)" if entry.get("sample") else ""))
+            print(
+                f"{entry['release']}: {kind} {table['rows']:,} rows, "
+                f"{table['first_quarter']} to {table['last_quarter']}"
+                + (" (SAMPLE)" if entry.get("sample") else "")
+            )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -82,7 +84,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     ask = commands.add_parser("ask", help="answer a question from the data")
     ask.add_argument("question", nargs="+", help="e.g. charge rate harassment Thames Valley 2023")
-    ask.add_argument("--data-dir", help="parquet data directory (default $CRIMEBOT_DATA_DIR or data/)")
+    ask.add_argument(
+        "--data-dir", help="parquet data directory (default $CRIMEBOT_DATA_DIR or data/)"
+    )
     ask.add_argument("--json", action="store_true", help="print the answer as JSON")
     ask.add_argument("--today", help=argparse.SUPPRESS)
     ask.set_defaults(run=cmd_ask)
@@ -92,13 +96,22 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--data-dir", help="parquet data directory (default data/)")
     ingest.add_argument("--release-date", help="publication date YYYY-MM-DD, if not in the name")
     ingest.add_argument("--sample", action="store_true", help="mark the rows as sample data")
-    ingest.add_argument("--download", action="store_true",
-                        help="fetch the latest release files from gov.uk, then ingest them")
+    ingest.add_argument(
+        "--download",
+        action="store_true",
+        help="fetch the latest release files from gov.uk, then ingest them",
+    )
     ingest.add_argument("--page-url", default=None, help=argparse.SUPPRESS)
-    ingest.add_argument("--download-dir", default="raw-cache",
-                        help="where downloaded files are kept (default raw-cache/)")
-    ingest.add_argument("--shipped", action="store_true",
-                        help="rebuild the shipped dataset from raw/ and the sample generator")
+    ingest.add_argument(
+        "--download-dir",
+        default="raw-cache",
+        help="where downloaded files are kept (default raw-cache/)",
+    )
+    ingest.add_argument(
+        "--shipped",
+        action="store_true",
+        help="rebuild the shipped dataset from raw/ and the sample generator",
+    )
     ingest.set_defaults(run=cmd_ingest)
     return parser
 

@@ -44,5 +44,6 @@ def data_copy(article_data, tmp_path) -> Path:
 def checksums(directory: Path) -> dict[str, str]:
     return {
         p.name: hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(directory.iterdir()) if p.is_file()
+        for p in sorted(directory.iterdir())
+        if p.is_file()
     }

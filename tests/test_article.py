@@ -40,15 +40,24 @@ def test_charge_rate_against_the_year_before(capsys, article_data):
     assert "still under investigation" in out  # the recent-outcomes caveat
 
 
-@pytest.mark.parametrize(("question", "figure"), [
-    ("stalking Thames Valley year to September 2023", "recorded 3,991 stalking offences"),
-    ("racially aggravated harassment TVP year to Sept 2023",
-     "recorded 312 racially or religiously aggravated harassment offences"),
-    ("stalking and harassment England and Wales year to September 2023",
-     "recorded 679,000 stalking and harassment offences"),
-    ("stalking and harassment charge rate across England and Wales 2023",
-     "23,086 (3.4%) of the 679,000 stalking and harassment offences"),
-])
+@pytest.mark.parametrize(
+    ("question", "figure"),
+    [
+        ("stalking Thames Valley year to September 2023", "recorded 3,991 stalking offences"),
+        (
+            "racially aggravated harassment TVP year to Sept 2023",
+            "recorded 312 racially or religiously aggravated harassment offences",
+        ),
+        (
+            "stalking and harassment England and Wales year to September 2023",
+            "recorded 679,000 stalking and harassment offences",
+        ),
+        (
+            "stalking and harassment charge rate across England and Wales 2023",
+            "23,086 (3.4%) of the 679,000 stalking and harassment offences",
+        ),
+    ],
+)
 def test_the_other_figures_in_the_article(capsys, article_data, question, figure):
     status, out = ask(capsys, article_data, question)
     assert status == 0
@@ -68,14 +77,21 @@ def test_json_answer_lists_figures_with_periods(capsys, article_data):
     answer = json.loads(out)
     assert answer["status"] == "answer"
     assert answer["text"].startswith("301 (3.1%)")
-    rates = {f["period_end"]: f["value"] for f in answer["figures"]
-             if f["place"] == "Thames Valley Police" and f["unit"] == "percent"}
+    rates = {
+        f["period_end"]: f["value"]
+        for f in answer["figures"]
+        if f["place"] == "Thames Valley Police" and f["unit"] == "percent"
+    }
     assert rates == {"2023-09-30": 3.1, "2022-09-30": 3.9}
     first = answer["figures"][0]
     assert first == {
         "label": "Thames Valley Police: harassment offences, the year to September 2023",
-        "value": 9632, "unit": "offences", "place": "Thames Valley Police",
-        "offence": "harassment", "period_start": "2022-10-01", "period_end": "2023-09-30",
+        "value": 9632,
+        "unit": "offences",
+        "place": "Thames Valley Police",
+        "offence": "harassment",
+        "period_start": "2022-10-01",
+        "period_end": "2023-09-30",
     }
 
 
@@ -83,8 +99,12 @@ def test_cli_as_a_process_exit_statuses(article_data):
     def run(question):
         return subprocess.run(
             [sys.executable, "-m", "bot", "ask", "--data-dir", str(article_data), question],
-            capture_output=True, text=True, cwd=ROOT, timeout=60,
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            timeout=60,
         )
+
     answered = run("harassment Thames Valley latest")
     assert answered.returncode == 0
     assert "9,632" in answered.stdout

@@ -14,8 +14,12 @@ __all__ = ["IngestError", "ingest"]
 
 
 def ingest(
-    paths: Iterable[Path], data_dir: Path, release_date: dt.date | None = None,
-    sample: bool = False, source: str | None = None, progress: bool | None = None,
+    paths: Iterable[Path],
+    data_dir: Path,
+    release_date: dt.date | None = None,
+    sample: bool = False,
+    source: str | None = None,
+    progress: bool | None = None,
 ) -> dict:
     """Load every file, then merge them all into ``data_dir`` at once (or not at all)."""
     seen: set[str] = set()

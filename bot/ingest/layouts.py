@@ -40,8 +40,16 @@ class Layout:
 
 RECORDED = Layout(
     kind="recorded",
-    aliases={**COMMON, "offences": ("Number of Offences", "Number_of_Offences", "Offences",
-                                    "Count", "Number of offences recorded")},
+    aliases={
+        **COMMON,
+        "offences": (
+            "Number of Offences",
+            "Number_of_Offences",
+            "Offences",
+            "Count",
+            "Number of offences recorded",
+        ),
+    },
     counts=("offences",),
     keys=("force", "offence_code", "quarter_index"),
 )
@@ -123,19 +131,26 @@ def tidy(table: Table, layout: Layout) -> tuple[pd.DataFrame, pd.DataFrame]:
             quarters[(fy, q)] = Quarter(parse_financial_year(fy), int(q.upper().lstrip("Q")))
         except ValueError as error:
             quarters[(fy, q)] = error
-    found = [quarters[(fy, q)] for fy, q in zip(frame["financial_year"], frame["quarter"],
-                                                strict=True)]
+    found = [
+        quarters[(fy, q)] for fy, q in zip(frame["financial_year"], frame["quarter"], strict=True)
+    ]
     bad_quarter = pd.Series([isinstance(x, ValueError) for x in found])
-    fail(bad_quarter, lambda bad: f"no such quarter: financial year {bad['financial_year']!r}, "
-                                  f"quarter {bad['quarter']!r}")
+    fail(
+        bad_quarter,
+        lambda bad: (
+            f"no such quarter: financial year {bad['financial_year']!r}, quarter {bad['quarter']!r}"
+        ),
+    )
     frame["quarter_index"] = [x.index for x in found]
 
     for column in layout.counts:
         text = frame[column].str.replace(",", "", regex=False).str.strip()
         numbers = pd.to_numeric(text, errors="coerce")
         label = layout.aliases[column][0]
-        fail(numbers.isna() | (numbers % 1 != 0),
-             lambda bad, c=column, label=label: f"{label!r} is not a whole number: {bad[c]!r}")
+        fail(
+            numbers.isna() | (numbers % 1 != 0),
+            lambda bad, c=column, label=label: f"{label!r} is not a whole number: {bad[c]!r}",
+        )
         frame[column] = numbers.astype("int64")
 
     if "outcome_type" in frame:

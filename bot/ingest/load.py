@@ -40,8 +40,11 @@ def sha256(path: Path) -> str:
 
 
 def load_release(
-    path: Path, release_date: dt.date | None = None, sample: bool = False,
-    source: str | None = None, progress: bool | None = None,
+    path: Path,
+    release_date: dt.date | None = None,
+    sample: bool = False,
+    source: str | None = None,
+    progress: bool | None = None,
 ) -> Release:
     if not path.exists():
         raise IngestError(f"{path}: no such file")
@@ -61,8 +64,9 @@ def load_release(
     sheets = tqdm(read_sheets(path), desc=path.name, unit=" sheet", disable=not show)
     near_misses: list[tuple[NearMiss, Layout]] = []
     for sheet, rows in sheets:
-        found = [(find_table(path.name, sheet, rows, lay.aliases, lay.required), lay)
-                 for lay in LAYOUTS]
+        found = [
+            (find_table(path.name, sheet, rows, lay.aliases, lay.required), lay) for lay in LAYOUTS
+        ]
         tables = [(table, lay) for table, lay in found if isinstance(table, Table)]
         if tables:
             table, layout = tables[0]
@@ -83,8 +87,11 @@ def load_release(
         )
     for kind, frames in parts.items():
         rows = pd.concat(frames, ignore_index=True)
-        keys = [c for c in rows.columns if c not in ("offences", "outcomes_for_recorded",
-                                                     "outcomes_in_quarter")]
+        keys = [
+            c
+            for c in rows.columns
+            if c not in ("offences", "outcomes_for_recorded", "outcomes_in_quarter")
+        ]
         duplicated = rows.duplicated(keys)
         if duplicated.any():
             raise IngestError(

@@ -51,8 +51,9 @@ def read_sheets(path: Path) -> Iterator[tuple[str, list[list]]]:
         yield path.stem, _read_csv(path)
         return
     if suffix not in SPREADSHEET_SUFFIXES:
-        raise IngestError(f"{path.name}: unsupported file type {suffix or '(none)'}; "
-                          "expected .ods, .xlsx or .csv")
+        raise IngestError(
+            f"{path.name}: unsupported file type {suffix or '(none)'}; expected .ods, .xlsx or .csv"
+        )
     try:
         workbook = CalamineWorkbook.from_path(str(path))
         names = list(workbook.sheet_names)
@@ -101,7 +102,10 @@ class NearMiss:
 
 
 def find_table(
-    file: str, sheet: str, rows: list[list], aliases: dict[str, tuple[str, ...]],
+    file: str,
+    sheet: str,
+    rows: list[list],
+    aliases: dict[str, tuple[str, ...]],
     required: tuple[str, ...],
 ) -> Table | NearMiss | None:
     """Locate the header row holding every required column.
@@ -114,7 +118,7 @@ def find_table(
         columns = match_columns(row, aliases)
         missing = [name for name in required if name not in columns]
         if not missing:
-            return Table(file, sheet, columns, rows[position + 1:], position + 2)
+            return Table(file, sheet, columns, rows[position + 1 :], position + 2)
         enough = len(required) - len(missing) >= max(3, len(required) // 2)
         if enough and (best is None or len(missing) < len(best.missing)):
             best = NearMiss(file, sheet, position + 1, missing)

@@ -90,8 +90,10 @@ def merge(
     winners = by_quarter.sort_values("rank").drop_duplicates("quarter_index", keep="last")
     winning = set(zip(winners["quarter_index"], winners["release"], strict=True))
     is_winner = pd.Series(
-        [pair in winning for pair in zip(combined["quarter_index"], combined["release"],
-                                         strict=True)],
+        [
+            pair in winning
+            for pair in zip(combined["quarter_index"], combined["release"], strict=True)
+        ],
         index=combined.index,
     )
     kept, replaced = combined[is_winner], combined[~is_winner]
@@ -109,18 +111,22 @@ def _revisions(kind: str, replaced: pd.DataFrame, kept: pd.DataFrame) -> pd.Data
         changed = joined[joined[f"{column}_old"] != joined[f"{column}_new"]]
         if changed.empty:
             continue
-        found.append(pd.DataFrame({
-            "kind": kind,
-            "force": changed["force"],
-            "offence_code": changed["offence_code"],
-            "outcome_type": changed.get("outcome_type"),
-            "quarter_index": changed["quarter_index"],
-            "measure": column,
-            "old_value": changed[f"{column}_old"],
-            "old_release": changed["release_old"],
-            "new_value": changed[f"{column}_new"],
-            "new_release": changed["release_new"],
-        }))
+        found.append(
+            pd.DataFrame(
+                {
+                    "kind": kind,
+                    "force": changed["force"],
+                    "offence_code": changed["offence_code"],
+                    "outcome_type": changed.get("outcome_type"),
+                    "quarter_index": changed["quarter_index"],
+                    "measure": column,
+                    "old_value": changed[f"{column}_old"],
+                    "old_release": changed["release_old"],
+                    "new_value": changed[f"{column}_new"],
+                    "new_release": changed["release_new"],
+                }
+            )
+        )
     return pd.concat(found, ignore_index=True) if found else pd.DataFrame()
 
 
@@ -137,11 +143,19 @@ def _offences_table(existing: pd.DataFrame | None, releases: list[Release]) -> p
 
 
 def _reference_tables() -> dict[str, pd.DataFrame]:
-    force_rows = pd.DataFrame([
-        {"force": f.force, "display_name": f.display_name, "kind": f.kind, "region": f.region,
-         "country": f.country, "aliases": ";".join(f.aliases)}
-        for f in forces()
-    ])
+    force_rows = pd.DataFrame(
+        [
+            {
+                "force": f.force,
+                "display_name": f.display_name,
+                "kind": f.kind,
+                "region": f.region,
+                "country": f.country,
+                "aliases": ";".join(f.aliases),
+            }
+            for f in forces()
+        ]
+    )
     return {"forces": force_rows, "outcome_types": pd.DataFrame(outcome_types())}
 
 
@@ -152,7 +166,8 @@ def save(data_dir: Path, releases: list[Release]) -> dict:
     by_name = {entry["release"]: entry for entry in manifest["releases"]}
     ranks = {
         entry["release"]: (
-            dt.date.fromisoformat(entry["release_date"]) if entry.get("release_date")
+            dt.date.fromisoformat(entry["release_date"])
+            if entry.get("release_date")
             else dt.date.min,
             entry["seq"],
         )
@@ -186,10 +201,21 @@ def save(data_dir: Path, releases: list[Release]) -> dict:
         }
     revision_parts = [r for r in revisions if r is not None and not r.empty]
     revision_table = (
-        pd.concat(revision_parts, ignore_index=True)
-        .drop_duplicates(["kind", "force", "offence_code", "outcome_type", "quarter_index",
-                          "measure", "old_release", "new_release"], keep="last")
-        if revision_parts else None
+        pd.concat(revision_parts, ignore_index=True).drop_duplicates(
+            [
+                "kind",
+                "force",
+                "offence_code",
+                "outcome_type",
+                "quarter_index",
+                "measure",
+                "old_release",
+                "new_release",
+            ],
+            keep="last",
+        )
+        if revision_parts
+        else None
     )
     outputs = {kind: table for kind, table in tables.items() if table is not None}
     outputs["offences"] = _offences_table(_read(data_dir, "offences"), releases)

@@ -57,22 +57,29 @@ class _Found:
     year_before: bool = False
 
 
-def parse(text: str, today: dt.date, previous: QueryPlan | None = None) -> QueryPlan | Clarification:
+def parse(
+    text: str, today: dt.date, previous: QueryPlan | None = None
+) -> QueryPlan | Clarification:
     if len(text) > MAX_QUESTION_CHARS:
         return Clarification(
             f"That message is {len(text):,} characters long: ask one short question "
-            f"(under {MAX_QUESTION_CHARS} characters), for example:")
+            f"(under {MAX_QUESTION_CHARS} characters), for example:"
+        )
     cleaned = clean(text)
     if not any(ch.isalpha() for ch in cleaned):
-        return Clarification("Ask me about police recorded crime in England and Wales, "
-                             "for example:")
+        return Clarification(
+            "Ask me about police recorded crime in England and Wales, for example:"
+        )
     words = tokens(cleaned)
     if _looks_like_sql(cleaned):
-        return Clarification("That looks like code, not a question. Ask in plain words, "
-                             "for example:")
+        return Clarification(
+            "That looks like code, not a question. Ask in plain words, for example:"
+        )
     if words and set(words) <= _GREETINGS | {"crimebot", "bot", "me", "please"}:
-        return Clarification("Hello! I give exact police recorded crime figures for "
-                             "England and Wales, with their period and source. Try:")
+        return Clarification(
+            "Hello! I give exact police recorded crime figures for "
+            "England and Wales, with their period and source. Try:"
+        )
 
     period = find_period(cleaned, today)
     if period.problem:
@@ -86,8 +93,16 @@ def parse(text: str, today: dt.date, previous: QueryPlan | None = None) -> Query
 
 
 def _looks_like_sql(text: str) -> bool:
-    return bool(re.search(r"\b(select|insert|update|delete|drop|union|create|alter)\b.*"
-                          r"\b(from|into|table|set|select|where)\b", text)) or ";--" in text
+    return (
+        bool(
+            re.search(
+                r"\b(select|insert|update|delete|drop|union|create|alter)\b.*"
+                r"\b(from|into|table|set|select|where)\b",
+                text,
+            )
+        )
+        or ";--" in text
+    )
 
 
 def _scan(words: list[str]) -> _Found:
@@ -98,9 +113,9 @@ def _scan(words: list[str]) -> _Found:
     longest = vocab.longest_phrase
     for size in range(min(longest, len(words)), 0, -1):
         for start in range(len(words) - size + 1):
-            if any(used[start:start + size]):
+            if any(used[start : start + size]):
                 continue
-            phrase = tuple(words[start:start + size])
+            phrase = tuple(words[start : start + size])
             hit = False
             if phrase in vocab.places:
                 place = vocab.places[phrase]
@@ -123,7 +138,7 @@ def _scan(words: list[str]) -> _Found:
             if phrase[0] in _NUMBER_WORDS and size == 1:
                 found.measures.add(f"limit:{_NUMBER_WORDS[phrase[0]]}")
             if hit:
-                used[start:start + size] = [True] * size
+                used[start : start + size] = [True] * size
     for position, word in enumerate(words):
         if not used[position] and word not in vocab.filler:
             found.unknown.append(word)
@@ -164,8 +179,9 @@ def _fuzzy(found: _Found) -> Clarification | None:
             found.notes.append(f"read “{word}” as {_label(best)}")
             continue
         options = [_label(entity).removeprefix("the ") for entity, _ in [ranked[0], *close]]
-        return Clarification(f"I don't know “{word}”. Did you mean "
-                             + " or ".join(options) + "?", tuple(options))
+        return Clarification(
+            f"I don't know “{word}”. Did you mean " + " or ".join(options) + "?", tuple(options)
+        )
     found.unknown = remaining
     return None
 
@@ -206,15 +222,23 @@ def _plan(
     if problem:
         return problem
     meaningful = [w for w in found.unknown if len(w) > 2 and not w.isdigit()]
-    nothing = not (found.places or found.offences or found.outcomes or found.measures
-                   or period or found.year_before)
+    nothing = not (
+        found.places
+        or found.offences
+        or found.outcomes
+        or found.measures
+        or period
+        or found.year_before
+    )
     if nothing:
         if meaningful:
             return Clarification(
                 "I couldn't find a force, an offence or a measure in that. I answer questions "
-                "about police recorded crime in England and Wales, for example:")
-        return Clarification("Ask me about police recorded crime in England and Wales, "
-                             "for example:")
+                "about police recorded crime in England and Wales, for example:"
+            )
+        return Clarification(
+            "Ask me about police recorded crime in England and Wales, for example:"
+        )
     if meaningful and (not found.places or _capitalised(original, meaningful)):
         words = ", ".join(f"“{w}”" for w in meaningful[:3])
         return Clarification(
@@ -225,8 +249,7 @@ def _plan(
     if len(found.offences) > 1:
         labels = tuple(dict.fromkeys(o.label for o in found.offences))
         if len(labels) > 1:
-            return Clarification("Which offence do you mean: " + " or ".join(labels) + "?",
-                                 labels)
+            return Clarification("Which offence do you mean: " + " or ".join(labels) + "?", labels)
     if len(found.outcomes) > 1 and len({o.types for o in found.outcomes}) > 1:
         names = tuple(dict.fromkeys(o.name for o in found.outcomes))
         return Clarification("Which outcome do you mean: " + " or ".join(names) + "?", names)

@@ -9,8 +9,18 @@ from dataclasses import dataclass
 from bot.query.plan import PeriodSpec
 
 _MONTHS = {
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
-    "oct": 10, "nov": 11, "dec": 12,
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "may": 5,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
 }
 _MONTH = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
 _YEAR_TO = re.compile(
@@ -42,9 +52,12 @@ def find_period(text: str, today: dt.date) -> FoundPeriod:
     if match := _YEAR_TO.search(text):
         month = _MONTHS[match.group(1)[:3]]
         if not match.group(2):
-            return FoundPeriod(None, (match.span(),),
-                               problem=f"Which year? For example “year to "
-                                       f"{match.group(1).capitalize()} {today.year - 1}”.")
+            return FoundPeriod(
+                None,
+                (match.span(),),
+                problem=f"Which year? For example “year to "
+                f"{match.group(1).capitalize()} {today.year - 1}”.",
+            )
         return FoundPeriod(PeriodSpec("year_to", _year(match.group(2)), month), (match.span(),))
     if match := _FINANCIAL.search(text):
         start, end = int(match.group(1)), int(match.group(2))
@@ -53,26 +66,31 @@ def find_period(text: str, today: dt.date) -> FoundPeriod:
     if match := _FY.search(text):
         end_year = _year(match.group(1))
         return FoundPeriod(
-            PeriodSpec("financial_year", end_year - 1), (match.span(),),
+            PeriodSpec("financial_year", end_year - 1),
+            (match.span(),),
             note=f"FY{match.group(1)} read as the financial year {end_year - 1}/"
-                 f"{end_year % 100:02d} (April {end_year - 1} to March {end_year})",
+            f"{end_year % 100:02d} (April {end_year - 1} to March {end_year})",
         )
     if match := _SINCE.search(text):
         return FoundPeriod(PeriodSpec("since", int(match.group(1))), (match.span(),))
     for phrase, offset in (("last year", -1), ("previous year", -1), ("this year", 0)):
         if phrase in text:
             start = text.index(phrase)
-            return FoundPeriod(PeriodSpec("calendar_year", today.year + offset),
-                               ((start, start + len(phrase)),))
+            return FoundPeriod(
+                PeriodSpec("calendar_year", today.year + offset), ((start, start + len(phrase)),)
+            )
     years = list(_YEAR.finditer(text))
     distinct = sorted({int(m.group(1)) for m in years})
     if len(distinct) > 1:
-        return FoundPeriod(None, tuple(m.span() for m in years),
-                           problem="Which period? I found more than one year: "
-                                   + ", ".join(str(y) for y in distinct) + ".")
+        return FoundPeriod(
+            None,
+            tuple(m.span() for m in years),
+            problem="Which period? I found more than one year: "
+            + ", ".join(str(y) for y in distinct)
+            + ".",
+        )
     if years:
-        return FoundPeriod(PeriodSpec("calendar_year", distinct[0]),
-                           tuple(m.span() for m in years))
+        return FoundPeriod(PeriodSpec("calendar_year", distinct[0]), tuple(m.span() for m in years))
     for phrase in ("latest", "most recent", "current"):
         if phrase in text:
             start = text.index(phrase)

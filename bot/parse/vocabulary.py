@@ -15,8 +15,12 @@ from bot.reference import forces, seed_offences
 
 # Place names too loose to pick one force: the reporter is asked which.
 AMBIGUOUS_PLACES = {
-    "yorkshire": ("North Yorkshire", "South Yorkshire", "West Yorkshire",
-                  "Yorkshire and The Humber"),
+    "yorkshire": (
+        "North Yorkshire",
+        "South Yorkshire",
+        "West Yorkshire",
+        "Yorkshire and The Humber",
+    ),
     "midlands": ("West Midlands", "East Midlands"),
     "devon": ("Devon and Cornwall",),
     "cornwall": ("Devon and Cornwall",),
@@ -50,14 +54,18 @@ def vocabulary() -> Vocabulary:
     offences: dict[tuple[str, ...], OffenceSelection] = {}
     for row in seed_offences():
         offences[_key(row["offence"])] = OffenceSelection(
-            "offence", (row["offence_code"],), row["offence"].lower())
+            "offence", (row["offence_code"],), row["offence"].lower()
+        )
         offences[_key(row["subgroup"])] = OffenceSelection(
-            "subgroup", (row["subgroup"],), row["subgroup"].lower())
+            "subgroup", (row["subgroup"],), row["subgroup"].lower()
+        )
         offences[_key(row["offence_group"])] = OffenceSelection(
-            "group", (row["offence_group"],), row["offence_group"].lower())
+            "group", (row["offence_group"],), row["offence_group"].lower()
+        )
     for phrase, entry in raw["offences"].items():
         offences[_key(phrase)] = OffenceSelection(
-            entry["level"], tuple(entry["keys"]), entry["label"], entry.get("note", ""))
+            entry["level"], tuple(entry["keys"]), entry["label"], entry.get("note", "")
+        )
     outcomes = {
         _key(phrase): OutcomeSelection(tuple(e["types"]), e["label"], e["name"])
         for phrase, e in raw["outcomes"].items()

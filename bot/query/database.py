@@ -22,24 +22,26 @@ QUERIES_DIR = Path(__file__).resolve().parents[2] / "queries"
 # Empty shapes for tables a dataset may not have yet (no outcomes loaded, no revisions).
 EMPTY_TABLES = {
     "recorded": "force VARCHAR, offence_code VARCHAR, quarter_index BIGINT, offences BIGINT, "
-                "financial_year VARCHAR, quarter TINYINT, quarter_end DATE, release VARCHAR, "
-                "sample BOOLEAN",
+    "financial_year VARCHAR, quarter TINYINT, quarter_end DATE, release VARCHAR, "
+    "sample BOOLEAN",
     "outcomes": "force VARCHAR, offence_code VARCHAR, quarter_index BIGINT, outcome_type VARCHAR, "
-                "outcomes_for_recorded BIGINT, outcomes_in_quarter BIGINT, financial_year VARCHAR, "
-                "quarter TINYINT, quarter_end DATE, release VARCHAR, sample BOOLEAN",
+    "outcomes_for_recorded BIGINT, outcomes_in_quarter BIGINT, financial_year VARCHAR, "
+    "quarter TINYINT, quarter_end DATE, release VARCHAR, sample BOOLEAN",
     "revisions": "kind VARCHAR, force VARCHAR, offence_code VARCHAR, outcome_type VARCHAR, "
-                 "quarter_index BIGINT, measure VARCHAR, old_value BIGINT, old_release VARCHAR, "
-                 "new_value BIGINT, new_release VARCHAR",
+    "quarter_index BIGINT, measure VARCHAR, old_value BIGINT, old_release VARCHAR, "
+    "new_value BIGINT, new_release VARCHAR",
     "offences": "offence_code VARCHAR, offence VARCHAR, subgroup VARCHAR, offence_group VARCHAR, "
-                "note VARCHAR",
+    "note VARCHAR",
     "forces": "force VARCHAR, display_name VARCHAR, kind VARCHAR, region VARCHAR, "
-              "country VARCHAR, aliases VARCHAR",
+    "country VARCHAR, aliases VARCHAR",
     "outcome_types": "outcome_type VARCHAR, short_name VARCHAR, description VARCHAR, "
-                     "outcome_group VARCHAR",
+    "outcome_group VARCHAR",
 }
 # Sorting by the filter keys lets DuckDB's zone maps skip most row groups.
-SORT_KEYS = {"recorded": "offence_code, force, quarter_index",
-             "outcomes": "offence_code, outcome_type, force, quarter_index"}
+SORT_KEYS = {
+    "recorded": "offence_code, force, quarter_index",
+    "outcomes": "offence_code, outcome_type, force, quarter_index",
+}
 
 
 class DataMissing(Exception):

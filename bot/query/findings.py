@@ -98,19 +98,32 @@ def resolve_offence(db: Database, selection: OffenceSelection) -> ResolvedOffenc
     elif selection.level == "offence":
         counted = "; ".join(f"{r['offence']} ({r['offence_code']})" for r in rows)
     else:
-        counted = f"the {' and '.join(selection.keys)} {selection.level}" + (
-            "s" if len(selection.keys) > 1 else ""
-        ) + f" ({len(rows)} offence codes)"
+        counted = (
+            f"the {' and '.join(selection.keys)} {selection.level}"
+            + ("s" if len(selection.keys) > 1 else "")
+            + f" ({len(rows)} offence codes)"
+        )
     return ResolvedOffence(selection, tuple(r["offence_code"] for r in rows), counted)
 
 
 def _by_year(
-    db: Database, name: str, place: Place, offence: ResolvedOffence, period: Period,
-    years: int, **extra: object,
+    db: Database,
+    name: str,
+    place: Place,
+    offence: ResolvedOffence,
+    period: Period,
+    years: int,
+    **extra: object,
 ) -> tuple[list[YearFigure], set[str]]:
     """Complete rolling years, newest first, stopping at the first incomplete one."""
-    rows = db.query(name, forces=list(place.forces), codes=list(offence.codes),
-                    last=period.last_index, years=years, **extra)
+    rows = db.query(
+        name,
+        forces=list(place.forces),
+        codes=list(offence.codes),
+        last=period.last_index,
+        years=years,
+        **extra,
+    )
     value_column = "offences" if name == "offences_by_year" else "outcomes"
     by_back = {row["years_back"]: row for row in rows}
     figures, releases = [], set()
@@ -118,8 +131,9 @@ def _by_year(
         row = by_back.get(back)
         if row is None or row["quarters"] < 4:
             break
-        figures.append(YearFigure(period.years_before(back), int(row[value_column]),
-                                  bool(row["sample"])))
+        figures.append(
+            YearFigure(period.years_before(back), int(row[value_column]), bool(row["sample"]))
+        )
         releases.update((row["releases"] or "").split("; "))
     return figures, releases - {""}
 
@@ -132,8 +146,10 @@ def _comparability(db: Database, offence: ResolvedOffence, series: list[YearFigu
     late = [r for r in rows if r["first_quarter"] > first]
     if not late:
         return ""
-    names = {r["offence_code"]: r for r in db.query(
-        "offence_codes", level="offence", keys=[r["offence_code"] for r in late])}
+    names = {
+        r["offence_code"]: r
+        for r in db.query("offence_codes", level="offence", keys=[r["offence_code"] for r in late])
+    }
     parts = [
         f"{names[r['offence_code']]['offence']} ({r['offence_code']}) is counted only from "
         f"{Quarter.from_index(r['first_quarter']).label().removeprefix('the ')}"
@@ -143,27 +159,40 @@ def _comparability(db: Database, offence: ResolvedOffence, series: list[YearFigu
 
 
 def place_findings(
-    db: Database, plan: QueryPlan, place: Place, offence: ResolvedOffence, period: Period,
+    db: Database,
+    plan: QueryPlan,
+    place: Place,
+    offence: ResolvedOffence,
+    period: Period,
     years: int,
 ) -> PlaceFindings:
     offences, releases = _by_year(db, "offences_by_year", place, offence, period, years)
     if not offences:
-        raise Unanswerable(
-            f"There are no complete figures for {place.label} for {period.label()}."
-        )
+        raise Unanswerable(f"There are no complete figures for {place.label} for {period.label()}.")
     found = PlaceFindings(place, offences, releases=releases)
     if plan.outcome is not None:
-        outcomes, out_releases = _by_year(db, "outcomes_by_year", place, offence, period,
-                                          min(years, 2), types=list(plan.outcome.types))
+        outcomes, out_releases = _by_year(
+            db,
+            "outcomes_by_year",
+            place,
+            offence,
+            period,
+            min(years, 2),
+            types=list(plan.outcome.types),
+        )
         if not outcomes:
             raise Unanswerable(
                 f"There are no outcome figures for {place.label} for {period.label()}."
             )
         found.outcomes = outcomes
         found.releases |= out_releases
-    revision = db.query("offence_revisions", forces=list(place.forces),
-                        codes=list(offence.codes), first=period.first_index,
-                        last=period.last_index)[0]
+    revision = db.query(
+        "offence_revisions",
+        forces=list(place.forces),
+        codes=list(offence.codes),
+        first=period.first_index,
+        last=period.last_index,
+    )[0]
     if revision["cells"] and revision["change"]:
         found.revised_from = offences[0].value - int(revision["change"])
     return found
@@ -174,8 +203,12 @@ def find(db: Database, plan: QueryPlan) -> Findings:
     offence = resolve_offence(db, plan.offence)
     needs_outcomes = plan.outcome is not None
     period = resolve_period(db, plan.period, needs_outcomes)
-    years = SERIES_YEARS if plan.measure in (Measure.TREND, Measure.RECORD, Measure.COUNT,
-                                             Measure.CHANGE, Measure.NATIONAL) else 2
+    years = (
+        SERIES_YEARS
+        if plan.measure
+        in (Measure.TREND, Measure.RECORD, Measure.COUNT, Measure.CHANGE, Measure.NATIONAL)
+        else 2
+    )
     if plan.period.kind == "since" and plan.period.year is not None:
         years = max(2, period.end.end_year - plan.period.year + 1)
 
@@ -189,8 +222,9 @@ def find(db: Database, plan: QueryPlan) -> Findings:
     longest = max((p.offences for p in places), key=len)
     offence_note = _comparability(db, offence, longest)
     if offence_note:
-        findings.offence = ResolvedOffence(offence.selection, offence.codes, offence.counted,
-                                           offence_note)
+        findings.offence = ResolvedOffence(
+            offence.selection, offence.codes, offence.counted, offence_note
+        )
     if needs_outcomes:
         findings.latest_outcome_quarter = resolve_period(db, None, True).last_index
     return findings
@@ -199,16 +233,23 @@ def find(db: Database, plan: QueryPlan) -> Findings:
 def _ranking(db: Database, plan: QueryPlan, offence: ResolvedOffence, period: Period) -> Findings:
     forces = territorial_forces()
     rows = db.query(
-        "force_ranking", forces=[f.force for f in forces], codes=list(offence.codes),
+        "force_ranking",
+        forces=[f.force for f in forces],
+        codes=list(offence.codes),
         types=list(plan.outcome.types if plan.outcome else ()),
-        first=period.first_index, last=period.last_index,
+        first=period.first_index,
+        last=period.last_index,
     )
     by_rate = plan.outcome is not None
     ranking = [
-        RankRow(r["force"], int(r["offences"]),
-                int(r["outcomes"] or 0) if by_rate and r["outcome_quarters"] == 4 else None,
-                bool(r["sample"]))
-        for r in rows if r["quarters"] == 4
+        RankRow(
+            r["force"],
+            int(r["offences"]),
+            int(r["outcomes"] or 0) if by_rate and r["outcome_quarters"] == 4 else None,
+            bool(r["sample"]),
+        )
+        for r in rows
+        if r["quarters"] == 4
     ]
     if by_rate:
         ranking = [r for r in ranking if r.rate is not None and r.offences >= SMALL_COUNT]
@@ -219,8 +260,15 @@ def _ranking(db: Database, plan: QueryPlan, offence: ResolvedOffence, period: Pe
         raise Unanswerable(f"No force has complete figures for {period.label()}.")
     places = [place_findings(db, plan, p, offence, period, 2) for p in plan.places]
     releases = {name for r in rows for name in (r["releases"] or "").split("; ") if name}
-    findings = Findings(plan, period, offence, places, ranking=ranking,
-                        ranked_by="rate" if by_rate else "offences", ranking_releases=releases)
+    findings = Findings(
+        plan,
+        period,
+        offence,
+        places,
+        ranking=ranking,
+        ranked_by="rate" if by_rate else "offences",
+        ranking_releases=releases,
+    )
     if by_rate:
         findings.latest_outcome_quarter = resolve_period(db, None, True).last_index
     return findings

@@ -16,8 +16,10 @@ def coverage(db: Database, outcomes: bool) -> tuple[int, int]:
     if outcomes:
         row = rows["outcomes"]
         if row["first_quarter"] is None:
-            raise Unanswerable("No outcomes data has been loaded, so there is no charge rate "
-                               "or other outcome figure to give.")
+            raise Unanswerable(
+                "No outcomes data has been loaded, so there is no charge rate "
+                "or other outcome figure to give."
+            )
         first, last = max(first, row["first_quarter"]), min(last, row["last_quarter"])
     return first, last
 
@@ -60,7 +62,8 @@ def resolve_period(db: Database, spec: PeriodSpec | None, outcomes: bool) -> Per
             month, year = spec.month or 0, spec.year or 0
             if month not in (3, 6, 9, 12):
                 options = ", ".join(
-                    Period(q).label() for q in _nearest_quarters(year, month)
+                    Period(q).label()
+                    for q in _nearest_quarters(year, month)
                     if earliest_end <= q.index <= last
                 )
                 raise Unanswerable(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 SMALL_COUNT = 50
-_WORDS = "no one two three four five six seven eight nine ten".split()
+_WORDS = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
 
 
 def count(n: int) -> str:
@@ -58,8 +58,17 @@ def times(now: int, before: int) -> str:
     if ratio < 2:
         return ""
     whole = int(ratio)
-    word = {2: "twofold", 3: "threefold", 4: "fourfold", 5: "fivefold", 6: "sixfold",
-            7: "sevenfold", 8: "eightfold", 9: "ninefold", 10: "tenfold"}.get(whole)
+    word = {
+        2: "twofold",
+        3: "threefold",
+        4: "fourfold",
+        5: "fivefold",
+        6: "sixfold",
+        7: "sevenfold",
+        8: "eightfold",
+        9: "ninefold",
+        10: "tenfold",
+    }.get(whole)
     if word is None:
         return f"{ratio:.0f} times"
     return f"more than {word}" if ratio > whole else word

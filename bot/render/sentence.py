@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.periods import Period, Quarter
+from bot.periods import Period
 from bot.query.findings import Findings, PlaceFindings, YearFigure
 from bot.query.plan import Measure, Place, QueryPlan
 from bot.render import numbers as num
@@ -37,11 +37,15 @@ def subject(place: Place) -> str:
 
 
 def understood(plan: QueryPlan, period: Period | None) -> str:
-    parts = [plan.outcome.name if plan.outcome else plan.measure.value,
-             plan.offence.label, " and ".join(p.label for p in plan.places) or "all forces"]
+    parts = [
+        plan.outcome.name if plan.outcome else plan.measure.value,
+        plan.offence.label,
+        " and ".join(p.label for p in plan.places) or "all forces",
+    ]
     if plan.measure is Measure.RANK:
         parts[0] = f"rank ({plan.rank_order}" + (
-            f" {plan.outcome.name})" if plan.outcome else " number of offences)")
+            f" {plan.outcome.name})" if plan.outcome else " number of offences)"
+        )
     parts.append(period.label().removeprefix("the ") if period else plan.period.describe())
     return "I read this as: " + " · ".join(parts)
 
@@ -61,17 +65,22 @@ def _record_phrase(figures: list[YearFigure]) -> str:
 
 
 def _since_phrase(figures: list[YearFigure]) -> str:
+    """'the highest since the year to March 2019': only for a rise on the year before."""
     now = figures[0].value
-    for figure in figures[1:]:
+    if len(figures) < 3 or now <= figures[1].value:
+        return ""
+    for figure in figures[2:]:
         if figure.value >= now:
-            return f"the highest since {figure.period.label().removeprefix('the ')}"
+            return f"the highest since {figure.period.label()}"
     return ""
 
 
 def _count_sentence(findings: Findings, found: PlaceFindings, lead: bool = True) -> str:
     current = found.current
-    text = (f"{subject(found.place)} recorded {offence_phrase(findings, current.value)} "
-            f"in {findings.period.label()}")
+    text = (
+        f"{subject(found.place)} recorded {offence_phrase(findings, current.value)} "
+        f"in {findings.period.label()}"
+    )
     if found.revised_from is not None:
         text += f" (revised from {num.count(found.revised_from)} in an earlier release)"
     clauses = []
@@ -90,8 +99,10 @@ def _outcome_sentence(findings: Findings, found: PlaceFindings) -> str:
     outcome = findings.plan.outcome
     assert outcome is not None
     outcomes, offences = found.outcomes[0].value, found.current.value
-    text = (f"{num.share(outcomes, offences)} of the {offence_phrase(findings, offences)} "
-            f"{_recorded_by(found.place)} in {findings.period.label()} resulted in {outcome.label}")
+    text = (
+        f"{num.share(outcomes, offences)} of the {offence_phrase(findings, offences)} "
+        f"{_recorded_by(found.place)} in {findings.period.label()} resulted in {outcome.label}"
+    )
     if len(found.outcomes) > 1 and found.previous is not None:
         before = num.rate_text(found.outcomes[1].value, found.previous.value)
         now = num.rate_text(outcomes, offences)
@@ -120,11 +131,13 @@ def _national_sentence(findings: Findings) -> str:
         return ""
     if findings.plan.outcome is not None and national.outcomes:
         outcomes, offences = national.outcomes[0].value, national.current.value
-        return (f"Across England and Wales, {num.share(outcomes, offences)} of "
-                f"{offence_phrase(findings, offences)} recorded in the same period resulted in "
-                f"{findings.plan.outcome.label}.")
-    text = (f"Across England and Wales, police recorded {offence_phrase(findings, national.current.value)} "
-            f"in the same period")
+        return (
+            f"Across England and Wales, {num.share(outcomes, offences)} of "
+            f"{offence_phrase(findings, offences)} recorded in the same period resulted in "
+            f"{findings.plan.outcome.label}."
+        )
+    counted = offence_phrase(findings, national.current.value)
+    text = f"Across England and Wales, police recorded {counted} in the same period"
     if national.previous is not None:
         text += ", " + num.change(national.current.value, national.previous.value)
     return text + "."
@@ -133,33 +146,60 @@ def _national_sentence(findings: Findings) -> str:
 def _figures(findings: Findings) -> list[Figure]:
     figures = []
     label = findings.offence.selection.label
+    counted = offence_phrase(findings)
     for found in findings.all_places():
         place = found.place.label
         for position, figure in enumerate(found.offences[:2]):
             start, end = figure.period.date_range()
             when = "" if position == 0 else " (year before)"
-            figures.append(Figure(f"{place}: {label} offences, {figure.period.label()}{when}",
-                                  figure.value, "offences", place, label,
-                                  start.isoformat(), end.isoformat()))
+            figures.append(
+                Figure(
+                    f"{place}: {counted}, {figure.period.label()}{when}",
+                    figure.value,
+                    "offences",
+                    place,
+                    label,
+                    start.isoformat(),
+                    end.isoformat(),
+                )
+            )
         if findings.plan.outcome is not None:
             for position, figure in enumerate(found.outcomes[:2]):
                 offences = found.offences[position].value
                 start, end = figure.period.date_range()
                 name = findings.plan.outcome.name
-                figures.append(Figure(f"{place}: offences resulting in {findings.plan.outcome.label}, "
-                                      f"{figure.period.label()}", figure.value, "outcomes", place,
-                                      label, start.isoformat(), end.isoformat()))
+                figures.append(
+                    Figure(
+                        f"{place}: offences resulting in {findings.plan.outcome.label}, "
+                        f"{figure.period.label()}",
+                        figure.value,
+                        "outcomes",
+                        place,
+                        label,
+                        start.isoformat(),
+                        end.isoformat(),
+                    )
+                )
                 if offences > 0:
-                    figures.append(Figure(f"{place}: {name}, {figure.period.label()}",
-                                          round(figure.value / offences * 100, 1), "percent",
-                                          place, label, start.isoformat(), end.isoformat()))
+                    figures.append(
+                        Figure(
+                            f"{place}: {name}, {figure.period.label()}",
+                            round(figure.value / offences * 100, 1),
+                            "percent",
+                            place,
+                            label,
+                            start.isoformat(),
+                            end.isoformat(),
+                        )
+                    )
     return figures
 
 
 def _series(findings: Findings) -> list[SeriesPoint]:
     return [
         SeriesPoint(found.place.label, f.period.label(), f.period.end.end_date.isoformat(), f.value)
-        for found in findings.places for f in reversed(found.offences)
+        for found in findings.places
+        for f in reversed(found.offences)
     ]
 
 
@@ -174,8 +214,10 @@ def _source(findings: Findings, manifest: list[dict]) -> str:
             text += ", SAMPLE"
         parts.append(text)
     sources = sorted({e.get("source") or SOURCE_DEFAULT for e in entries}) or [SOURCE_DEFAULT]
-    return (f"Source: {'; '.join(sources)} ({'; '.join(parts)}). "
-            f"Period: {findings.period.long_label()}. Open Government Licence v3.0.")
+    return (
+        f"Source: {'; '.join(sources)} ({'; '.join(parts)}). "
+        f"Period: {findings.period.long_label()}. Open Government Licence v3.0."
+    )
 
 
 def render(findings: Findings, manifest: list[dict]) -> Answer:
@@ -188,8 +230,11 @@ def render(findings: Findings, manifest: list[dict]) -> Answer:
             chart = "ranking"
         case Measure.COMPARE:
             for found in findings.places:
-                sentences.append(_outcome_sentence(findings, found) if plan.outcome
-                                 else _count_sentence(findings, found))
+                sentences.append(
+                    _outcome_sentence(findings, found)
+                    if plan.outcome
+                    else _count_sentence(findings, found)
+                )
             figures = _figures(findings)
             chart = "comparison"
         case _:
@@ -238,11 +283,14 @@ def _record_answer(found: PlaceFindings) -> str:
     now = figures[0].value
     best = max(figures[1:], key=lambda f: f.value)
     if now > best.value:
-        return f"Yes: the latest figure is the highest in the {num.words(len(figures))} years of comparable figures."
+        years = num.words(len(figures))
+        return f"Yes: the latest figure is the highest in the {years} years of comparable figures."
     since = _since_phrase(figures)
-    return (f"No: the highest was {num.count(best.value)} in {best.period.label()}"
-            + (f"; the latest is {since}" if since and not since.endswith(best.period.label().removeprefix('the ')) else "")
-            + ".")
+    return (
+        f"No: the highest was {num.count(best.value)} in {best.period.label()}"
+        + (f"; the latest is {since}" if since else "")
+        + "."
+    )
 
 
 def _trend_sentence(findings: Findings, found: PlaceFindings) -> str:
@@ -251,8 +299,10 @@ def _trend_sentence(findings: Findings, found: PlaceFindings) -> str:
         return ""
     first = figures[-1]
     years = len(figures) - 1
-    text = (f"{num.words(years).capitalize()} years earlier, in {first.period.label()}, "
-            f"the figure was {num.count(first.value)}")
+    text = (
+        f"{num.words(years).capitalize()} years earlier, in {first.period.label()}, "
+        f"the figure was {num.count(first.value)}"
+    )
     multiple = num.times(figures[0].value, first.value)
     if multiple:
         text += f": the latest is a {multiple} increase"
@@ -265,8 +315,11 @@ def _ranking(findings: Findings) -> tuple[list[str], list[Figure]]:
     total = len(ranking)
     start, end = findings.period.date_range()
     label = findings.offence.selection.label
-    what = (f"{plan.outcome.name} for {offence_phrase(findings)}" if plan.outcome
-            else f"number of {offence_phrase(findings)}")
+    what = (
+        f"{plan.outcome.name} for {offence_phrase(findings)}"
+        if plan.outcome
+        else f"number of {offence_phrase(findings)}"
+    )
     sentences, figures = [], []
     from bot.reference import force_by_name
 
@@ -275,7 +328,9 @@ def _ranking(findings: Findings) -> tuple[list[str], list[Figure]]:
 
     def value(row) -> str:
         if plan.outcome:
-            return f"{num.percent(row.rate)} ({num.count(row.outcomes)} of {num.count(row.offences)})"
+            return (
+                f"{num.percent(row.rate)} ({num.count(row.outcomes)} of {num.count(row.offences)})"
+            )
         return num.count(row.offences)
 
     positions = {row.force: i + 1 for i, row in enumerate(ranking)}
@@ -288,21 +343,35 @@ def _ranking(findings: Findings) -> tuple[list[str], list[Figure]]:
                 f"of the {total} forces with complete figures in {findings.period.label()}: "
                 f"{value(row)}."
             )
-            figures.append(Figure(f"{found.place.label}: rank ({plan.rank_order} {what})",
-                                  position, "rank", found.place.label, label,
-                                  start.isoformat(), end.isoformat()))
+            figures.append(
+                Figure(
+                    f"{found.place.label}: rank ({plan.rank_order} {what})",
+                    position,
+                    "rank",
+                    found.place.label,
+                    label,
+                    start.isoformat(),
+                    end.isoformat(),
+                )
+            )
     top = ranking[: plan.rank_limit]
     listing = "; ".join(f"{i + 1}. {name(r.force)} {value(r)}" for i, r in enumerate(top))
     sentences.append(f"The {plan.rank_order} {what} in {findings.period.label()}: {listing}.")
     for i, row in enumerate(top):
         unit_value = round(row.rate * 100, 1) if plan.outcome else row.offences
-        figures.append(Figure(f"{i + 1}. {name(row.force)}", unit_value,
-                              "percent" if plan.outcome else "offences", name(row.force), label,
-                              start.isoformat(), end.isoformat()))
+        figures.append(
+            Figure(
+                f"{i + 1}. {name(row.force)}",
+                unit_value,
+                "percent" if plan.outcome else "offences",
+                name(row.force),
+                label,
+                start.isoformat(),
+                end.isoformat(),
+            )
+        )
     if plan.outcome:
-        sentences.append(f"Forces with fewer than {num.SMALL_COUNT} offences are not ranked by share.")
+        sentences.append(
+            f"Forces with fewer than {num.SMALL_COUNT} offences are not ranked by share."
+        )
     return sentences, figures
-
-
-def quarter_label(index: int) -> str:
-    return Quarter.from_index(index).label()

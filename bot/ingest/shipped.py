@@ -1,0 +1,52 @@
+"""Rebuild the dataset shipped in data/: the real files in raw/ plus the generated sample.
+
+The build goes through the ordinary ingest path into a scratch directory, and
+only a complete build replaces what data/ holds.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from bot.ingest import ingest
+from bot.ingest.load import load_release
+from bot.ingest.sample import build_sample_release
+from bot.reference import seed_offences
+
+ROOT = Path(__file__).resolve().parents[2]
+RAW = ROOT / "raw"
+REAL_PFA = RAW / "pfa-2017-18" / "prc-pfa-mar2013-onwards-tables201718.csv"
+SAMPLE_SOURCE = (
+    "crimebot SAMPLE data, generated from real magnitudes: NOT official statistics "
+    "(see data/README.md)"
+)
+REAL_SOURCE = (
+    "Home Office, police recorded crime open data, Police Force Area tables (2017/18 sheet)"
+)
+
+
+def build_shipped(data_dir: Path, raw_dir: Path = RAW) -> dict:
+    data_dir.mkdir(parents=True, exist_ok=True)
+    real = load_release(raw_dir / REAL_PFA.relative_to(RAW), progress=False)
+    offences = pd.DataFrame(seed_offences())
+    with tempfile.TemporaryDirectory(dir=data_dir.parent) as scratch:
+        scratch_dir = Path(scratch)
+        sample_files = build_sample_release(
+            _tidy_with_quarter(real.tables["recorded"]), offences, raw_dir, scratch_dir / "raw"
+        )
+        build = scratch_dir / "data"
+        ingest([raw_dir / REAL_PFA.relative_to(RAW)], build, source=REAL_SOURCE, progress=False)
+        manifest = ingest(sample_files, build, sample=True, source=SAMPLE_SOURCE, progress=False)
+        for path in build.iterdir():
+            os.replace(path, data_dir / path.name)
+    shutil.rmtree(scratch_dir, ignore_errors=True)
+    return manifest
+
+
+def _tidy_with_quarter(rows: pd.DataFrame) -> pd.DataFrame:
+    return rows.assign(quarter=(rows["quarter_index"] % 4 + 1).astype("int8"))
