@@ -61,16 +61,16 @@ def resolve_period(db: Database, spec: PeriodSpec | None, outcomes: bool) -> Per
         case "year_to":
             month, year = spec.month or 0, spec.year or 0
             if month not in (3, 6, 9, 12):
-                options = ", ".join(
+                options = [
                     Period(q).label()
                     for q in _nearest_quarters(year, month)
                     if earliest_end <= q.index <= last
-                )
+                ]
                 raise Unanswerable(
                     f"Figures are published by quarter, so there is no year to "
                     f"{MONTHS[month - 1]} {year}."
-                    + (f" The nearest are {options}." if options else ""),
-                    tuple(options.split(", ")) if options else (),
+                    + (f" The nearest are {' and '.join(options)}." if options else ""),
+                    tuple(options),
                 )
             return within(Quarter.ending(year, month), f"the year to {MONTHS[month - 1]} {year}")
         case "calendar_year":

@@ -54,7 +54,8 @@ class Answer:
 
     def plain_text(self) -> str:
         """The whole reply as plain text, for the terminal and Slack's fallback text."""
-        parts = [self.text]
+        parts = [f"⚠️ {SAMPLE_WARNING}"] if self.sample else []
+        parts.append(self.text)
         if self.figures and self.is_answer:
             parts.append("\n".join(f"• {_figure_line(f)}" for f in self.figures))
         parts += self.notes

@@ -6,7 +6,7 @@ from bot.periods import Period
 from bot.query.findings import Findings, PlaceFindings, YearFigure
 from bot.query.plan import Measure, Place, QueryPlan
 from bot.render import numbers as num
-from bot.render.answer import SAMPLE_WARNING, Answer, Figure, SeriesPoint
+from bot.render.answer import Answer, Figure, SeriesPoint
 
 RECORDING_CAVEAT = (
     "Police recorded crime counts what the police record: it moves with recording practice "
@@ -261,8 +261,6 @@ def render(findings: Findings, manifest: list[dict]) -> Answer:
     if plan.measure in (Measure.TREND, Measure.RECORD, Measure.CHANGE):
         notes.append(RECORDING_CAVEAT)
     notes.append(f"Counted: {findings.offence.counted}.")
-    if findings.sample:
-        notes.insert(0, SAMPLE_WARNING)
     return Answer(
         status="answer",
         text=" ".join(sentences),
