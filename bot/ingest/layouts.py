@@ -157,7 +157,6 @@ def tidy(table: Table, layout: Layout) -> tuple[pd.DataFrame, pd.DataFrame]:
         frame["outcome_type"] = frame["outcome_type"].map(normalise_outcome_type)
         fail(frame["outcome_type"] == "", lambda bad: "empty 'Outcome Type'")
 
-    frame["offence_code"] = frame["offence_code"].str.upper()
     offences = (
         frame[["offence_code", "offence", "subgroup", "offence_group"]]
         .drop_duplicates("offence_code", keep="last")

@@ -14,8 +14,10 @@ from pathlib import Path
 import pandas as pd
 
 from bot.ingest import ingest
+from bot.ingest.annual import load_annual
 from bot.ingest.load import load_release
 from bot.ingest.sample import build_sample_release
+from bot.ingest.store import save
 from bot.reference import seed_offences
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -41,7 +43,8 @@ def build_shipped(data_dir: Path, raw_dir: Path = RAW) -> dict:
         )
         build = scratch_dir / "data"
         ingest([raw_dir / REAL_PFA.relative_to(RAW)], build, source=REAL_SOURCE, progress=False)
-        manifest = ingest(sample_files, build, sample=True, source=SAMPLE_SOURCE, progress=False)
+        ingest(sample_files, build, sample=True, source=SAMPLE_SOURCE, progress=False)
+        manifest = save(build, [load_annual(raw_dir / "oocd-dashboard-outcomes")])
         for path in build.iterdir():
             os.replace(path, data_dir / path.name)
     shutil.rmtree(scratch_dir, ignore_errors=True)

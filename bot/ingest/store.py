@@ -23,10 +23,14 @@ MANIFEST = "manifest.json"
 COUNT_COLUMNS = {
     "recorded": ("offences",),
     "outcomes": ("outcomes_for_recorded", "outcomes_in_quarter"),
+    "annual_recorded": ("offences",),
+    "annual_outcomes": ("outcomes_for_recorded",),
 }
 KEYS = {
     "recorded": ["force", "offence_code", "quarter_index"],
     "outcomes": ["force", "offence_code", "quarter_index", "outcome_type"],
+    "annual_recorded": ["force", "quarter_index"],
+    "annual_outcomes": ["force", "quarter_index", "outcome_type"],
 }
 
 
@@ -116,7 +120,7 @@ def _revisions(kind: str, replaced: pd.DataFrame, kept: pd.DataFrame) -> pd.Data
                 {
                     "kind": kind,
                     "force": changed["force"],
-                    "offence_code": changed["offence_code"],
+                    "offence_code": changed.get("offence_code"),
                     "outcome_type": changed.get("outcome_type"),
                     "quarter_index": changed["quarter_index"],
                     "measure": column,

@@ -27,6 +27,11 @@ EMPTY_TABLES = {
     "outcomes": "force VARCHAR, offence_code VARCHAR, quarter_index BIGINT, outcome_type VARCHAR, "
     "outcomes_for_recorded BIGINT, outcomes_in_quarter BIGINT, financial_year VARCHAR, "
     "quarter TINYINT, quarter_end DATE, release VARCHAR, sample BOOLEAN",
+    "annual_recorded": "force VARCHAR, quarter_index BIGINT, offences BIGINT, "
+    "financial_year VARCHAR, quarter TINYINT, quarter_end DATE, release VARCHAR, sample BOOLEAN",
+    "annual_outcomes": "force VARCHAR, quarter_index BIGINT, outcome_type VARCHAR, "
+    "outcomes_for_recorded BIGINT, financial_year VARCHAR, quarter TINYINT, quarter_end DATE, "
+    "release VARCHAR, sample BOOLEAN",
     "revisions": "kind VARCHAR, force VARCHAR, offence_code VARCHAR, outcome_type VARCHAR, "
     "quarter_index BIGINT, measure VARCHAR, old_value BIGINT, old_release VARCHAR, "
     "new_value BIGINT, new_release VARCHAR",

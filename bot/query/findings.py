@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from bot.ingest.annual import ANNUAL_OUTCOME_TYPES, INCOMPLETE_2014_15
 from bot.periods import Period, Quarter
 from bot.places import national, territorial_forces
 from bot.query.database import Database
@@ -75,6 +76,7 @@ class Findings:
     ranked_by: str = "offences"
     latest_outcome_quarter: int | None = None
     ranking_releases: set[str] = field(default_factory=set)
+    unranked: int = 0  # forces left out of a ranking by share: too few offences
 
     @property
     def sample(self) -> bool:
@@ -107,24 +109,11 @@ def resolve_offence(db: Database, selection: OffenceSelection) -> ResolvedOffenc
 
 
 def _by_year(
-    db: Database,
-    name: str,
-    place: Place,
-    offence: ResolvedOffence,
-    period: Period,
-    years: int,
-    **extra: object,
+    db: Database, name: str, period: Period, years: int, **parameters: object
 ) -> tuple[list[YearFigure], set[str]]:
     """Complete rolling years, newest first, stopping at the first incomplete one."""
-    rows = db.query(
-        name,
-        forces=list(place.forces),
-        codes=list(offence.codes),
-        last=period.last_index,
-        years=years,
-        **extra,
-    )
-    value_column = "offences" if name == "offences_by_year" else "outcomes"
+    rows = db.query(name, last=period.last_index, years=years, **parameters)
+    value_column = "outcomes" if "outcomes" in name else "offences"
     by_back = {row["years_back"]: row for row in rows}
     figures, releases = [], set()
     for back in range(years):
@@ -165,37 +154,64 @@ def place_findings(
     offence: ResolvedOffence,
     period: Period,
     years: int,
+    annual: bool = False,
 ) -> PlaceFindings:
-    offences, releases = _by_year(db, "offences_by_year", place, offence, period, years)
+    """Offences (and outcomes) for one place, from the quarterly tables or, for all crime in a
+    financial year the quarterly tables only have as sample, from the real annual totals."""
+    forces = list(place.forces)
+    if annual:
+        offences, releases = _by_year(db, "annual_offences_by_year", period, years, forces=forces)
+    else:
+        codes = list(offence.codes)
+        offences, releases = _by_year(
+            db, "offences_by_year", period, years, forces=forces, codes=codes
+        )
     if not offences:
         raise Unanswerable(f"There are no complete figures for {place.label} for {period.label()}.")
     found = PlaceFindings(place, offences, releases=releases)
     if plan.outcome is not None:
-        outcomes, out_releases = _by_year(
-            db,
-            "outcomes_by_year",
-            place,
-            offence,
-            period,
-            min(years, 2),
-            types=list(plan.outcome.types),
-        )
+        types = list(plan.outcome.types)
+        if annual:
+            outcomes, more = _by_year(
+                db, "annual_outcomes_by_year", period, min(years, 2), forces=forces, types=types
+            )
+        else:
+            outcomes, more = _by_year(
+                db,
+                "outcomes_by_year",
+                period,
+                min(years, 2),
+                forces=forces,
+                codes=codes,
+                types=types,
+            )
         if not outcomes:
             raise Unanswerable(
                 f"There are no outcome figures for {place.label} for {period.label()}."
             )
         found.outcomes = outcomes
-        found.releases |= out_releases
-    revision = db.query(
-        "offence_revisions",
-        forces=list(place.forces),
-        codes=list(offence.codes),
-        first=period.first_index,
-        last=period.last_index,
-    )[0]
-    if revision["cells"] and revision["change"]:
-        found.revised_from = offences[0].value - int(revision["change"])
+        found.releases |= more
+    if not annual:
+        revision = db.query(
+            "offence_revisions",
+            forces=forces,
+            codes=codes,
+            first=period.first_index,
+            last=period.last_index,
+        )[0]
+        if revision["cells"] and revision["change"]:
+            found.revised_from = offences[0].value - int(revision["change"])
     return found
+
+
+def use_annual(db: Database, plan: QueryPlan, offence: ResolvedOffence, period: Period) -> bool:
+    """Real annual totals beat sample quarterly rows, where they can answer at all."""
+    if offence.selection.level != "all" or not period.is_financial_year:
+        return False
+    if plan.outcome is not None and not set(plan.outcome.types) <= ANNUAL_OUTCOME_TYPES:
+        return False
+    check = db.query("period_is_sample", first=period.first_index, last=period.last_index)[0]
+    return bool(check["sample"] and check["annual"])
 
 
 def find(db: Database, plan: QueryPlan) -> Findings:
@@ -212,34 +228,60 @@ def find(db: Database, plan: QueryPlan) -> Findings:
     if plan.period.kind == "since" and plan.period.year is not None:
         years = max(2, period.end.end_year - plan.period.year + 1)
 
+    annual = use_annual(db, plan, offence, period)
+    if annual:
+        offence = ResolvedOffence(
+            offence.selection,
+            offence.codes,
+            "all police recorded crime, from the annual force totals (no offence detail): the "
+            "forces' own recording, with British Transport Police only to 2014/15 and fraud "
+            "recorded centrally by Action Fraud, CIFAS and UK Finance not included",
+        )
     if plan.measure is Measure.RANK:
-        return _ranking(db, plan, offence, period)
+        return _ranking(db, plan, offence, period, annual)
 
-    places = [place_findings(db, plan, p, offence, period, years) for p in plan.places]
+    places = [place_findings(db, plan, p, offence, period, years, annual) for p in plan.places]
     findings = Findings(plan, period, offence, places)
     if plan.measure is not Measure.COMPARE and all(p.kind != "national" for p in plan.places):
-        findings.national = place_findings(db, plan, national(), offence, period, 2)
+        findings.national = place_findings(db, plan, national(), offence, period, 2, annual)
     longest = max((p.offences for p in places), key=len)
-    offence_note = _comparability(db, offence, longest)
-    if offence_note:
-        findings.offence = ResolvedOffence(
-            offence.selection, offence.codes, offence.counted, offence_note
-        )
+    note = _annual_note(findings) if annual else _comparability(db, offence, longest)
+    if note:
+        findings.offence = ResolvedOffence(offence.selection, offence.codes, offence.counted, note)
     if needs_outcomes:
         findings.latest_outcome_quarter = resolve_period(db, None, True).last_index
     return findings
 
 
-def _ranking(db: Database, plan: QueryPlan, offence: ResolvedOffence, period: Period) -> Findings:
-    forces = territorial_forces()
-    rows = db.query(
-        "force_ranking",
-        forces=[f.force for f in forces],
-        codes=list(offence.codes),
-        types=list(plan.outcome.types if plan.outcome else ()),
-        first=period.first_index,
-        last=period.last_index,
-    )
+def _annual_note(findings: Findings) -> str:
+    if findings.plan.outcome is None:
+        return ""
+    years = {f.period.end.fy_start for p in findings.all_places() for f in p.outcomes}
+    forces = {force for p in findings.all_places() for force in p.place.forces}
+    if 2014 in years and forces & INCOMPLETE_2014_15:
+        return (
+            "Some forces did not supply all their 2014/15 outcomes, so 2014/15 outcome "
+            "figures for them (and for England and Wales) are understated."
+        )
+    return ""
+
+
+def _ranking(
+    db: Database, plan: QueryPlan, offence: ResolvedOffence, period: Period, annual: bool
+) -> Findings:
+    forces = [f.force for f in territorial_forces()]
+    types = list(plan.outcome.types if plan.outcome else ())
+    if annual:
+        rows = db.query("annual_force_ranking", forces=forces, types=types, last=period.last_index)
+    else:
+        rows = db.query(
+            "force_ranking",
+            forces=forces,
+            codes=list(offence.codes),
+            types=types,
+            first=period.first_index,
+            last=period.last_index,
+        )
     by_rate = plan.outcome is not None
     ranking = [
         RankRow(
@@ -251,14 +293,16 @@ def _ranking(db: Database, plan: QueryPlan, offence: ResolvedOffence, period: Pe
         for r in rows
         if r["quarters"] == 4
     ]
+    unranked = 0
     if by_rate:
-        ranking = [r for r in ranking if r.rate is not None and r.offences >= SMALL_COUNT]
+        rated = [r for r in ranking if r.rate is not None and r.offences >= SMALL_COUNT]
+        unranked, ranking = len(ranking) - len(rated), rated
         ranking.sort(key=lambda r: (r.rate, r.offences), reverse=plan.rank_order == "highest")
     else:
         ranking.sort(key=lambda r: r.offences, reverse=plan.rank_order == "highest")
     if not ranking:
         raise Unanswerable(f"No force has complete figures for {period.label()}.")
-    places = [place_findings(db, plan, p, offence, period, 2) for p in plan.places]
+    places = [place_findings(db, plan, p, offence, period, 2, annual) for p in plan.places]
     releases = {name for r in rows for name in (r["releases"] or "").split("; ") if name}
     findings = Findings(
         plan,
@@ -268,6 +312,7 @@ def _ranking(db: Database, plan: QueryPlan, offence: ResolvedOffence, period: Pe
         ranking=ranking,
         ranked_by="rate" if by_rate else "offences",
         ranking_releases=releases,
+        unranked=unranked,
     )
     if by_rate:
         findings.latest_outcome_quarter = resolve_period(db, None, True).last_index

@@ -368,8 +368,9 @@ def _ranking(findings: Findings) -> tuple[list[str], list[Figure]]:
                 end.isoformat(),
             )
         )
-    if plan.outcome:
+    if findings.unranked:
         sentences.append(
-            f"Forces with fewer than {num.SMALL_COUNT} offences are not ranked by share."
+            f"{findings.unranked} forces with fewer than {num.SMALL_COUNT} offences are not "
+            "ranked by share."
         )
     return sentences, figures
