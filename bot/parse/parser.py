@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 from rapidfuzz import fuzz, process
 
@@ -53,6 +54,7 @@ class _Found:
     outcomes: list[OutcomeSelection] = field(default_factory=list)
     measures: set[str] = field(default_factory=set)
     unknown: list[str] = field(default_factory=list)
+    unknown_runs: list[list[str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     year_before: bool = False
 
@@ -110,17 +112,22 @@ def _scan(words: list[str]) -> _Found:
     vocab = vocabulary()
     found = _Found()
     used = [False] * len(words)
-    longest = vocab.longest_phrase
-    for size in range(min(longest, len(words)), 0, -1):
+    placed: list[tuple[int, Place]] = []
+    for size in range(min(vocab.longest_phrase, len(words)), 0, -1):
         for start in range(len(words) - size + 1):
             if any(used[start : start + size]):
                 continue
             phrase = tuple(words[start : start + size])
             hit = False
             if phrase in vocab.places:
-                place = vocab.places[phrase]
-                if place not in found.places:
-                    found.places.append(place)
+                placed.append((start, vocab.places[phrase]))
+                hit = True
+            elif phrase in vocab.towns:
+                town, place = vocab.towns[phrase]
+                placed.append((start, place))
+                found.notes.append(
+                    f"{town} is in the {place.label} area: figures are for the whole force area"
+                )
                 hit = True
             elif phrase in vocab.outcomes:
                 found.outcomes.append(vocab.outcomes[phrase])
@@ -128,60 +135,89 @@ def _scan(words: list[str]) -> _Found:
             elif phrase in vocab.offences:
                 found.offences.append(vocab.offences[phrase])
                 hit = True
-            if phrase == ("year", "before") or phrase == ("previous", "year"):
+            if phrase in (("year", "before"), ("previous", "year")):
                 found.year_before = True
                 hit = True
             for measure, phrases in vocab.measures.items():
                 if phrase in phrases:
                     found.measures.add(measure)
                     hit = True
-            if phrase[0] in _NUMBER_WORDS and size == 1:
+            if size == 1 and phrase[0] in _NUMBER_WORDS:
                 found.measures.add(f"limit:{_NUMBER_WORDS[phrase[0]]}")
             if hit:
                 used[start : start + size] = [True] * size
-    for position, word in enumerate(words):
-        if not used[position] and word not in vocab.filler:
-            found.unknown.append(word)
+    for _, place in sorted(placed, key=lambda pair: pair[0]):  # in the order typed
+        if place not in found.places:
+            found.places.append(place)
+    run: list[str] = []
+    for position, word in enumerate([*words, ""]):
+        if position < len(words) and not used[position] and word not in vocab.filler:
+            run.append(word)
+        elif run:
+            found.unknown_runs.append(run)
+            run = []
     return found
 
 
-def _fuzzy(found: _Found) -> Clarification | None:
-    """Correct misspellings that match one name closely; ask when two names are close."""
+@cache
+def _fuzzy_choices() -> dict[str, tuple[str, object]]:
     vocab = vocabulary()
-    choices = {" ".join(k): ("place", v) for k, v in vocab.places.items()}
+    choices: dict[str, tuple[str, object]] = {
+        " ".join(k): ("place", v) for k, v in vocab.places.items()
+    }
     choices.update({" ".join(k): ("offence", v) for k, v in vocab.offences.items()})
+    return choices
+
+
+def _closest(text: str) -> list[tuple[object, str, float]]:
+    """Distinct entities nearest to ``text``, best first: (entity, matched name, score)."""
+    choices = _fuzzy_choices()
+    best: dict[object, tuple[str, float]] = {}
+    for name, score, _ in process.extract(text, list(choices), scorer=fuzz.ratio, limit=8):
+        entity = choices[name][1]
+        if entity not in best:
+            best[entity] = (name, score)
+    return sorted(((e, n, s) for e, (n, s) in best.items()), key=lambda item: -item[2])
+
+
+def _fuzzy(found: _Found) -> Clarification | None:
+    """Correct misspellings that match one name closely; ask when two names are close.
+
+    Runs of unknown words are tried longest first, so "thames vally" is one place.
+    """
     remaining = []
-    for word in found.unknown:
-        if word in AMBIGUOUS_PLACES:
-            options = AMBIGUOUS_PLACES[word]
-            return Clarification(f"Which do you mean by “{word}”?", tuple(options))
-        if len(word) < 4 or word.isdigit():
-            remaining.append(word)
-            continue
-        matches = process.extract(word, list(choices), scorer=fuzz.ratio, limit=5)
-        distinct: dict[object, tuple[str, float]] = {}
-        for name, score, _ in matches:
-            entity = choices[name][1]
-            if entity not in distinct:
-                distinct[entity] = (name, score)
-        ranked = sorted(distinct.items(), key=lambda item: -item[1][1])
-        if not ranked or ranked[0][1][1] < FUZZY_SUGGEST:
-            remaining.append(word)
-            continue
-        (best, (name, score)), rest = ranked[0], ranked[1:]
-        close = [r for r in rest if r[1][1] >= score - 4 and r[1][1] >= FUZZY_SUGGEST]
-        if score >= FUZZY_ACCEPT and not close:
-            kind = choices[name][0]
-            if kind == "place" and best not in found.places:
-                found.places.append(best)
-            elif kind == "offence":
-                found.offences.append(best)
-            found.notes.append(f"read “{word}” as {_label(best)}")
-            continue
-        options = [_label(entity).removeprefix("the ") for entity, _ in [ranked[0], *close]]
-        return Clarification(
-            f"I don't know “{word}”. Did you mean " + " or ".join(options) + "?", tuple(options)
-        )
+    for run in found.unknown_runs:
+        position = 0
+        while position < len(run):
+            for size in range(min(3, len(run) - position), 0, -1):
+                text = " ".join(run[position : position + size])
+                if text in AMBIGUOUS_PLACES:
+                    return Clarification(f"Which do you mean by “{text}”?", AMBIGUOUS_PLACES[text])
+                if len(text) < 4 or text.isdigit():
+                    continue
+                ranked = _closest(text)
+                if not ranked or ranked[0][2] < FUZZY_SUGGEST:
+                    continue
+                best, name, score = ranked[0]
+                close = [r for r in ranked[1:] if r[2] >= max(score - 4, FUZZY_SUGGEST)]
+                if score >= FUZZY_ACCEPT and not close:
+                    if _fuzzy_choices()[name][0] == "place":
+                        if best not in found.places:
+                            found.places.append(best)
+                    else:
+                        found.offences.append(best)
+                    found.notes.append(f"read “{text}” as {_label(best)}")
+                    position += size
+                    break
+                if size == 1 or score >= FUZZY_ACCEPT:
+                    options = tuple(_label(r[0]).removeprefix("the ") for r in [ranked[0], *close])
+                    return Clarification(
+                        f"I don't know “{text}”. Did you mean " + " or ".join(options) + "?",
+                        options,
+                    )
+            else:
+                remaining.append(run[position])
+                position += 1
     found.unknown = remaining
     return None
 

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from bot.periods import MONTHS
 from bot.query.plan import PeriodSpec
 
 _MONTHS = {
@@ -55,8 +56,7 @@ def find_period(text: str, today: dt.date) -> FoundPeriod:
             return FoundPeriod(
                 None,
                 (match.span(),),
-                problem=f"Which year? For example “year to "
-                f"{match.group(1).capitalize()} {today.year - 1}”.",
+                problem=f"Which year? For example “year to {MONTHS[month - 1]} {today.year - 1}”.",
             )
         return FoundPeriod(PeriodSpec("year_to", _year(match.group(2)), month), (match.span(),))
     if match := _FINANCIAL.search(text):

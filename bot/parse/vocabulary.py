@@ -34,12 +34,14 @@ class Vocabulary:
     offences: dict[tuple[str, ...], OffenceSelection]
     outcomes: dict[tuple[str, ...], OutcomeSelection]
     places: dict[tuple[str, ...], Place]
+    towns: dict[tuple[str, ...], tuple[str, Place]]  # town -> (its name, force area)
     measures: dict[str, frozenset[tuple[str, ...]]]
     filler: frozenset[str]
 
     @property
     def longest_phrase(self) -> int:
-        return max(len(p) for table in (self.offences, self.outcomes, self.places) for p in table)
+        tables = (self.offences, self.outcomes, self.places, self.towns)
+        return max(len(p) for table in tables for p in table)
 
 
 def _key(text: str) -> tuple[str, ...]:
@@ -87,4 +89,9 @@ def vocabulary() -> Vocabulary:
     measures = {
         name: frozenset(_key(p) for p in phrases) for name, phrases in raw["measures"].items()
     }
-    return Vocabulary(offences, outcomes, places, measures, frozenset(raw["filler"]["words"]))
+    towns = {
+        _key(town): (town.title(), force_place(force)) for town, force in raw["towns"].items()
+    }
+    return Vocabulary(
+        offences, outcomes, places, towns, measures, frozenset(raw["filler"]["words"])
+    )
