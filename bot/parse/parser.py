@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from rapidfuzz import fuzz, process
 
@@ -36,6 +36,7 @@ EXAMPLES = (
 ALL_CRIME = OffenceSelection("all", (), "all crime")
 FUZZY_ACCEPT = 84
 FUZZY_SUGGEST = 70
+MAX_UNKNOWN_WORDS = 8  # past this it is not a misspelt question; and fuzzy matching costs time
 _GREETINGS = {"hi", "hello", "hey", "help", "thanks", "thank", "ok", "yo", "morning", "start"}
 _NUMBER_WORDS = {"three": 3, "five": 5, "ten": 10, "3": 3, "5": 5, "10": 10}
 
@@ -55,6 +56,7 @@ class _Found:
     measures: set[str] = field(default_factory=set)
     unknown: list[str] = field(default_factory=list)
     unknown_runs: list[list[str]] = field(default_factory=list)
+    outside: list[str] = field(default_factory=list)  # places crimebot has no data for
     notes: list[str] = field(default_factory=list)
     year_before: bool = False
 
@@ -119,7 +121,10 @@ def _scan(words: list[str]) -> _Found:
                 continue
             phrase = tuple(words[start : start + size])
             hit = False
-            if phrase in vocab.places:
+            if phrase in vocab.outside:
+                found.outside.append(vocab.outside[phrase])
+                hit = True
+            elif phrase in vocab.places:
                 placed.append((start, vocab.places[phrase]))
                 hit = True
             elif phrase in vocab.towns:
@@ -159,6 +164,11 @@ def _scan(words: list[str]) -> _Found:
     return found
 
 
+@lru_cache(maxsize=4096)
+def _closest_cached(text: str) -> tuple[tuple[object, str, float], ...]:
+    return tuple(_closest(text))
+
+
 @cache
 def _fuzzy_choices() -> dict[str, tuple[str, object]]:
     vocab = vocabulary()
@@ -173,7 +183,10 @@ def _closest(text: str) -> list[tuple[object, str, float]]:
     """Distinct entities nearest to ``text``, best first: (entity, matched name, score)."""
     choices = _fuzzy_choices()
     best: dict[object, tuple[str, float]] = {}
-    for name, score, _ in process.extract(text, list(choices), scorer=fuzz.ratio, limit=8):
+    found = process.extract(
+        text, list(choices), scorer=fuzz.ratio, limit=8, score_cutoff=FUZZY_SUGGEST - 5
+    )
+    for name, score, _ in found:
         entity = choices[name][1]
         if entity not in best:
             best[entity] = (name, score)
@@ -185,6 +198,11 @@ def _fuzzy(found: _Found) -> Clarification | None:
 
     Runs of unknown words are tried longest first, so "thames vally" is one place.
     """
+    if sum(len(run) for run in found.unknown_runs) > MAX_UNKNOWN_WORDS:
+        return Clarification(
+            "I couldn't make sense of that: too many words I don't know. Ask about a force, "
+            "an offence and a period, for example:"
+        )
     remaining = []
     for run in found.unknown_runs:
         position = 0
@@ -195,7 +213,7 @@ def _fuzzy(found: _Found) -> Clarification | None:
                     return Clarification(f"Which do you mean by “{text}”?", AMBIGUOUS_PLACES[text])
                 if len(text) < 4 or text.isdigit():
                     continue
-                ranked = _closest(text)
+                ranked = _closest_cached(text)
                 if not ranked or ranked[0][2] < FUZZY_SUGGEST:
                     continue
                 best, name, score = ranked[0]
@@ -232,7 +250,8 @@ def _label(entity: object) -> str:
 
 def _measure(found: _Found, places: list[Place], outcome: OutcomeSelection | None) -> Measure:
     measures = found.measures
-    if "rank" in measures and (not places or any(m.startswith("limit:") for m in measures)):
+    ranked = bool({"rank", "worst", "best"} & measures)
+    if ranked and (not places or any(m.startswith("limit:") for m in measures)):
         return Measure.RANK
     if "record" in measures:
         return Measure.RECORD
@@ -240,13 +259,13 @@ def _measure(found: _Found, places: list[Place], outcome: OutcomeSelection | Non
         return Measure.TREND
     if len(places) > 1 or "compare" in measures:
         return Measure.COMPARE
-    if "rank" in measures and places:
+    if ranked and places:
         return Measure.RANK
     if outcome is not None:
         return Measure.OUTCOME_SHARE
     if "change" in measures:
         return Measure.CHANGE
-    if places and places[0].kind == "national":
+    if (places and places[0].kind == "national") or (not places and "national" in measures):
         return Measure.NATIONAL
     return Measure.COUNT
 
@@ -254,6 +273,11 @@ def _measure(found: _Found, places: list[Place], outcome: OutcomeSelection | Non
 def _plan(
     found: _Found, period, previous: QueryPlan | None, original: str
 ) -> QueryPlan | Clarification:
+    if found.outside:
+        return Clarification(
+            "I only have police recorded crime for England and Wales: the 43 forces, British "
+            f"Transport Police and their regions. {found.outside[0]}"
+        )
     problem = _fuzzy(found)
     if problem:
         return problem
@@ -295,6 +319,9 @@ def _plan(
     outcome = found.outcomes[0] if found.outcomes else None
     measure = _measure(found, places, outcome)
     rank_order = "lowest" if "lowest" in found.measures else "highest"
+    if {"worst", "best"} & found.measures:
+        charge_like = outcome is not None and "1" in outcome.types
+        rank_order = "lowest" if ("worst" in found.measures) == charge_like else "highest"
     limits = [int(m.split(":")[1]) for m in found.measures if m.startswith("limit:")]
 
     if previous is not None:
@@ -333,7 +360,13 @@ def _plan(
 
 
 def _capitalised(original: str, words: list[str]) -> bool:
-    """An unknown capitalised word mid-sentence is probably a place we do not know."""
+    """An unknown capitalised word mid-sentence is probably a place we do not know.
+
+    Only telling in ordinary case: in Title Case or CAPITALS every word looks like a name.
+    """
+    letters = [w for w in re.findall(r"[A-Za-z]+", original) if len(w) > 1]
+    if letters and sum(w[0].isupper() for w in letters) / len(letters) > 0.5:
+        return False
     for match in re.finditer(r"(?<!^)(?<![.?!]\s)\b([A-Z][a-z]+)", original.strip()):
         if match.group(1).lower() in words:
             return True

@@ -36,11 +36,12 @@ class Vocabulary:
     places: dict[tuple[str, ...], Place]
     towns: dict[tuple[str, ...], tuple[str, Place]]  # town -> (its name, force area)
     measures: dict[str, frozenset[tuple[str, ...]]]
+    outside: dict[tuple[str, ...], str]
     filler: frozenset[str]
 
     @property
     def longest_phrase(self) -> int:
-        tables = (self.offences, self.outcomes, self.places, self.towns)
+        tables = (self.offences, self.outcomes, self.places, self.towns, self.outside)
         return max(len(p) for table in tables for p in table)
 
 
@@ -89,9 +90,13 @@ def vocabulary() -> Vocabulary:
     measures = {
         name: frozenset(_key(p) for p in phrases) for name, phrases in raw["measures"].items()
     }
-    towns = {
-        _key(town): (town.title(), force_place(force)) for town, force in raw["towns"].items()
-    }
+    towns = {_key(town): (town.title(), force_place(force)) for town, force in raw["towns"].items()}
     return Vocabulary(
-        offences, outcomes, places, towns, measures, frozenset(raw["filler"]["words"])
+        offences,
+        outcomes,
+        places,
+        towns,
+        measures,
+        {_key(place): why for place, why in raw["outside"].items()},
+        frozenset(raw["filler"]["words"]),
     )

@@ -1,0 +1,166 @@
+"""The parser: a table of phrasings and the plan each must give, and its properties."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.parse import Clarification, parse
+from bot.query.plan import QueryPlan
+from tests.conftest import TODAY
+
+QUESTIONS = Path(__file__).parent / "questions.txt"
+
+
+def _rows():
+    for line in QUESTIONS.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            question, *expected = [part.strip() for part in line.split(" | ")]
+            yield pytest.param(question, expected, id=question[:60])
+
+
+def describe(plan: QueryPlan) -> list[str]:
+    row = [
+        plan.measure.value,
+        ", ".join(p.name for p in plan.places) or "-",
+        plan.offence.label,
+        plan.period.describe(),
+        plan.outcome.name if plan.outcome else "-",
+    ]
+    if plan.measure.value == "rank":
+        row.append(plan.rank_order)
+    return row
+
+
+def test_the_question_set_is_large():
+    assert sum(1 for _ in _rows()) >= 200
+
+
+@pytest.mark.parametrize(("question", "expected"), list(_rows()))
+def test_question_gives_its_plan(question, expected):
+    parsed = parse(question, TODAY)
+    if expected[0] == "?":
+        assert isinstance(parsed, Clarification), describe(parsed)
+        assert expected[1] in parsed.message
+    else:
+        assert isinstance(parsed, QueryPlan), parsed.message
+        assert describe(parsed) == expected
+
+
+def test_misspelling_with_two_close_names_asks():
+    parsed = parse("harassment in Nortumbria and Northants", TODAY)
+    assert isinstance(parsed, QueryPlan)  # each close to only one name
+    parsed = parse("harassment North", TODAY)
+    assert isinstance(parsed, Clarification)
+    assert parsed.message.startswith("I don't know “north”. Did you mean")
+
+
+def test_follow_ups_change_one_part():
+    first = parse("harassment Thames Valley year to September 2023", TODAY)
+    assert isinstance(first, QueryPlan)
+    stalking = parse("and stalking?", TODAY, previous=first)
+    assert describe(stalking) == [
+        "count",
+        "Thames Valley",
+        "stalking",
+        "the year to September 2023",
+        "-",
+    ]
+    cumbria = parse("what about Cumbria?", TODAY, previous=first)
+    assert describe(cumbria)[1:3] == ["Cumbria", "harassment"]
+    before = parse("and the year before?", TODAY, previous=first)
+    assert before.period.describe() == "the year before the year to September 2023"
+    rate = parse("and the charge rate?", TODAY, previous=first)
+    assert describe(rate) == [
+        "outcome share",
+        "Thames Valley",
+        "harassment",
+        "the year to September 2023",
+        "charge rate",
+    ]
+
+
+FILLER = st.lists(
+    st.sampled_from(
+        [
+            "please",
+            "what is the",
+            "tell me",
+            "can you give me",
+            "?",
+            "!",
+            ",",
+            "thanks",
+            "the",
+            "figures for",
+            "stats on",
+            "...",
+        ]
+    ),
+    max_size=4,
+)
+BASE_QUESTIONS = [
+    "charge rate harassment Thames Valley year to September 2023",
+    "stalking Cumbria 2022/23",
+    "compare burglary in the Met and GMP",
+    "which force has the lowest charge rate for stalking",
+    "is knife crime in Kent at a record high",
+    "harassment trend Essex",
+]
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.sampled_from(BASE_QUESTIONS),
+    FILLER,
+    FILLER,
+    st.sampled_from(["lower", "upper", "title", "same"]),
+)
+def test_filler_words_and_capitals_do_not_change_the_plan(question, before, after, case):
+    base = parse(question, TODAY)
+    text = " ".join([*before, question, *after])
+    text = {"lower": text.lower(), "upper": text.upper(), "title": text.title(), "same": text}[case]
+    changed = parse(text, TODAY)
+    assert isinstance(changed, QueryPlan), (text, changed)
+    assert describe(changed) == describe(base)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.one_of(
+        st.text(max_size=10_000),
+        st.text(alphabet=st.characters(codec="utf-8"), min_size=200, max_size=10_000),
+        st.lists(
+            st.sampled_from(
+                [
+                    "harassment",
+                    "Kent",
+                    "<@U123>",
+                    "<https://x.y|link>",
+                    "2023",
+                    "'; DROP TABLE recorded; --",
+                    "🚔",
+                    "year to",
+                    "charge rate",
+                    "\x00",
+                    "SELECT",
+                    "and",
+                    "vs",
+                ]
+            ),
+            max_size=40,
+        ).map(" ".join),
+    )
+)
+def test_any_text_gives_a_plan_or_a_clarification_quickly(text):
+    start = time.perf_counter()
+    parsed = parse(text, TODAY)
+    elapsed = time.perf_counter() - start
+    assert isinstance(parsed, QueryPlan | Clarification)
+    assert elapsed < 0.05, f"{elapsed * 1000:.1f} ms for {text[:80]!r}"
+    if isinstance(parsed, Clarification):
+        assert parsed.message
