@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 
 from bot.parse import Clarification, parse
+from bot.parse.canonical import question_for
 from bot.query.database import Database
 from bot.query.errors import Unanswerable
 from bot.query.findings import find
@@ -25,7 +26,8 @@ def ask(
     """The reply, and the plan it answered (for follow-ups), or None for a clarification."""
     parsed = parse(question, today or dt.date.today(), previous)
     if isinstance(parsed, Clarification):
-        return clarification(parsed.message, list(parsed.suggestions), parsed.understood), None
+        suggestions = parsed.questions(question)
+        return clarification(parsed.message, suggestions, parsed.understood), None
     return answer_plan(parsed, db), parsed
 
 
@@ -34,7 +36,10 @@ def answer_plan(plan: QueryPlan, db: Database) -> Answer:
     try:
         findings = find(db, plan)
     except Unanswerable as problem:
-        return clarification(problem.message, list(problem.suggestions), read_as)
+        suggestions = list(problem.suggestions) + [
+            question_for(plan.with_changes(period=period)) for period in problem.periods
+        ]
+        return clarification(problem.message, suggestions, read_as)
     except Exception:  # a bug must cost one reply, not the server
         log.exception("failed to answer %r", plan)
         return clarification(

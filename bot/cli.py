@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import logging
 import sys
 from pathlib import Path
 
@@ -15,6 +16,31 @@ EXIT_OK, EXIT_ERROR, EXIT_CLARIFY = 0, 1, 2
 
 def _data_dir(args: argparse.Namespace) -> Path:
     return Path(args.data_dir) if args.data_dir else Settings.from_env().data_dir
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from bot.settings import MissingSetting
+    from bot.slack.server import serve
+
+    try:
+        serve(Settings.from_env(), host=args.host)
+    except MissingSetting as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    return EXIT_OK
+
+
+def cmd_socket(args: argparse.Namespace) -> int:
+    from bot.settings import MissingSetting
+    from bot.slack.server import socket_mode
+
+    logging.basicConfig(level=logging.INFO)
+    try:
+        socket_mode(Settings.from_env())
+    except MissingSetting as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    return EXIT_OK
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
@@ -113,6 +139,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="rebuild the shipped dataset from raw/ and the sample generator",
     )
     ingest.set_defaults(run=cmd_ingest)
+    serve = commands.add_parser("serve", help="run the Slack HTTP app (gunicorn) on $PORT")
+    serve.add_argument("--host", default="0.0.0.0", help="address to bind (default all)")
+    serve.set_defaults(run=cmd_serve)
+    socket = commands.add_parser("socket", help="run the Slack app over Socket Mode (local dev)")
+    socket.set_defaults(run=cmd_socket)
     return parser
 
 

@@ -1,21 +1,55 @@
-"""Settings from the environment (and a .env file), read in one place."""
+"""Settings from the environment (and a .env file), read in one place.
+
+Every setting is listed in .env.example; a test keeps the two in step.
+"""
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 from dotenv import load_dotenv
 
 ROOT = Path(__file__).resolve().parents[1]
+SLACK_API_DEFAULT = "https://slack.com/api/"
+
+
+class MissingSetting(Exception):
+    """A required environment variable is not set; the message names it."""
 
 
 @dataclass(frozen=True)
 class Settings:
-    data_dir: Path
+    CRIMEBOT_DATA_DIR: str = str(ROOT / "data")
+    CRIMEBOT_STATE_URL: str = f"sqlite:///{ROOT / 'state.db'}"
+    CRIMEBOT_RELEASE_PAGE_URL: str = ""
+    SLACK_BOT_TOKEN: str = ""
+    SLACK_SIGNING_SECRET: str = ""
+    SLACK_APP_TOKEN: str = ""
+    SLACK_API_URL: str = SLACK_API_DEFAULT
+    PORT: str = "3000"
+    CRIMEBOT_THREADS: str = "32"
 
     @classmethod
     def from_env(cls) -> Settings:
         load_dotenv(ROOT / ".env")
-        return cls(data_dir=Path(os.environ.get("CRIMEBOT_DATA_DIR") or ROOT / "data"))
+        values = {f.name: os.environ[f.name] for f in fields(cls) if os.environ.get(f.name)}
+        return cls(**values)
+
+    @property
+    def data_dir(self) -> Path:
+        return Path(self.CRIMEBOT_DATA_DIR)
+
+    @property
+    def api_url(self) -> str:
+        return self.SLACK_API_URL.rstrip("/") + "/"
+
+    def require(self, *names: str) -> None:
+        missing = [name for name in names if not getattr(self, name)]
+        if missing:
+            raise MissingSetting(
+                "missing required setting(s): "
+                + ", ".join(missing)
+                + " (set them in the environment or in .env; see .env.example)"
+            )

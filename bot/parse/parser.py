@@ -46,6 +46,17 @@ class Clarification:
     message: str
     suggestions: tuple[str, ...] = EXAMPLES
     understood: str = ""
+    replace: str = ""  # the words each suggestion stands in for ("" = whole questions)
+
+    def questions(self, original: str) -> list[str]:
+        """The suggestions as questions to ask instead: the original, corrected."""
+        if not self.replace:
+            return list(self.suggestions)
+        pattern = r"\b" + r"\W+".join(map(re.escape, self.replace.split())) + r"\b"
+        found = re.search(pattern, original, flags=re.IGNORECASE)
+        if not found:
+            return [f"{original} {s}" for s in self.suggestions]
+        return [original[: found.start()] + s + original[found.end() :] for s in self.suggestions]
 
 
 @dataclass
@@ -210,7 +221,9 @@ def _fuzzy(found: _Found) -> Clarification | None:
             for size in range(min(3, len(run) - position), 0, -1):
                 text = " ".join(run[position : position + size])
                 if text in AMBIGUOUS_PLACES:
-                    return Clarification(f"Which do you mean by “{text}”?", AMBIGUOUS_PLACES[text])
+                    return Clarification(
+                        f"Which do you mean by “{text}”?", AMBIGUOUS_PLACES[text], replace=text
+                    )
                 if len(text) < 4 or text.isdigit():
                     continue
                 ranked = _closest_cached(text)
@@ -232,6 +245,7 @@ def _fuzzy(found: _Found) -> Clarification | None:
                     return Clarification(
                         f"I don't know “{text}”. Did you mean " + " or ".join(options) + "?",
                         options,
+                        replace=text,
                     )
             else:
                 remaining.append(run[position])
@@ -345,6 +359,8 @@ def _plan(
     if period is not None and period.kind == "since" and measure not in (Measure.RANK,):
         measure = Measure.TREND if measure in (Measure.COUNT, Measure.CHANGE) else measure
     notes = tuple(found.notes)
+    if meaningful:
+        notes += ("ignored: " + ", ".join(f"“{w}”" for w in meaningful[:5]),)
     if offence.note:
         notes += (offence.note,)
     return QueryPlan(

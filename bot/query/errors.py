@@ -1,7 +1,21 @@
-class Unanswerable(Exception):
-    """The data cannot answer the plan as asked; the message says why, with suggestions."""
+from __future__ import annotations
 
-    def __init__(self, message: str, suggestions: tuple[str, ...] = ()) -> None:
+from bot.query.plan import PeriodSpec
+
+
+class Unanswerable(Exception):
+    """The data cannot answer the plan as asked; the message says why, with suggestions.
+
+    ``periods`` are periods the data does have, offered as "did you mean" buttons.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        suggestions: tuple[str, ...] = (),
+        periods: tuple[PeriodSpec, ...] = (),
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.suggestions = suggestions
+        self.periods = periods

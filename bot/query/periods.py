@@ -49,7 +49,7 @@ def resolve_period(db: Database, spec: PeriodSpec | None, outcomes: bool) -> Per
         raise Unanswerable(
             f"The data has no {what} for {asked}. It covers rolling years "
             f"{covered_text(first, last)}.",
-            (Period(Quarter.from_index(last)).label(),),
+            periods=(_spec(Quarter.from_index(last)),),
         )
 
     match spec.kind:
@@ -61,16 +61,15 @@ def resolve_period(db: Database, spec: PeriodSpec | None, outcomes: bool) -> Per
         case "year_to":
             month, year = spec.month or 0, spec.year or 0
             if month not in (3, 6, 9, 12):
-                options = [
-                    Period(q).label()
-                    for q in _nearest_quarters(year, month)
-                    if earliest_end <= q.index <= last
+                nearest = [
+                    q for q in _nearest_quarters(year, month) if earliest_end <= q.index <= last
                 ]
+                options = [Period(q).label() for q in nearest]
                 raise Unanswerable(
                     f"Figures are published by quarter, so there is no year to "
                     f"{MONTHS[month - 1]} {year}."
                     + (f" The nearest are {' and '.join(options)}." if options else ""),
-                    tuple(options),
+                    periods=tuple(_spec(q) for q in nearest),
                 )
             return within(Quarter.ending(year, month), f"the year to {MONTHS[month - 1]} {year}")
         case "calendar_year":
@@ -81,6 +80,10 @@ def resolve_period(db: Database, spec: PeriodSpec | None, outcomes: bool) -> Per
                     return Period(quarter)
             return within(Quarter.ending(year, 12), f"{year}")
     raise ValueError(f"unknown period kind {spec.kind}")
+
+
+def _spec(quarter: Quarter) -> PeriodSpec:
+    return PeriodSpec("year_to", quarter.end_year, quarter.end_month)
 
 
 def _nearest_quarters(year: int, month: int) -> list[Quarter]:

@@ -101,3 +101,36 @@ class QueryPlan:
 
     def with_changes(self, **changes: object) -> QueryPlan:
         return replace(self, **changes)
+
+
+def plan_to_dict(plan: QueryPlan) -> dict:
+    """JSON-safe form, so a thread's last question survives a restart."""
+    from dataclasses import asdict
+
+    data = asdict(plan)
+    data["measure"] = plan.measure.value
+    return data
+
+
+def plan_from_dict(data: dict) -> QueryPlan:
+    outcome = data.get("outcome")
+    return QueryPlan(
+        measure=Measure(data["measure"]),
+        places=tuple(
+            Place(p["name"], p["kind"], tuple(p["forces"]), p.get("display_name", ""))
+            for p in data["places"]
+        ),
+        offence=OffenceSelection(
+            data["offence"]["level"],
+            tuple(data["offence"]["keys"]),
+            data["offence"]["label"],
+            data["offence"].get("note", ""),
+        ),
+        period=PeriodSpec(**data["period"]),
+        outcome=OutcomeSelection(tuple(outcome["types"]), outcome["label"], outcome["name"])
+        if outcome
+        else None,
+        rank_order=data.get("rank_order", "highest"),
+        rank_limit=data.get("rank_limit", 5),
+        notes=tuple(data.get("notes", ())),
+    )

@@ -44,6 +44,7 @@ class Answer:
     suggestions: list[str] = field(default_factory=list)
     series: list[SeriesPoint] = field(default_factory=list)
     chart: str = ""  # trend | comparison | ranking | ""
+    title: str = ""  # a chart title: what is counted, where, over what
 
     @property
     def is_answer(self) -> bool:

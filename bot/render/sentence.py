@@ -263,6 +263,7 @@ def render(findings: Findings, manifest: list[dict]) -> Answer:
     notes.append(f"Counted: {findings.offence.counted}.")
     return Answer(
         status="answer",
+        title=_title(findings, chart),
         text=" ".join(sentences),
         understood=understood(plan, findings.period),
         figures=figures,
@@ -272,6 +273,18 @@ def render(findings: Findings, manifest: list[dict]) -> Answer:
         series=_series(findings) if chart in ("trend", "comparison") else [],
         chart=chart,
     )
+
+
+def _title(findings: Findings, chart: str) -> str:
+    counted = offence_phrase(findings)
+    counted = counted[0].upper() + counted[1:]
+    if chart == "trend":
+        place = findings.places[0].place.label
+        month = findings.period.label().removeprefix("the year to ").split()[0]
+        return f"{counted} recorded by {place}, twelve months to {month} each year"
+    if chart == "comparison":
+        return f"{counted} recorded in {findings.period.label()}"
+    return ""
 
 
 def _record_answer(found: PlaceFindings) -> str:

@@ -1,0 +1,58 @@
+"""Plan -> the plainest question that parses back to it: what a "Did you mean …?" button asks."""
+
+from __future__ import annotations
+
+from bot.parse.vocabulary import vocabulary
+from bot.periods import MONTHS, financial_year_label
+from bot.query.plan import Measure, PeriodSpec, QueryPlan
+
+
+def _offence_words(plan: QueryPlan) -> str:
+    for phrase, selection in vocabulary().offences.items():
+        if selection == plan.offence:
+            return " ".join(phrase)
+    return plan.offence.label
+
+
+def _outcome_words(plan: QueryPlan) -> str:
+    assert plan.outcome is not None
+    for phrase, outcome in vocabulary().outcomes.items():
+        if outcome == plan.outcome:
+            return " ".join(phrase)
+    return plan.outcome.name
+
+
+def period_words(period: PeriodSpec) -> str:
+    match period.kind:
+        case "year_to":
+            return f"year to {MONTHS[(period.month or 1) - 1]} {period.year}"
+        case "financial_year":
+            return financial_year_label(period.year or 0)
+        case "calendar_year":
+            return str(period.year)
+        case "since":
+            return f"since {period.year}"
+    return "latest"
+
+
+def question_for(plan: QueryPlan) -> str:
+    places = " and ".join(p.name for p in plan.places)
+    parts: list[str] = []
+    match plan.measure:
+        case Measure.RANK:
+            parts.append(f"which force has the {plan.rank_order}")
+        case Measure.COMPARE:
+            parts.append("compare")
+        case Measure.TREND:
+            parts.append("trend")
+        case Measure.RECORD:
+            parts.append("record high")
+        case Measure.CHANGE:
+            parts.append("change in")
+    if plan.outcome is not None:
+        parts.append(_outcome_words(plan))
+    parts.append(_offence_words(plan))
+    if places and plan.measure is not Measure.RANK:
+        parts.append(places)
+    parts.append(period_words(plan.period))
+    return " ".join(parts)

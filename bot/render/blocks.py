@@ -1,0 +1,140 @@
+"""Answer -> Slack Block Kit, within Slack's limits (section 3,000 chars, 10 fields of 2,000,
+50 blocks, button text 75), always with fallback text."""
+
+from __future__ import annotations
+
+from bot.render.answer import SAMPLE_WARNING, Answer, Figure
+
+SECTION_LIMIT = 3000
+FIELD_LIMIT = 2000
+MAX_FIELDS = 10
+BUTTON_TEXT_LIMIT = 75
+SHARE_ACTION = "share_answer"
+SUGGESTION_ACTION = "ask_suggestion"
+EXAMPLES = (
+    "harassment Thames Valley year to September 2023",
+    "charge rate for stalking in Cumbria 2022/23",
+    "which force has the lowest charge rate for stalking?",
+    "is knife crime in Kent at a record high?",
+    "compare burglary in the Met and GMP",
+)
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _mrkdwn(text: str) -> str:
+    """Slack treats <, > and & as markup: escape them so data text shows as written."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def section(text: str) -> dict:
+    return {
+        "type": "section",
+        "text": {"type": "mrkdwn", "text": _cut(_mrkdwn(text), SECTION_LIMIT)},
+    }
+
+
+def context(*texts: str) -> dict:
+    return {
+        "type": "context",
+        "elements": [
+            {"type": "mrkdwn", "text": _cut(_mrkdwn(t), SECTION_LIMIT)} for t in texts[:10]
+        ],
+    }
+
+
+def _figure_field(figure: Figure) -> dict:
+    if figure.unit == "percent":
+        value = f"{figure.value:.1f}%"
+    elif isinstance(figure.value, int):
+        value = f"{figure.value:,}"
+    else:
+        value = str(figure.value)
+    return {"type": "mrkdwn", "text": _cut(f"*{_mrkdwn(figure.label)}*\n{value}", FIELD_LIMIT)}
+
+
+def _button(text: str, action_id: str, value: str, style: str | None = None) -> dict:
+    button = {
+        "type": "button",
+        "action_id": action_id,
+        "value": _cut(value, 2000),
+        "text": {"type": "plain_text", "text": _cut(text, BUTTON_TEXT_LIMIT)},
+    }
+    if style:
+        button["style"] = style
+    return button
+
+
+def answer_blocks(
+    answer: Answer, question: str = "", share: bool = False, shared_by: str = ""
+) -> list[dict]:
+    if not answer.is_answer:
+        return clarification_blocks(answer)
+    blocks: list[dict] = []
+    if answer.sample:
+        blocks.append(context(f"⚠️ {SAMPLE_WARNING}"))
+    blocks.append(section(answer.text))
+    fields = [_figure_field(f) for f in answer.figures[:MAX_FIELDS]]
+    if fields:
+        blocks.append({"type": "section", "fields": fields})
+    if answer.notes:
+        blocks.append(context(*answer.notes))
+    blocks.append(context(answer.understood, answer.source))
+    if shared_by:
+        mention = f"<@{shared_by}>" if shared_by.isalnum() else _mrkdwn(shared_by)
+        blocks.append(
+            {"type": "context", "elements": [{"type": "mrkdwn", "text": f"Shared by {mention}"}]}
+        )
+    if share:
+        blocks.append(
+            {
+                "type": "actions",
+                "elements": [_button("Share in channel", SHARE_ACTION, question, "primary")],
+            }
+        )
+    return blocks
+
+
+def clarification_blocks(answer: Answer) -> list[dict]:
+    blocks = [section(answer.text)]
+    if answer.understood:
+        blocks.append(context(answer.understood))
+    if answer.suggestions:
+        blocks.append(
+            {
+                "type": "actions",
+                "elements": [
+                    _button(s, f"{SUGGESTION_ACTION}_{i}", s)
+                    for i, s in enumerate(answer.suggestions[:5])
+                ],
+            }
+        )
+    return blocks
+
+
+def help_blocks() -> list[dict]:
+    return [
+        section(
+            "*crimebot* gives exact police recorded crime figures for England and Wales, "
+            "with the period and the source, in a sentence you can paste into copy."
+        ),
+        section(
+            "Ask about a force (or region, or England and Wales), an offence and a period. "
+            "Charge rates, outcomes, ten-year trends, records, rankings and comparisons:"
+        ),
+        {
+            "type": "actions",
+            "elements": [_button(e, f"{SUGGESTION_ACTION}_{i}", e) for i, e in enumerate(EXAMPLES)],
+        },
+        context(
+            "Mention @crimebot in a channel to ask in a thread; follow up in the thread "
+            "with “and stalking?” or “what about Cumbria?”."
+        ),
+    ]
+
+
+def fallback_text(answer: Answer) -> str:
+    text = answer.plain_text()
+    return _cut(text, 3900)

@@ -1,0 +1,1 @@
+"""Slack: Bolt listeners (thin) and the HTTP / Socket Mode servers."""

@@ -1,0 +1,51 @@
+"""The Bolt app, wired in one place."""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import ThreadPoolExecutor
+
+from slack_bolt import App
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+)
+
+from bot.query.database import Database
+from bot.settings import Settings
+from bot.slack import actions, commands, home, mentions
+from bot.slack.replies import Crimebot
+from bot.state import State
+
+
+def web_client(settings: Settings) -> WebClient:
+    """Retries connection errors and honours 429 Retry-After (slack_sdk retries neither
+    rate limits by default)."""
+    return WebClient(
+        token=settings.SLACK_BOT_TOKEN,
+        base_url=settings.api_url,
+        retry_handlers=[
+            ConnectionErrorRetryHandler(max_retry_count=2),
+            RateLimitErrorRetryHandler(max_retry_count=3),
+        ],
+    )
+
+
+def build_app(settings: Settings, bot: Crimebot | None = None) -> App:
+    settings.require("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
+    bot = bot or Crimebot(Database(settings.data_dir), State(settings.CRIMEBOT_STATE_URL))
+    threads = int(settings.CRIMEBOT_THREADS)
+    app = App(
+        token=settings.SLACK_BOT_TOKEN,
+        signing_secret=settings.SLACK_SIGNING_SECRET,
+        client=web_client(settings),
+        # Acks run on this pool too: it must be wider than a burst of commands.
+        listener_executor=ThreadPoolExecutor(
+            max_workers=threads * 2, thread_name_prefix="listener"
+        ),
+        logger=logging.getLogger("crimebot.slack"),
+    )
+    for module in (commands, mentions, actions, home):
+        module.register(app, bot)
+    return app

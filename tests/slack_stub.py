@@ -1,0 +1,144 @@
+"""A local stand-in for Slack's Web API and response_url endpoints that records every call.
+
+Scenarios are chosen the way slack-sdk's own tests do: by token ("xoxb-ratelimited" gets
+a 429 first) or by channel ("CFAIL" gets not_in_channel).
+"""
+
+from __future__ import annotations
+
+import http.server
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from urllib.parse import parse_qs
+
+BOT_USER = "UBOT"
+
+
+@dataclass
+class Call:
+    path: str
+    body: dict
+    headers: dict
+    at: float = field(default_factory=time.monotonic)
+
+    @property
+    def method(self) -> str:
+        return self.path.removeprefix("/api/")
+
+
+class SlackStub:
+    def __init__(self) -> None:
+        self.calls: list[Call] = []
+        self.lock = threading.Lock()
+        self.rate_limited_once: set[str] = set()
+        self._ts = 1_700_000_000
+        stub = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_POST(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length)
+                kind = self.headers.get("Content-Type", "")
+                if self.path.startswith("/upload/"):
+                    body = {"bytes": len(raw)}
+                elif "json" in kind:
+                    body = json.loads(raw or b"{}")
+                elif "form" in kind:
+                    body = {k: v[0] for k, v in parse_qs(raw.decode()).items()}
+                else:
+                    body = {"bytes": len(raw)}
+                status, answer, extra = stub.answer(self.path, body, dict(self.headers))
+                data = json.dumps(answer).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                for key, value in extra.items():
+                    self.send_header(key, value)
+                self.end_headers()
+                self.wfile.write(data)
+
+            do_GET = do_POST
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def answer(self, path: str, body: dict, headers: dict) -> tuple[int, dict, dict]:
+        with self.lock:
+            self.calls.append(Call(path, body, headers))
+            self._ts += 1
+            ts = f"{self._ts}.000100"
+        token = headers.get("Authorization", "").removeprefix("Bearer ")
+        method = path.removeprefix("/api/")
+        limited = token == "xoxb-ratelimited" and method == "chat.postMessage"
+        if limited and token not in self.rate_limited_once:
+            self.rate_limited_once.add(token)
+            return 429, {"ok": False, "error": "ratelimited"}, {"Retry-After": "1"}
+        if method == "auth.test":
+            return (
+                200,
+                {
+                    "ok": True,
+                    "user_id": BOT_USER,
+                    "bot_id": "BBOT",
+                    "team_id": "T1",
+                    "user": "crimebot",
+                    "team": "Newsroom",
+                    "url": "https://x.slack.com/",
+                },
+                {},
+            )
+        if method == "chat.postMessage":
+            if body.get("channel") == "CFAIL":
+                return 200, {"ok": False, "error": "not_in_channel"}, {}
+            return 200, {"ok": True, "channel": body.get("channel"), "ts": ts}, {}
+        if method == "files.getUploadURLExternal":
+            return (
+                200,
+                {"ok": True, "upload_url": f"{self.url}/upload/F{ts}", "file_id": f"F{ts}"},
+                {},
+            )
+        if method == "files.completeUploadExternal":
+            files = (
+                json.loads(body.get("files", "[]"))
+                if isinstance(body.get("files"), str)
+                else body.get("files", [])
+            )
+            return 200, {"ok": True, "files": [{"id": f["id"]} for f in files]}, {}
+        return 200, {"ok": True}, {}
+
+    def find(
+        self, method: str | None = None, path_prefix: str | None = None, **match: str
+    ) -> list[Call]:
+        with self.lock:
+            calls = list(self.calls)
+        found = []
+        for call in calls:
+            if method and call.method != method:
+                continue
+            if path_prefix and not call.path.startswith(path_prefix):
+                continue
+            if all(str(call.body.get(k)) == v for k, v in match.items()):
+                found.append(call)
+        return found
+
+    def wait_for(self, predicate, timeout: float = 15.0):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            result = predicate()
+            if result:
+                return result
+            time.sleep(0.02)
+        return predicate()
