@@ -92,7 +92,7 @@ class Findings:
 
 
 def resolve_offence(db: Database, selection: OffenceSelection) -> ResolvedOffence:
-    rows = db.query("offence_codes", level=selection.level, keys=list(selection.keys))
+    rows = db.reference("offence_codes", level=selection.level, keys=list(selection.keys))
     if not rows:
         raise Unanswerable(f"The data has no offence called {selection.label!r}.")
     if selection.level == "all":
@@ -131,13 +131,15 @@ def _comparability(db: Database, offence: ResolvedOffence, series: list[YearFigu
     if len(series) < 2 or len(offence.codes) < 2:
         return ""
     first = series[-1].period.first_index
-    rows = db.query("code_coverage", codes=list(offence.codes))
+    rows = db.reference("code_coverage", codes=list(offence.codes))
     late = [r for r in rows if r["first_quarter"] > first]
     if not late:
         return ""
     names = {
         r["offence_code"]: r
-        for r in db.query("offence_codes", level="offence", keys=[r["offence_code"] for r in late])
+        for r in db.reference(
+            "offence_codes", level="offence", keys=[r["offence_code"] for r in late]
+        )
     }
     parts = [
         f"{names[r['offence_code']]['offence']} ({r['offence_code']}) is counted only from "
@@ -159,10 +161,13 @@ def place_findings(
     """Offences (and outcomes) for one place, from the quarterly tables or, for all crime in a
     financial year the quarterly tables only have as sample, from the real annual totals."""
     forces = list(place.forces)
+    codes = list(offence.codes)
+    everywhere = place.kind == "national"
     if annual:
         offences, releases = _by_year(db, "annual_offences_by_year", period, years, forces=forces)
+    elif everywhere:
+        offences, releases = _by_year(db, "national_offences_by_year", period, years, codes=codes)
     else:
-        codes = list(offence.codes)
         offences, releases = _by_year(
             db, "offences_by_year", period, years, forces=forces, codes=codes
         )
@@ -174,6 +179,10 @@ def place_findings(
         if annual:
             outcomes, more = _by_year(
                 db, "annual_outcomes_by_year", period, min(years, 2), forces=forces, types=types
+            )
+        elif everywhere:
+            outcomes, more = _by_year(
+                db, "national_outcomes_by_year", period, min(years, 2), codes=codes, types=types
             )
         else:
             outcomes, more = _by_year(
@@ -191,7 +200,7 @@ def place_findings(
             )
         found.outcomes = outcomes
         found.releases |= more
-    if not annual:
+    if not annual and db.has_revisions:
         revision = db.query(
             "offence_revisions",
             forces=forces,

@@ -10,7 +10,7 @@ from bot.query.plan import PeriodSpec
 
 def coverage(db: Database, outcomes: bool) -> tuple[int, int]:
     """First and last quarter index of the table an answer relies on."""
-    rows = {r["kind"]: r for r in db.query("coverage")}
+    rows = {r["kind"]: r for r in db.reference("coverage")}
     recorded = rows["recorded"]
     first, last = recorded["first_quarter"], recorded["last_quarter"]
     if outcomes:
