@@ -29,7 +29,8 @@ class Settings:
     SLACK_APP_TOKEN: str = ""
     SLACK_API_URL: str = SLACK_API_DEFAULT
     PORT: str = "3000"
-    CRIMEBOT_THREADS: str = "32"
+    CRIMEBOT_THREADS: str = "64"
+    CRIMEBOT_WORKERS: str = "2"
 
     @classmethod
     def from_env(cls) -> Settings:

@@ -142,3 +142,24 @@ class SlackStub:
                 return result
             time.sleep(0.02)
         return predicate()
+
+
+def main() -> None:
+    """Run the stub as its own process (benchmarks: keeps it off the load generator's GIL).
+    Prints its URL; GET /_calls returns the paths called so far."""
+    stub = SlackStub()
+    original = stub.answer
+
+    def answer(path: str, body: dict, headers: dict):
+        if path == "/_calls":
+            with stub.lock:
+                return 200, {"paths": [c.path for c in stub.calls]}, {}
+        return original(path, body, headers)
+
+    stub.answer = answer
+    print(stub.url, flush=True)
+    threading.Event().wait()
+
+
+if __name__ == "__main__":
+    main()

@@ -19,13 +19,13 @@ _MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
 def register(app: App, bot: Crimebot) -> None:
     @app.event("app_mention")
     def on_mention(event: dict, client: WebClient) -> None:
-        reply_in_thread(bot, client, event)
+        bot.later(reply_in_thread, bot, client, event)
 
     @app.event("message")
     def on_message(event: dict, client: WebClient, context: BoltContext) -> None:
         mentioned = context.bot_user_id and f"<@{context.bot_user_id}>" in event.get("text", "")
         if mentioned and not event.get("subtype") and not event.get("bot_id"):
-            reply_in_thread(bot, client, event)
+            bot.later(reply_in_thread, bot, client, event)
 
 
 def reply_in_thread(bot: Crimebot, client: WebClient, event: dict) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from slack_sdk import WebClient
@@ -31,6 +32,22 @@ class Crimebot:
     db: Database
     state: State
     today: Callable[[], dt.date] = field(default=dt.date.today)
+    # Answers run here, not on Bolt's listener pool: a few busy threads leave the GIL free
+    # for the request threads that only need to ack, so acks stay fast under a burst.
+    workers: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(max_workers=2, thread_name_prefix="answer")
+    )
+
+    def later(self, work: Callable[..., object], *args: object) -> None:
+        """Run ``work`` after the ack; a failure is logged, never lost silently."""
+
+        def run() -> None:
+            try:
+                work(*args)
+            except Exception:
+                log.exception("answer work failed")
+
+        self.workers.submit(run)
 
     def answer(
         self, question: str, previous: QueryPlan | None = None
