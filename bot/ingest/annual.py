@@ -19,7 +19,7 @@ from bot.ingest.errors import IngestError
 from bot.ingest.load import sha256
 from bot.ingest.store import Release
 from bot.periods import Quarter, parse_financial_year
-from bot.reference import canonical_force
+from bot.reference import ANNUAL_OUTCOME_TYPES, canonical_force
 
 RELEASE_NAME = "oocd-dashboard derived tables (Home Office outcomes open data to 2025/26)"
 RELEASE_DATE = dt.date(2026, 7, 23)  # the newest source file's publication date
@@ -27,29 +27,8 @@ SOURCE = (
     "Home Office, police recorded crime and outcomes open data tables: annual force totals "
     "as aggregated by the oocd-dashboard project"
 )
-OUTCOME_COLUMNS = {
-    "1": "recorded_all_t1",
-    "2": "recorded_all_t2",
-    "3": "recorded_all_t3",
-    "6": "recorded_all_t6",
-    "7": "recorded_all_t7",
-    "8": "recorded_all_t8",
-    "22": "recorded_all_t22",
-}
-ANNUAL_OUTCOME_TYPES = frozenset(OUTCOME_COLUMNS)
-# Forces that did not supply (some) 2014/15 outcomes: their 2014/15 figures are understated.
-INCOMPLETE_2014_15 = frozenset(
-    {
-        "Bedfordshire",
-        "British Transport Police",
-        "Cumbria",
-        "Dyfed-Powys",
-        "Hertfordshire",
-        "Leicestershire",
-        "Metropolitan Police",
-        "South Yorkshire",
-    }
-)
+# outcome type -> its column (recorded basis, all offences) in force_year.csv
+OUTCOME_COLUMNS = {t: f"recorded_all_t{t}" for t in sorted(ANNUAL_OUTCOME_TYPES, key=int)}
 
 
 def _year_end_index(fy: pd.Series) -> pd.Series:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from bot.ingest.errors import IngestError
@@ -81,11 +82,44 @@ LAYOUTS = (OUTCOMES, RECORDED)
 
 def cell_text(value: object) -> str:
     """Cells arrive as str, int or float; codes like 80 must not become '80.0'."""
-    if value is None:
+    if value is None or (isinstance(value, float) and value != value):
         return ""
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else repr(value)
     return str(value).strip()
+
+
+def _whole_number(value: object) -> int | None:
+    """' 66776 ', '-00', '1,234', 12.0 -> int; anything else (suppressed '[x]', '..') -> None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    text = str(value or "").replace(",", "").strip()
+    try:
+        return int(text)
+    except ValueError:
+        try:
+            number = float(text)
+        except ValueError:
+            return None
+        return int(number) if number.is_integer() else None
+
+
+def _by_distinct(column: pd.Series, convert) -> pd.Series:
+    """Convert each distinct value once (millions of cells, a few thousand values), keeping
+    the result as a categorical: one small integer per cell, not one Python object."""
+    codes, distinct = pd.factorize(column.astype(object), use_na_sentinel=False)
+    converted = [convert(value) for value in distinct]
+    if all(isinstance(v, str) for v in converted):
+        new_codes, categories = pd.factorize(pd.Index(converted, dtype=object))
+        return pd.Series(
+            pd.Categorical.from_codes(new_codes[codes], categories=categories), index=column.index
+        )
+    values = np.array([np.nan if v is None else v for v in converted], dtype=float)
+    return pd.Series(values[codes], index=column.index)
 
 
 def tidy(table: Table, layout: Layout) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -94,68 +128,63 @@ def tidy(table: Table, layout: Layout) -> tuple[pd.DataFrame, pd.DataFrame]:
     Any bad cell stops the whole ingest with its file, sheet and row: a
     release is loaded entirely or not at all.
     """
-    names = list(layout.aliases)
-    positions = [table.columns[name] for name in names]
-    records = []
-    row_numbers = []
-    for offset, row in enumerate(table.rows):
-        cells = [cell_text(row[i]) if i < len(row) else "" for i in positions]
-        values = dict(zip(names, cells, strict=True))
-        if not values["force"] and not values["offence_code"]:
-            continue  # blank line or footnote under the table
-        records.append(values)
-        row_numbers.append(table.row_number(offset))
-    if not records:
+    cells = table.cells
+    frame = pd.DataFrame(index=cells.index)
+    for name in layout.aliases:
+        if name not in layout.counts:
+            frame[name] = _by_distinct(cells[name], cell_text)
+    keep = ((frame["force"] != "") | (frame["offence_code"] != "")).to_numpy()
+    frame = frame[keep].reset_index(drop=True)  # blank lines and footnotes under the table
+    rows = table.row_numbers[keep]
+    if frame.empty:
         raise IngestError(f"{table.file}, sheet {table.sheet!r}: the table has no data rows")
-    frame = pd.DataFrame.from_records(records)
-    frame["row"] = row_numbers
+    raw = cells[keep].reset_index(drop=True)
 
-    def fail(mask: pd.Series, message: str) -> None:
+    def fail(mask: pd.Series, message) -> None:
         if mask.any():
-            bad = frame[mask].iloc[0]
+            position = int(np.flatnonzero(mask.to_numpy())[0])
             raise IngestError(
-                f"{table.file}, sheet {table.sheet!r}, row {bad['row']}: {message(bad)}"
+                f"{table.file}, sheet {table.sheet!r}, row {rows[position]}: {message(position)}"
             )
 
     for column in ("force", "offence_code", "financial_year", "quarter"):
-        fail(frame[column] == "", lambda bad, c=column: f"empty {layout.aliases[c][0]!r}")
+        fail(frame[column] == "", lambda _, c=column: f"empty {layout.aliases[c][0]!r}")
 
-    spellings = {name: canonical_force(name) for name in frame["force"].unique()}
-    frame["force"] = frame["force"].map(spellings)
-    raw_force = pd.Series([r["force"] for r in records])
-    fail(frame["force"].isna(), lambda bad: f"unknown force {raw_force[bad.name]!r}")
+    canonical = _by_distinct(frame["force"], lambda name: canonical_force(name) or "")
+    fail(canonical == "", lambda i: f"unknown force {frame['force'][i]!r}")
+    frame["force"] = canonical
 
-    quarters = {}
+    quarters: dict[tuple[str, str], int | None] = {}
     for fy, q in frame[["financial_year", "quarter"]].drop_duplicates().itertuples(index=False):
         try:
-            quarters[(fy, q)] = Quarter(parse_financial_year(fy), int(q.upper().lstrip("Q")))
-        except ValueError as error:
-            quarters[(fy, q)] = error
-    found = [
-        quarters[(fy, q)] for fy, q in zip(frame["financial_year"], frame["quarter"], strict=True)
-    ]
-    bad_quarter = pd.Series([isinstance(x, ValueError) for x in found])
+            quarters[(fy, q)] = Quarter(parse_financial_year(fy), int(q.upper().lstrip("Q"))).index
+        except ValueError:
+            quarters[(fy, q)] = None
+    pairs = pd.MultiIndex.from_arrays([frame["financial_year"], frame["quarter"]])
+    index = pd.Series(pairs.map(quarters), index=frame.index, dtype="float")
     fail(
-        bad_quarter,
-        lambda bad: (
-            f"no such quarter: financial year {bad['financial_year']!r}, quarter {bad['quarter']!r}"
+        index.isna(),
+        lambda i: (
+            f"no such quarter: financial year {frame['financial_year'][i]!r}, "
+            f"quarter {frame['quarter'][i]!r}"
         ),
     )
-    frame["quarter_index"] = [x.index for x in found]
+    frame["quarter_index"] = index.astype("int64")
 
     for column in layout.counts:
-        text = frame[column].str.replace(",", "", regex=False).str.strip()
-        numbers = pd.to_numeric(text, errors="coerce")
+        numbers = _by_distinct(raw[column], _whole_number)  # floats, NaN where not a number
         label = layout.aliases[column][0]
         fail(
-            numbers.isna() | (numbers % 1 != 0),
-            lambda bad, c=column, label=label: f"{label!r} is not a whole number: {bad[c]!r}",
+            numbers.isna(),
+            lambda i, c=column, label=label: (
+                f"{label!r} is not a whole number: {cell_text(raw[c][i])!r}"
+            ),
         )
         frame[column] = numbers.astype("int64")
 
     if "outcome_type" in frame:
-        frame["outcome_type"] = frame["outcome_type"].map(normalise_outcome_type)
-        fail(frame["outcome_type"] == "", lambda bad: "empty 'Outcome Type'")
+        frame["outcome_type"] = _by_distinct(frame["outcome_type"], normalise_outcome_type)
+        fail(frame["outcome_type"] == "", lambda _: "empty 'Outcome Type'")
 
     offences = (
         frame[["offence_code", "offence", "subgroup", "offence_group"]]
@@ -164,5 +193,8 @@ def tidy(table: Table, layout: Layout) -> tuple[pd.DataFrame, pd.DataFrame]:
     )
     # Homicide's four codes share one label and arrive as four rows: they add up.
     keyed = [k for k in layout.keys if k != "quarter_index"] + ["quarter_index"]
-    tidy_rows = frame.groupby(keyed, as_index=False, sort=True)[list(layout.counts)].sum()
+    tidy_rows = frame.groupby(keyed, as_index=False, sort=False, observed=True)[
+        list(layout.counts)
+    ].sum()
+    offences = offences.astype("str")
     return tidy_rows, offences

@@ -13,7 +13,7 @@ from tqdm import tqdm
 
 from bot.ingest.errors import IngestError
 from bot.ingest.layouts import LAYOUTS, Layout, tidy
-from bot.ingest.sheets import NearMiss, Table, find_table, read_sheets
+from bot.ingest.sheets import NearMiss, find_header, read_sheets, read_table
 from bot.ingest.store import Release
 
 _DATE_SUFFIX = re.compile(r"[-_](\d{2})(\d{2})(\d{2})$")
@@ -63,13 +63,12 @@ def load_release(
     show = sys.stderr.isatty() if progress is None else progress
     sheets = tqdm(read_sheets(path), desc=path.name, unit=" sheet", disable=not show)
     near_misses: list[tuple[NearMiss, Layout]] = []
-    for sheet, rows in sheets:
-        found = [
-            (find_table(path.name, sheet, rows, lay.aliases, lay.required), lay) for lay in LAYOUTS
-        ]
-        tables = [(table, lay) for table, lay in found if isinstance(table, Table)]
-        if tables:
-            table, layout = tables[0]
+    for sheet in sheets:
+        found = [(find_header(sheet, lay.aliases, lay.required), lay) for lay in LAYOUTS]
+        headers = [(header, lay) for header, lay in found if isinstance(header, tuple)]
+        if headers:
+            (position, columns), layout = headers[0]
+            table = read_table(sheet, position, columns)
             tidy_rows, sheet_offences = tidy(table, layout)
             parts.setdefault(layout.kind, []).append(tidy_rows)
             offences.append(sheet_offences)

@@ -1,7 +1,8 @@
-"""Read the sheets of an official release (ODS, XLSX or CSV) as rows of cells.
+"""Read the tables of an official release (ODS, XLSX or CSV) into frames of cells.
 
-Official workbooks carry cover and notes sheets and title rows above the
-header, so a sheet is only a table once its header row has been found.
+Official workbooks carry cover and notes sheets and title rows above the header, so a
+sheet is only a table once its header row has been found. CSV files, which can run to
+millions of rows, are read by Arrow's CSV reader rather than row by row in Python.
 """
 
 from __future__ import annotations
@@ -10,9 +11,14 @@ import csv
 import io
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
 from python_calamine import CalamineWorkbook
 
 from bot.ingest.errors import IngestError
@@ -22,67 +28,24 @@ SPREADSHEET_SUFFIXES = {".ods", ".xlsx", ".xlsm", ".xls"}
 
 
 @dataclass
+class Sheet:
+    """A sheet's first rows (to find the header in) and a way to read its body by column."""
+
+    file: str
+    name: str
+    head: list[list]
+    read_body: object  # (header_position, {column: position}) -> (DataFrame, row numbers)
+
+
+@dataclass
 class Table:
-    """A sheet's rows below its header, with the sheet-row number of each (1-based, as shown)."""
+    """The cells below a header, one column per canonical name, with each row's number in the
+    sheet as people see it (1-based)."""
 
     file: str
     sheet: str
-    columns: dict[str, int]
-    rows: list[list]
-    first_row_number: int
-
-    def row_number(self, position: int) -> int:
-        return self.first_row_number + position
-
-
-def normalise_column(name: object) -> str:
-    """'Number of Offences ³' and 'number_of_offences' compare equal."""
-    text = str(name or "").lower()
-    text = re.sub(r"[\u00b9\u00b2\u00b3\u2070-\u2079]", "", text)
-    text = re.sub(r"[^a-z0-9]+", " ", text)
-    text = re.sub(r"(?<=[a-z])\d+$", "", text.strip())
-    return text.strip()
-
-
-def read_sheets(path: Path) -> Iterator[tuple[str, list[list]]]:
-    """Yield (sheet name, rows) for every sheet, raising IngestError for unreadable files."""
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        yield path.stem, _read_csv(path)
-        return
-    if suffix not in SPREADSHEET_SUFFIXES:
-        raise IngestError(
-            f"{path.name}: unsupported file type {suffix or '(none)'}; expected .ods, .xlsx or .csv"
-        )
-    try:
-        workbook = CalamineWorkbook.from_path(str(path))
-        names = list(workbook.sheet_names)
-    except Exception as error:  # calamine raises its own types for corrupt files
-        raise IngestError(f"{path.name}: cannot be read as a spreadsheet ({error})") from error
-    for name in names:
-        try:
-            rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        except Exception as error:
-            raise IngestError(f"{path.name}, sheet {name!r}: cannot be read ({error})") from error
-        yield name, rows
-
-
-def _read_csv(path: Path) -> list[list]:
-    raw = path.read_bytes()
-    if b"\x00" in raw[:4096]:
-        raise IngestError(f"{path.name}: is not a text CSV file (binary content)")
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - cp1252 decodes nearly everything
-        raise IngestError(f"{path.name}: cannot be decoded as UTF-8 or Windows-1252 text")
-    try:
-        return list(csv.reader(io.StringIO(text, newline="")))
-    except csv.Error as error:
-        raise IngestError(f"{path.name}: malformed CSV ({error})") from error
+    cells: pd.DataFrame
+    row_numbers: np.ndarray = field(repr=False)
 
 
 @dataclass
@@ -101,28 +64,13 @@ class NearMiss:
         )
 
 
-def find_table(
-    file: str,
-    sheet: str,
-    rows: list[list],
-    aliases: dict[str, tuple[str, ...]],
-    required: tuple[str, ...],
-) -> Table | NearMiss | None:
-    """Locate the header row holding every required column.
-
-    Returns the table, or the closest near miss (so the caller can name the
-    missing columns), or None for a sheet that has no table at all.
-    """
-    best: NearMiss | None = None
-    for position, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        columns = match_columns(row, aliases)
-        missing = [name for name in required if name not in columns]
-        if not missing:
-            return Table(file, sheet, columns, rows[position + 1 :], position + 2)
-        enough = len(required) - len(missing) >= max(3, len(required) // 2)
-        if enough and (best is None or len(missing) < len(best.missing)):
-            best = NearMiss(file, sheet, position + 1, missing)
-    return best
+def normalise_column(name: object) -> str:
+    """'Number of Offences ³' and 'number_of_offences' compare equal."""
+    text = str(name or "").lower()
+    text = re.sub(r"[\u00b9\u00b2\u00b3\u2070-\u2079]", "", text)
+    text = re.sub(r"[^a-z0-9]+", " ", text)
+    text = re.sub(r"(?<=[a-z])\d+$", "", text.strip())
+    return text.strip()
 
 
 def match_columns(row: list, aliases: dict[str, tuple[str, ...]]) -> dict[str, int]:
@@ -134,3 +82,123 @@ def match_columns(row: list, aliases: dict[str, tuple[str, ...]]) -> dict[str, i
         if name is not None and name not in columns:
             columns[name] = position
     return columns
+
+
+def find_header(
+    sheet: Sheet, aliases: dict[str, tuple[str, ...]], required: tuple[str, ...]
+) -> tuple[int, dict[str, int]] | NearMiss | None:
+    """The header row holding every required column, the closest near miss, or None."""
+    best: NearMiss | None = None
+    for position, row in enumerate(sheet.head[:HEADER_SEARCH_ROWS]):
+        columns = match_columns(row, aliases)
+        missing = [name for name in required if name not in columns]
+        if not missing:
+            return position, columns
+        enough = len(required) - len(missing) >= max(3, len(required) // 2)
+        if enough and (best is None or len(missing) < len(best.missing)):
+            best = NearMiss(sheet.file, sheet.name, position + 1, missing)
+    return best
+
+
+def read_table(sheet: Sheet, position: int, columns: dict[str, int]) -> Table:
+    cells, row_numbers = sheet.read_body(position, columns)
+    return Table(sheet.file, sheet.name, cells, row_numbers)
+
+
+def read_sheets(path: Path) -> Iterator[Sheet]:
+    """Every sheet of a workbook, or the one table of a CSV file."""
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        yield _csv_sheet(path)
+        return
+    if suffix not in SPREADSHEET_SUFFIXES:
+        raise IngestError(
+            f"{path.name}: unsupported file type {suffix or '(none)'}; expected .ods, .xlsx or .csv"
+        )
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+        names = list(workbook.sheet_names)
+    except Exception as error:  # calamine raises its own types for corrupt files
+        raise IngestError(f"{path.name}: cannot be read as a spreadsheet ({error})") from error
+    for name in names:
+        try:
+            rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        except Exception as error:
+            raise IngestError(f"{path.name}, sheet {name!r}: cannot be read ({error})") from error
+        yield Sheet(path.name, name, rows[:HEADER_SEARCH_ROWS], _spreadsheet_body(rows))
+
+
+def _spreadsheet_body(rows: list[list]):
+    def read(position: int, columns: dict[str, int]) -> tuple[pd.DataFrame, np.ndarray]:
+        body = rows[position + 1 :]
+        cells = pd.DataFrame(
+            {
+                name: pd.Series([row[i] if i < len(row) else None for row in body], dtype=object)
+                for name, i in columns.items()
+            }
+        )
+        return cells, np.arange(len(body)) + position + 2
+
+    return read
+
+
+def _csv_sheet(path: Path) -> Sheet:
+    with path.open("rb") as handle:
+        start = handle.read(1 << 16)
+    if b"\x00" in start:
+        raise IngestError(f"{path.name}: is not a text CSV file (binary content)")
+    encoding = "utf-8"
+    try:
+        start.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        if error.start < len(start) - 4:  # not just a character cut at the block's end
+            encoding = "cp1252"
+    with path.open(encoding=encoding, errors="replace", newline="") as handle:
+        try:
+            head = list(islice(csv.reader(handle), HEADER_SEARCH_ROWS))
+        except csv.Error as error:
+            raise IngestError(f"{path.name}: malformed CSV ({error})") from error
+
+    def read(position: int, columns: dict[str, int]) -> tuple[pd.DataFrame, np.ndarray]:
+        width = len(head[position])
+        skipped: list[str] = []
+
+        def odd_row(row: pacsv.InvalidRow) -> str:
+            skipped.append(row.text)
+            return "skip"
+
+        names = [f"c{i}" for i in range(width)]
+        try:
+            table = pacsv.read_csv(
+                path,
+                read_options=pacsv.ReadOptions(
+                    skip_rows=position + 1,
+                    column_names=names,
+                    encoding=encoding,
+                    block_size=1 << 24,
+                ),
+                parse_options=pacsv.ParseOptions(invalid_row_handler=odd_row),
+                convert_options=pacsv.ConvertOptions(
+                    column_types={n: pa.string() for n in names},
+                    include_columns=[names[i] for i in columns.values()],
+                    strings_can_be_null=False,
+                ),
+            )
+        except (pa.ArrowInvalid, OSError) as error:
+            raise IngestError(f"{path.name}: malformed CSV ({error})") from error
+        for text in skipped:
+            fields = next(csv.reader(io.StringIO(text)), [])
+            if sum(1 for f in fields if f.strip()) > 2:  # more than a footnote or a blank line
+                raise IngestError(
+                    f"{path.name}: a row has {len(fields)} fields where the header has "
+                    f"{width}: {text[:120]!r}"
+                )
+        cells = pd.DataFrame(
+            {
+                name: table.column(names[i]).to_pandas(types_mapper=pd.ArrowDtype)
+                for name, i in columns.items()
+            }
+        )
+        return cells, np.arange(len(cells)) + position + 2
+
+    return Sheet(path.name, path.stem, head, read)

@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from bot.manifest import MANIFEST, read_manifest
 from bot.periods import Quarter
 from bot.reference import forces, outcome_types, seed_offences
 
-MANIFEST = "manifest.json"
 COUNT_COLUMNS = {
     "recorded": ("offences",),
     "outcomes": ("outcomes_for_recorded", "outcomes_in_quarter"),
@@ -51,58 +51,97 @@ def table_path(data_dir: Path, kind: str) -> Path:
     return data_dir / f"{kind}.parquet"
 
 
-def read_manifest(data_dir: Path) -> dict:
-    path = data_dir / MANIFEST
-    if not path.exists():
-        return {"releases": []}
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
 def _read(data_dir: Path, kind: str) -> pd.DataFrame | None:
     path = table_path(data_dir, kind)
     return pd.read_parquet(path) if path.exists() else None
 
 
 def _with_period_columns(rows: pd.DataFrame) -> pd.DataFrame:
-    quarters = {i: Quarter.from_index(int(i)) for i in rows["quarter_index"].unique()}
-    rows = rows.copy()
-    rows["financial_year"] = rows["quarter_index"].map(lambda i: quarters[i].financial_year)
-    rows["quarter"] = rows["quarter_index"].map(lambda i: quarters[i].q).astype("int8")
-    rows["quarter_end"] = rows["quarter_index"].map(lambda i: quarters[i].end_date)
-    return rows
+    """Financial year, quarter and quarter end, joined from one row per distinct quarter."""
+    quarters = [Quarter.from_index(int(i)) for i in rows["quarter_index"].unique()]
+    periods = pd.DataFrame(
+        {
+            "quarter_index": [q.index for q in quarters],
+            "financial_year": pd.Categorical([q.financial_year for q in quarters]),
+            "quarter": pd.Series([q.q for q in quarters], dtype="int8"),
+            "quarter_end": pd.to_datetime([q.end_date for q in quarters]).astype("datetime64[s]"),
+        }
+    )
+    return rows.merge(periods, on="quarter_index", how="left", validate="many_to_one")
 
 
 def merge(
-    existing: pd.DataFrame | None, release: Release, kind: str, seq: int, ranks: dict[str, tuple]
+    existing: pd.DataFrame | None, releases: list[Release], kind: str, ranks: dict[str, tuple]
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Merge one release's rows of ``kind``; return (table, revisions found).
+    """Merge releases' rows of ``kind`` into the table; return (table, revisions found).
 
     For each quarter the latest release (by release date, then load order)
     wins; values it changes are kept as revisions so answers can say
-    "revised from …". Re-loading a release replaces its own rows.
+    "revised from …". Re-loading a release replaces its own rows. All releases
+    are merged in one pass: a release of millions of rows is copied a few times,
+    not a few times per file.
     """
-    new = _with_period_columns(release.tables[kind])
-    new["release"] = release.name
-    new["sample"] = release.sample
-    ranks[release.name] = (release.release_date or dt.date.min, seq)
-    if existing is None or existing.empty:
-        return new.reset_index(drop=True), pd.DataFrame()
-    existing = existing[existing["release"] != release.name]
-    combined = pd.concat([existing, new], ignore_index=True)
+    names = {release.name for release in releases}
+    parts = [] if existing is None else [existing[~existing["release"].isin(names)]]
+    for release in releases:
+        new = _with_period_columns(release.tables[kind])
+        new["release"] = pd.Categorical([release.name] * len(new))
+        new["sample"] = release.sample
+        parts.append(new)
+    combined = concat_categorical(parts)
+    del parts
     by_quarter = combined[["quarter_index", "release"]].drop_duplicates()
     by_quarter = by_quarter.assign(rank=by_quarter["release"].map(ranks))
     winners = by_quarter.sort_values("rank").drop_duplicates("quarter_index", keep="last")
-    winning = set(zip(winners["quarter_index"], winners["release"], strict=True))
-    is_winner = pd.Series(
-        [
-            pair in winning
-            for pair in zip(combined["quarter_index"], combined["release"], strict=True)
-        ],
-        index=combined.index,
-    )
+    # Compared as category codes: comparing a categorical with strings copies every cell.
+    releases = combined["release"].cat
+    winner_of = {
+        quarter: releases.categories.get_loc(name)
+        for quarter, name in zip(winners["quarter_index"], winners["release"], strict=True)
+    }
+    winning_code = combined["quarter_index"].map(winner_of).to_numpy()
+    is_winner = pd.Series(releases.codes.to_numpy() == winning_code, index=combined.index)
+    if is_winner.all():
+        return combined.sort_values(KEYS[kind], ignore_index=True), pd.DataFrame()
     kept, replaced = combined[is_winner], combined[~is_winner]
+    del combined
     revisions = _revisions(kind, replaced, kept)
-    return kept.sort_values(KEYS[kind]).reset_index(drop=True), revisions
+    return kept.sort_values(KEYS[kind], ignore_index=True), revisions
+
+
+TEXT_COLUMNS = ("force", "offence_code", "outcome_type", "financial_year", "release")
+
+
+def _categories(column: pd.Series) -> pd.Index:
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return column.cat.categories
+    return pd.Index(column.dropna().unique())
+
+
+def concat_categorical(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """Concatenate keeping text as categoricals (a byte or two a cell, not a string): pandas
+    turns categoricals with different categories into objects unless they share them."""
+    parts = [p for p in parts if len(p)] or parts[:1]
+    for column in TEXT_COLUMNS:
+        if not all(column in p for p in parts):
+            continue
+        names = set()
+        for part in parts:
+            names.update(str(name) for name in _categories(part[column]))
+        dtype = pd.CategoricalDtype(sorted(names))
+        parts = [p.assign(**{column: p[column].astype(dtype)}) for p in parts]
+    return pd.concat(parts, ignore_index=True)
+
+
+def _coverage(rows: pd.DataFrame) -> dict:
+    first, last = int(rows["quarter_index"].min()), int(rows["quarter_index"].max())
+    return {
+        "first_quarter": Quarter.from_index(first).label(),
+        "last_quarter": Quarter.from_index(last).label(),
+        "first_quarter_index": first,
+        "last_quarter_index": last,
+        "rows": len(rows),
+    }
 
 
 def _revisions(kind: str, replaced: pd.DataFrame, kept: pd.DataFrame) -> pd.DataFrame:
@@ -182,27 +221,22 @@ def save(data_dir: Path, releases: list[Release]) -> dict:
     revisions = [_read(data_dir, "revisions")]
     for release in releases:
         seq += 1
-        covered = {}
-        for kind, rows in release.tables.items():
-            tables[kind], found = merge(tables[kind], release, kind, seq, ranks)
-            revisions.append(found)
-            covered[kind] = {
-                "first_quarter": Quarter.from_index(int(rows["quarter_index"].min())).label(),
-                "last_quarter": Quarter.from_index(int(rows["quarter_index"].max())).label(),
-                "first_quarter_index": int(rows["quarter_index"].min()),
-                "last_quarter_index": int(rows["quarter_index"].max()),
-                "rows": len(rows),
-            }
+        ranks[release.name] = (release.release_date or dt.date.min, seq)
         by_name[release.name] = {
             "release": release.name,
             "sha256": release.sha256,
             "release_date": release.release_date.isoformat() if release.release_date else None,
             "sample": release.sample,
             "source": release.source,
-            "tables": covered,
+            "tables": {kind: _coverage(rows) for kind, rows in release.tables.items()},
             "loaded_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "seq": seq,
         }
+    for kind in COUNT_COLUMNS:
+        carrying = [release for release in releases if kind in release.tables]
+        if carrying:
+            tables[kind], found = merge(tables[kind], carrying, kind, ranks)
+            revisions.append(found)
     revision_parts = [r for r in revisions if r is not None and not r.empty]
     revision_table = (
         pd.concat(revision_parts, ignore_index=True).drop_duplicates(

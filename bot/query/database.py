@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 
-from bot.ingest.store import read_manifest
+from bot.manifest import read_manifest
 
 QUERIES_DIR = Path(__file__).resolve().parents[2] / "queries"
 
@@ -54,13 +54,34 @@ NATIONAL_TABLES = {
     "FROM outcomes GROUP BY ALL "
     "ORDER BY quarter_index, offence_code, outcome_type",
 }
-# Every answer filters a range of quarters, and DuckDB skips row groups by an integer range
-# (not by list_contains on names): sorted by quarter, a two-year query reads a seventh of
-# the table.
-SORT_KEYS = {
-    "recorded": "quarter_index, offence_code, force",
-    "outcomes": "quarter_index, offence_code, outcome_type, force",
+# The big tables hold only the columns answers query, names encoded as ENUMs (an ENUM
+# compares as a small integer: half the cost of comparing strings, a fraction of the memory),
+# sorted by quarter (every answer filters a range of quarters, and DuckDB skips row groups
+# by an integer range).
+BIG_TABLES = {
+    "recorded": (
+        "force::force_name AS force, offence_code::code_name AS offence_code, "
+        "quarter_index, offences, release::release_name AS release, sample",
+        "quarter_index, offence_code, force",
+    ),
+    "outcomes": (
+        "force::force_name AS force, offence_code::code_name AS offence_code, "
+        "outcome_type::outcome_type_name AS outcome_type, quarter_index, "
+        "outcomes_for_recorded, release::release_name AS release, sample",
+        "quarter_index, offence_code, outcome_type, force",
+    ),
 }
+# ENUM type -> (column, tables whose values it must hold)
+NAME_TYPES = {
+    "force_name": ("force", ("recorded", "outcomes", "forces")),
+    "code_name": ("offence_code", ("recorded", "outcomes", "offences")),
+    "release_name": ("release", ("recorded", "outcomes")),
+    "outcome_type_name": ("outcome_type", ("outcomes", "outcome_types")),
+}
+
+
+def _quoted(path: Path) -> str:
+    return str(path).replace("'", "''")
 
 
 class DataMissing(Exception):
@@ -97,16 +118,19 @@ class Database:
             )
         self.manifest = read_manifest(self.data_dir)
         self._connection = duckdb.connect(":memory:")
+        paths = {t: self.data_dir / f"{t}.parquet" for t in EMPTY_TABLES}
+        paths = {t: p for t, p in paths.items() if p.exists()}
+        self._create_name_types(paths)
         for table, columns in EMPTY_TABLES.items():
-            path = self.data_dir / f"{table}.parquet"
-            if path.exists():
-                self._connection.execute(
-                    f"CREATE TABLE {table} AS SELECT * FROM read_parquet($path)",
-                    {"path": str(path)},
-                )
-            else:
+            if table not in paths:
                 self._connection.execute(f"CREATE TABLE {table} ({columns})")
-        self._encode_names()
+                continue
+            select, order = BIG_TABLES.get(table, ("*", ""))
+            self._connection.execute(
+                f"CREATE TABLE {table} AS SELECT {select} FROM read_parquet($path)"
+                + (f" ORDER BY {order}" if order else ""),
+                {"path": str(paths[table])},
+            )
         for table, select in NATIONAL_TABLES.items():
             self._connection.execute(f"CREATE TABLE {table} AS {select}")
         # Answers scan small tables: a second thread costs more than it saves, and a serving
@@ -120,46 +144,22 @@ class Database:
         self._memo_lock = threading.Lock()
         self.has_revisions = bool(self.query("revision_count")[0]["revisions"])
 
-    def _encode_names(self) -> None:
-        """Force names and offence codes as ENUMs in the big tables, sorted by quarter.
-
-        An ENUM compares as a small integer: filtering on it costs half what comparing
-        strings does, and the sort lets quarter ranges skip row groups.
-        """
-        run = self._connection.execute
-        for type_name, column in (("force_name", "force"), ("code_name", "offence_code")):
-            sources = " UNION ".join(
-                f"SELECT {column} AS name FROM {table}"
-                for table in (
-                    "recorded",
-                    "outcomes",
-                    "annual_recorded",
-                    "annual_outcomes",
-                    "forces",
-                    "offences",
-                    "revisions",
-                )
-                if column in self._columns(table)
+    def _create_name_types(self, paths: dict[str, Path]) -> None:
+        """ENUM types holding every name the parquet files use (a plain VARCHAR when none)."""
+        for type_name, (column, tables) in NAME_TYPES.items():
+            # CREATE TYPE takes no parameters; these are our own data paths, quoted.
+            sources = [
+                f"SELECT {column} AS name FROM read_parquet('{_quoted(paths[t])}')"
+                for t in tables
+                if t in paths
+            ]
+            if not sources:
+                self._connection.execute(f"CREATE TYPE {type_name} AS VARCHAR")
+                continue
+            self._connection.execute(
+                f"CREATE TYPE {type_name} AS ENUM (SELECT DISTINCT name FROM "
+                f"({' UNION '.join(sources)}) WHERE name IS NOT NULL ORDER BY name)"
             )
-            run(
-                f"CREATE TYPE {type_name} AS ENUM "
-                f"(SELECT DISTINCT name FROM ({sources}) WHERE name IS NOT NULL ORDER BY name)"
-            )
-        for table, order in SORT_KEYS.items():
-            run(
-                f"CREATE TABLE {table}_encoded AS SELECT * REPLACE "
-                f"(force::force_name AS force, offence_code::code_name AS offence_code) "
-                f"FROM {table} ORDER BY {order}"
-            )
-            run(f"DROP TABLE {table}")
-            run(f"ALTER TABLE {table}_encoded RENAME TO {table}")
-
-    def _columns(self, table: str) -> set[str]:
-        rows = self._connection.execute(
-            "SELECT column_name FROM information_schema.columns WHERE table_name = $table",
-            {"table": table},
-        ).fetchall()
-        return {name for (name,) in rows}
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """A cursor for this thread: one connection shared by threads fails under load."""

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bot.ingest.annual import ANNUAL_OUTCOME_TYPES, INCOMPLETE_2014_15
 from bot.periods import Period, Quarter
 from bot.places import national, territorial_forces
 from bot.query.database import Database
 from bot.query.errors import Unanswerable
 from bot.query.periods import resolve_period
 from bot.query.plan import Measure, OffenceSelection, Place, QueryPlan
+from bot.reference import ANNUAL_OUTCOME_TYPES, INCOMPLETE_2014_15
 
 SERIES_YEARS = 10
 SMALL_COUNT = 50  # below this, shares are given as "3 of 12", never as a percentage

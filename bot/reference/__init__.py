@@ -12,6 +12,22 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+# Outcome types the real annual force totals carry (raw/oocd-dashboard-outcomes).
+ANNUAL_OUTCOME_TYPES = frozenset({"1", "2", "3", "6", "7", "8", "22"})
+# Forces that did not supply (some) 2014/15 outcomes: their 2014/15 figures are understated.
+INCOMPLETE_2014_15 = frozenset(
+    {
+        "Bedfordshire",
+        "British Transport Police",
+        "Cumbria",
+        "Dyfed-Powys",
+        "Hertfordshire",
+        "Leicestershire",
+        "Metropolitan Police",
+        "South Yorkshire",
+    }
+)
+
 
 @dataclass(frozen=True)
 class Force:
