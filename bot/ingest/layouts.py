@@ -89,6 +89,12 @@ def cell_text(value: object) -> str:
     return str(value).strip()
 
 
+def shown(value: object, limit: int = 60) -> str:
+    """A cell as an error message shows it: quoted, and cut if huge."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 5] + "…' (cut)"
+
+
 def _whole_number(value: object) -> int | None:
     """' 66776 ', '-00', '1,234', 12.0 -> int; anything else (suppressed '[x]', '..') -> None."""
     if isinstance(value, bool):
@@ -151,7 +157,7 @@ def tidy(table: Table, layout: Layout) -> tuple[pd.DataFrame, pd.DataFrame]:
         fail(frame[column] == "", lambda _, c=column: f"empty {layout.aliases[c][0]!r}")
 
     canonical = _by_distinct(frame["force"], lambda name: canonical_force(name) or "")
-    fail(canonical == "", lambda i: f"unknown force {frame['force'][i]!r}")
+    fail(canonical == "", lambda i: f"unknown force {shown(frame['force'][i])}")
     frame["force"] = canonical
 
     quarters: dict[tuple[str, str], int | None] = {}
@@ -165,8 +171,8 @@ def tidy(table: Table, layout: Layout) -> tuple[pd.DataFrame, pd.DataFrame]:
     fail(
         index.isna(),
         lambda i: (
-            f"no such quarter: financial year {frame['financial_year'][i]!r}, "
-            f"quarter {frame['quarter'][i]!r}"
+            f"no such quarter: financial year {shown(frame['financial_year'][i])}, "
+            f"quarter {shown(frame['quarter'][i])}"
         ),
     )
     frame["quarter_index"] = index.astype("int64")
@@ -177,7 +183,7 @@ def tidy(table: Table, layout: Layout) -> tuple[pd.DataFrame, pd.DataFrame]:
         fail(
             numbers.isna(),
             lambda i, c=column, label=label: (
-                f"{label!r} is not a whole number: {cell_text(raw[c][i])!r}"
+                f"{label!r} is not a whole number: {shown(cell_text(raw[c][i]))}"
             ),
         )
         frame[column] = numbers.astype("int64")

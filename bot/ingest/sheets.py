@@ -157,6 +157,11 @@ def _csv_sheet(path: Path) -> Sheet:
         try:
             head = list(islice(csv.reader(handle), HEADER_SEARCH_ROWS))
         except csv.Error as error:
+            if "field larger than field limit" in str(error):
+                raise IngestError(
+                    f"{path.name}: a cell near the top is over {csv.field_size_limit():,} "
+                    "characters: this is not a release table"
+                ) from error
             raise IngestError(f"{path.name}: malformed CSV ({error})") from error
 
     def read(position: int, columns: dict[str, int]) -> tuple[pd.DataFrame, np.ndarray]:
