@@ -7,13 +7,12 @@ import shutil
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from openpyxl import Workbook
 
 from bot.ask import ask
 from bot.cli import main
 from bot.ingest import ingest
 from tests.conftest import TODAY, checksums
-from tests.fixtures.article import PFA_HEADER
+from tests.fixtures.article import PFA_HEADER, PFA_ROW, one_sheet_workbook
 
 HOSTILE = st.sampled_from(
     [
@@ -80,35 +79,15 @@ def test_fuzzing_left_the_data_files_as_they_were(article_data, before):
     assert checksums(article_data) == before
 
 
-def _workbook(path, rows):
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "2023-24"
-    sheet.append(PFA_HEADER)
-    for row in rows:
-        sheet.append(row)
-    book.save(path)
-    return path
-
-
-ROW = [
-    "2023/24",
-    2,
-    "Thames Valley",
-    "Harassment",
-    "Violence against the person",
-    "Stalking and harassment",
-    "8L",
-    10,
-]
+ROW = PFA_ROW
 
 
 def test_huge_cell_is_refused_with_a_short_message(tmp_path, data_copy, capsys):
-    path = _workbook(tmp_path / "huge.xlsx", [ROW, [*ROW[:2], "X" * 2_000_000, *ROW[3:]]])
+    path = one_sheet_workbook(tmp_path / "huge.xlsx", [ROW, [*ROW[:2], "X" * 2_000_000, *ROW[3:]]])
     before = checksums(data_copy)
     assert main(["ingest", "--data-dir", str(data_copy), str(path)]) == 1
     err = capsys.readouterr().err
-    assert "huge.xlsx, sheet '2023-24', row 3: unknown force 'XXXX" in err
+    assert "huge.xlsx, sheet '2023-24', row 4: unknown force 'XXXX" in err
     assert len(err) < 600
     assert checksums(data_copy) == before
 

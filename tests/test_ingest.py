@@ -7,7 +7,6 @@ import zipfile
 
 import pandas as pd
 import pytest
-from openpyxl import Workbook
 
 from bot.cli import main
 from bot.ingest import IngestError, ingest
@@ -15,7 +14,12 @@ from bot.ingest.load import release_date_from_name
 from bot.periods import Quarter
 from bot.query.database import Database
 from tests.conftest import REAL_PFA_2017_18, checksums
-from tests.fixtures.article import PFA_HEADER, write_pfa_workbook
+from tests.fixtures.article import (
+    PFA_HEADER,
+    PFA_ROW,
+    one_sheet_workbook,
+    write_pfa_workbook,
+)
 
 
 @pytest.fixture(scope="module")
@@ -106,28 +110,7 @@ def test_later_release_replaces_its_quarters_and_keeps_the_revision(tmp_path, da
     assert "prc-pfa-mar2013-onwards-tables-180124.xlsx, published 2024-01-18" in out
 
 
-def _bad_workbook(path, rows, header=PFA_HEADER):
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "2023-24"
-    sheet.append(["Police recorded crime"])
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    workbook.save(path)
-    return path
-
-
-GOOD_ROW = [
-    "2023/24",
-    2,
-    "Thames Valley",
-    "Harassment",
-    "Violence against the person",
-    "Stalking and harassment",
-    "8L",
-    10,
-]
+GOOD_ROW = PFA_ROW
 
 
 @pytest.mark.parametrize(
@@ -135,27 +118,29 @@ GOOD_ROW = [
     [
         (
             "unknown force",
-            lambda p: _bad_workbook(p, [GOOD_ROW, [*GOOD_ROW[:2], "Gotham City", *GOOD_ROW[3:]]]),
+            lambda p: one_sheet_workbook(
+                p, [GOOD_ROW, [*GOOD_ROW[:2], "Gotham City", *GOOD_ROW[3:]]]
+            ),
             "sheet '2023-24', row 4: unknown force 'Gotham City'",
         ),
         (
             "missing column",
-            lambda p: _bad_workbook(p, [GOOD_ROW[:7]], PFA_HEADER[:7]),
+            lambda p: one_sheet_workbook(p, [GOOD_ROW[:7]], PFA_HEADER[:7]),
             "sheet '2023-24', row 2: missing column(s) 'Number of Offences'",
         ),
         (
             "non-numeric count",
-            lambda p: _bad_workbook(p, [[*GOOD_ROW[:7], "[x]"]]),
+            lambda p: one_sheet_workbook(p, [[*GOOD_ROW[:7], "[x]"]]),
             "row 3: 'Number of Offences' is not a whole number: '[x]'",
         ),
         (
             "quarter that does not exist",
-            lambda p: _bad_workbook(p, [["2023/24", 5, *GOOD_ROW[2:]]]),
+            lambda p: one_sheet_workbook(p, [["2023/24", 5, *GOOD_ROW[2:]]]),
             "row 3: no such quarter: financial year '2023/24', quarter '5'",
         ),
         (
             "financial year that does not exist",
-            lambda p: _bad_workbook(p, [["2023/25", 1, *GOOD_ROW[2:]]]),
+            lambda p: one_sheet_workbook(p, [["2023/25", 1, *GOOD_ROW[2:]]]),
             "no such quarter",
         ),
         (
@@ -166,7 +151,7 @@ GOOD_ROW = [
         ("empty file", lambda p: p.write_bytes(b""), "the file is empty"),
         (
             "no table anywhere",
-            lambda p: _bad_workbook(p, [], ["Just", "a", "cover", "sheet"]),
+            lambda p: one_sheet_workbook(p, [], ["Just", "a", "cover", "sheet"]),
             "no sheet has the columns",
         ),
     ],
@@ -199,7 +184,7 @@ def test_truncated_workbook_is_refused(tmp_path, article_files, data_copy, capsy
 def test_a_bad_file_among_good_ones_loads_none_of_them(tmp_path, article_files, capsys):
     data_dir = tmp_path / "data"
     shutil.copytree(article_files[0].parent, tmp_path / "in")
-    bad = _bad_workbook(tmp_path / "bad.xlsx", [[*GOOD_ROW[:7], "n/a"]])
+    bad = one_sheet_workbook(tmp_path / "bad.xlsx", [[*GOOD_ROW[:7], "n/a"]])
     assert main(["ingest", "--data-dir", str(data_dir), *map(str, article_files), str(bad)]) == 1
     assert not (data_dir / "recorded.parquet").exists()
 

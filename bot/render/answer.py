@@ -21,6 +21,14 @@ class Figure:
     period_start: str
     period_end: str
 
+    def shown(self) -> str:
+        """The value as printed: '9,632', '3.1%'."""
+        if self.unit == "percent":
+            return f"{self.value:.1f}%"
+        if isinstance(self.value, int):
+            return f"{self.value:,}"
+        return str(self.value)
+
 
 @dataclass(frozen=True)
 class SeriesPoint:
@@ -58,7 +66,7 @@ class Answer:
         parts = [f"⚠️ {SAMPLE_WARNING}"] if self.sample else []
         parts.append(self.text)
         if self.figures and self.is_answer:
-            parts.append("\n".join(f"• {_figure_line(f)}" for f in self.figures))
+            parts.append("\n".join(f"• {f.label}: {f.shown()}" for f in self.figures))
         parts += self.notes
         if self.suggestions:
             parts.append("Try: " + " | ".join(f"“{s}”" for s in self.suggestions))
@@ -67,16 +75,6 @@ class Answer:
         if self.source:
             parts.append(self.source)
         return "\n\n".join(p for p in parts if p)
-
-
-def _figure_line(figure: Figure) -> str:
-    if figure.unit == "percent":
-        value = f"{figure.value:.1f}%"
-    elif isinstance(figure.value, int):
-        value = f"{figure.value:,}"
-    else:
-        value = str(figure.value)
-    return f"{figure.label}: {value}"
 
 
 def clarification(text: str, suggestions: list[str], understood: str = "") -> Answer:

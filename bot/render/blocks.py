@@ -46,13 +46,8 @@ def context(*texts: str) -> dict:
 
 
 def _figure_field(figure: Figure) -> dict:
-    if figure.unit == "percent":
-        value = f"{figure.value:.1f}%"
-    elif isinstance(figure.value, int):
-        value = f"{figure.value:,}"
-    else:
-        value = str(figure.value)
-    return {"type": "mrkdwn", "text": _cut(f"*{_mrkdwn(figure.label)}*\n{value}", FIELD_LIMIT)}
+    text = f"*{_mrkdwn(figure.label)}*\n{figure.shown()}"
+    return {"type": "mrkdwn", "text": _cut(text, FIELD_LIMIT)}
 
 
 def _button(text: str, action_id: str, value: str, style: str | None = None) -> dict:
