@@ -17,7 +17,7 @@ from rapidfuzz import fuzz, process
 from bot.parse.periods import find_period
 from bot.parse.text import MAX_QUESTION_CHARS, clean, tokens
 from bot.parse.vocabulary import AMBIGUOUS_PLACES, vocabulary
-from bot.places import areas, force_place
+from bot.places import areas
 from bot.query.plan import (
     LATEST,
     Measure,
@@ -26,7 +26,6 @@ from bot.query.plan import (
     Place,
     QueryPlan,
 )
-from bot.reference import force_by_name
 
 EXAMPLES = (
     "charge rate harassment Thames Valley year to September 2023",
@@ -387,7 +386,3 @@ def _capitalised(original: str, words: list[str]) -> bool:
         if match.group(1).lower() in words:
             return True
     return False
-
-
-def known_force(name: str) -> Place | None:
-    return force_place(name) if name in force_by_name() else None

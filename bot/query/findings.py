@@ -73,14 +73,14 @@ class Findings:
     places: list[PlaceFindings]
     national: PlaceFindings | None = None
     ranking: list[RankRow] = field(default_factory=list)
-    ranked_by: str = "offences"
     latest_outcome_quarter: int | None = None
     ranking_releases: set[str] = field(default_factory=set)
     unranked: int = 0  # forces left out of a ranking by share: too few offences
 
     @property
     def sample(self) -> bool:
-        figures = [f for p in self.all_places() for f in (*p.offences[:2], *p.outcomes[:2])]
+        """Whether any figure an answer may print (a trend prints every year) is sample."""
+        figures = [f for p in self.all_places() for f in (*p.offences, *p.outcomes)]
         return any(f.sample for f in figures) or any(r.sample for r in self.ranking)
 
     def all_places(self) -> list[PlaceFindings]:
@@ -100,10 +100,11 @@ def resolve_offence(db: Database, selection: OffenceSelection) -> ResolvedOffenc
     elif selection.level == "offence":
         counted = "; ".join(f"{r['offence']} ({r['offence_code']})" for r in rows)
     else:
+        column = "subgroup" if selection.level == "subgroup" else "offence_group"
+        names = sorted({r[column] for r in rows})
         counted = (
-            f"the {' and '.join(selection.keys)} {selection.level}"
-            + ("s" if len(selection.keys) > 1 else "")
-            + f" ({len(rows)} offence codes)"
+            f"the {' and '.join(names)} {selection.level}{'s' if len(names) > 1 else ''}"
+            f" ({len(rows)} offence codes)"
         )
     return ResolvedOffence(selection, tuple(r["offence_code"] for r in rows), counted)
 
@@ -319,7 +320,6 @@ def _ranking(
         offence,
         places,
         ranking=ranking,
-        ranked_by="rate" if by_rate else "offences",
         ranking_releases=releases,
         unranked=unranked,
     )

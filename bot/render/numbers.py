@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
-SMALL_COUNT = 50
+from bot.query.findings import SMALL_COUNT
+
+__all__ = [
+    "SMALL_COUNT",
+    "change",
+    "count",
+    "ordinal",
+    "percent",
+    "rate_text",
+    "share",
+    "times",
+    "words",
+]
 _WORDS = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
 
 
