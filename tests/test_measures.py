@@ -187,3 +187,16 @@ def test_small_counts_are_not_percentages():
     assert numbers.share(301, 9632) == "301 (3.1%)"
     assert numbers.change(12, 8) == "up from 8 the year before"
     assert numbers.change(9632, 7892) == "up from 7,892 the year before (+22.0%)"
+
+
+def test_trend_is_flagged_sample_when_only_its_oldest_year_is(tmp_path, data_copy):
+    """Latest year and the year before real; the tenth year back partly sample."""
+    older = {("Thames Valley", "8L", Quarter(2011, q)): 300 for q in (3, 4)}
+    path = write_pfa_workbook(tmp_path / "older-sample.xlsx", older)
+    ingest([path], data_copy, sample=True, progress=False)
+    answer = reply(Database(data_copy), "harassment Thames Valley trend year to September 2021")
+    assert answer.series[0].period == "the year to September 2012"  # completed by the sample
+    assert answer.sample
+    assert answer.plain_text().startswith("⚠️ These figures include SAMPLE data")
+    real = reply(Database(data_copy), "harassment Thames Valley year to September 2021 vs Kent")
+    assert not real.sample  # a comparison prints only the two latest years

@@ -87,11 +87,3 @@ def test_shipped_data_is_what_the_generator_builds(tmp_path):
         built = pd.read_parquet(tmp_path / "data" / f"{table}.parquet")
         shipped = pd.read_parquet(DATA / f"{table}.parquet")
         pd.testing.assert_frame_equal(built, shipped, check_like=True)
-
-
-def test_trend_with_a_real_latest_year_and_sample_earlier_years_is_flagged(shipped):
-    answer = reply(shipped, "harassment Cumbria trend 2017/18")
-    assert answer.chart == "trend"
-    assert answer.series[-1].period == "the year to March 2018"  # real figures
-    assert answer.sample  # the years before are generated, and a trend prints them
-    assert answer.plain_text().startswith("⚠️ These figures include SAMPLE data")
