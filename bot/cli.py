@@ -1,4 +1,8 @@
-"""`python -m bot ask | ingest`: the command line."""
+"""`python -m bot ask | ingest | serve | socket`: the command line.
+
+Each command imports what it needs when it runs: answering a question must not pay for
+pandas (ingest) or Bolt (Slack), which would double the time to the first answer.
+"""
 
 from __future__ import annotations
 

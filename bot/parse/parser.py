@@ -23,6 +23,7 @@ from bot.query.plan import (
     Measure,
     OffenceSelection,
     OutcomeSelection,
+    PeriodSpec,
     Place,
     QueryPlan,
 )
@@ -284,7 +285,7 @@ def _measure(found: _Found, places: list[Place], outcome: OutcomeSelection | Non
 
 
 def _plan(
-    found: _Found, period, previous: QueryPlan | None, original: str
+    found: _Found, period: PeriodSpec | None, previous: QueryPlan | None, original: str
 ) -> QueryPlan | Clarification:
     if found.outside:
         return Clarification(

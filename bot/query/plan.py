@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
+
+from bot.periods import MONTHS, financial_year_label
 
 
 class Measure(StrEnum):
@@ -68,8 +70,6 @@ class PeriodSpec:
         return replace(self, years_back=self.years_back + 1)
 
     def describe(self) -> str:
-        from bot.periods import MONTHS, financial_year_label
-
         if self.years_back:
             back = "the year before" if self.years_back == 1 else f"{self.years_back} years before"
             return f"{back} {replace(self, years_back=0).describe()}"
@@ -105,8 +105,6 @@ class QueryPlan:
 
 def plan_to_dict(plan: QueryPlan) -> dict:
     """JSON-safe form, so a thread's last question survives a restart."""
-    from dataclasses import asdict
-
     data = asdict(plan)
     data["measure"] = plan.measure.value
     return data

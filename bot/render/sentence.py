@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.periods import Period
 from bot.query.findings import Findings, PlaceFindings, YearFigure
 from bot.query.plan import Measure, Place, QueryPlan
+from bot.reference import force_by_name
 from bot.render import numbers as num
 from bot.render.answer import Answer, Figure, SeriesPoint
 
@@ -332,7 +333,6 @@ def _ranking(findings: Findings) -> tuple[list[str], list[Figure]]:
         else f"number of {offence_phrase(findings)}"
     )
     sentences, figures = [], []
-    from bot.reference import force_by_name
 
     def name(force: str) -> str:
         return force_by_name()[force].display_name

@@ -19,6 +19,9 @@ from bot.slack.replies import Crimebot
 from bot.state import State
 
 
+WARM_UP_QUESTION = "charge rate for harassment in Thames Valley"
+
+
 def web_client(settings: Settings) -> WebClient:
     """Retries connection errors and honours 429 Retry-After (slack_sdk retries neither
     rate limits by default)."""
@@ -35,6 +38,9 @@ def web_client(settings: Settings) -> WebClient:
 def build_app(settings: Settings, bot: Crimebot | None = None) -> App:
     settings.require("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
     bot = bot or Crimebot(Database(settings.data_dir), State(settings.CRIMEBOT_STATE_URL))
+    # One answer before serving builds the vocabulary and warms DuckDB, so the first
+    # requests a fresh worker takes in a burst do not pay for it.
+    bot.answer(WARM_UP_QUESTION)
     threads = int(settings.CRIMEBOT_THREADS)
     app = App(
         token=settings.SLACK_BOT_TOKEN,
