@@ -18,7 +18,6 @@ from bot.slack import actions, commands, home, mentions
 from bot.slack.replies import Crimebot
 from bot.state import State
 
-
 WARM_UP_QUESTION = "charge rate for harassment in Thames Valley"
 
 
