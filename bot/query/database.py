@@ -80,6 +80,11 @@ NAME_TYPES = {
 }
 
 
+def _rows(cursor: duckdb.DuckDBPyConnection) -> list[dict]:
+    columns = [d[0] for d in cursor.description]
+    return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+
 def _quoted(path: Path) -> str:
     return str(path).replace("'", "''")
 
@@ -93,7 +98,6 @@ class NamedQuery:
     name: str
     sql: str
     parameters: frozenset[str]
-    description: str
 
 
 @cache
@@ -101,11 +105,8 @@ def named_queries() -> dict[str, NamedQuery]:
     queries = {}
     for path in sorted(QUERIES_DIR.glob("*.sql")):
         sql = path.read_text(encoding="utf-8")
-        comment = " ".join(
-            line.removeprefix("--").strip() for line in sql.splitlines() if line.startswith("--")
-        )
         parameters = frozenset(re.findall(r"\$([a-z_]+)", re.sub(r"--.*", "", sql)))
-        queries[path.stem] = NamedQuery(path.stem, sql, parameters, comment)
+        queries[path.stem] = NamedQuery(path.stem, sql, parameters)
     return queries
 
 
@@ -172,10 +173,7 @@ class Database:
         query = named_queries()[name]
         if self.trace is not None:
             self.trace.append((name, parameters))
-        cursor = self.cursor()
-        cursor.execute(query.sql, parameters)
-        columns = [d[0] for d in cursor.description]
-        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+        return _rows(self.cursor().execute(query.sql, parameters))
 
     def reference(self, name: str, **parameters: object) -> list[dict]:
         """A query about the shape of the data (coverage, offence codes), run once per
@@ -196,14 +194,8 @@ class Database:
         """A whole reference table (forces, offences, outcome_types): small, read once."""
         if sql_table not in EMPTY_TABLES:
             raise ValueError(f"unknown table {sql_table}")
-        cursor = self.cursor()
-        cursor.execute(f"SELECT * FROM {sql_table}")
-        columns = [d[0] for d in cursor.description]
-        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+        return _rows(self.cursor().execute(f"SELECT * FROM {sql_table}"))
 
     @property
     def is_sample(self) -> bool:
         return any(entry.get("sample") for entry in self.manifest["releases"])
-
-    def sources(self, releases: set[str]) -> list[dict]:
-        return [e for e in self.manifest["releases"] if e["release"] in releases]
