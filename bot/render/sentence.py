@@ -76,7 +76,7 @@ def _since_phrase(figures: list[YearFigure]) -> str:
     return ""
 
 
-def _count_sentence(findings: Findings, found: PlaceFindings, lead: bool = True) -> str:
+def _count_sentence(findings: Findings, found: PlaceFindings) -> str:
     current = found.current
     text = (
         f"{subject(found.place)} recorded {offence_phrase(findings, current.value)} "
@@ -87,10 +87,9 @@ def _count_sentence(findings: Findings, found: PlaceFindings, lead: bool = True)
     clauses = []
     if found.previous is not None:
         clauses.append(num.change(current.value, found.previous.value))
-    if lead:
-        record = _record_phrase(found.offences)
-        if record:
-            clauses.append(record)
+    record = _record_phrase(found.offences)
+    if record:
+        clauses.append(record)
     if clauses:
         text += ", " + " and ".join(clauses)
     return text + "."
@@ -144,6 +143,13 @@ def _national_sentence(findings: Findings) -> str:
     return text + "."
 
 
+def _figure(
+    label: str, value: int | float, unit: str, place: str, offence: str, period: Period
+) -> Figure:
+    start, end = period.date_range()
+    return Figure(label, value, unit, place, offence, start.isoformat(), end.isoformat())
+
+
 def _figures(findings: Findings) -> list[Figure]:
     figures = []
     label = findings.offence.selection.label
@@ -151,48 +157,43 @@ def _figures(findings: Findings) -> list[Figure]:
     for found in findings.all_places():
         place = found.place.label
         for position, figure in enumerate(found.offences[:2]):
-            start, end = figure.period.date_range()
             when = "" if position == 0 else " (year before)"
             figures.append(
-                Figure(
+                _figure(
                     f"{place}: {counted}, {figure.period.label()}{when}",
                     figure.value,
                     "offences",
                     place,
                     label,
-                    start.isoformat(),
-                    end.isoformat(),
+                    figure.period,
                 )
             )
-        if findings.plan.outcome is not None:
-            for position, figure in enumerate(found.outcomes[:2]):
-                offences = found.offences[position].value
-                start, end = figure.period.date_range()
-                name = findings.plan.outcome.name
+        outcome = findings.plan.outcome
+        if outcome is None:
+            continue
+        for position, figure in enumerate(found.outcomes[:2]):
+            offences = found.offences[position].value
+            figures.append(
+                _figure(
+                    f"{place}: offences resulting in {outcome.label}, {figure.period.label()}",
+                    figure.value,
+                    "outcomes",
+                    place,
+                    label,
+                    figure.period,
+                )
+            )
+            if offences > 0:
                 figures.append(
-                    Figure(
-                        f"{place}: offences resulting in {findings.plan.outcome.label}, "
-                        f"{figure.period.label()}",
-                        figure.value,
-                        "outcomes",
+                    _figure(
+                        f"{place}: {outcome.name}, {figure.period.label()}",
+                        round(figure.value / offences * 100, 1),
+                        "percent",
                         place,
                         label,
-                        start.isoformat(),
-                        end.isoformat(),
+                        figure.period,
                     )
                 )
-                if offences > 0:
-                    figures.append(
-                        Figure(
-                            f"{place}: {name}, {figure.period.label()}",
-                            round(figure.value / offences * 100, 1),
-                            "percent",
-                            place,
-                            label,
-                            start.isoformat(),
-                            end.isoformat(),
-                        )
-                    )
     return figures
 
 
@@ -325,7 +326,6 @@ def _ranking(findings: Findings) -> tuple[list[str], list[Figure]]:
     plan = findings.plan
     ranking = findings.ranking
     total = len(ranking)
-    start, end = findings.period.date_range()
     label = findings.offence.selection.label
     what = (
         f"{plan.outcome.name} for {offence_phrase(findings)}"
@@ -355,14 +355,13 @@ def _ranking(findings: Findings) -> tuple[list[str], list[Figure]]:
                 f"{value(row)}."
             )
             figures.append(
-                Figure(
+                _figure(
                     f"{found.place.label}: rank ({plan.rank_order} {what})",
                     position,
                     "rank",
                     found.place.label,
                     label,
-                    start.isoformat(),
-                    end.isoformat(),
+                    findings.period,
                 )
             )
     top = ranking[: plan.rank_limit]
@@ -371,14 +370,13 @@ def _ranking(findings: Findings) -> tuple[list[str], list[Figure]]:
     for i, row in enumerate(top):
         unit_value = round(row.rate * 100, 1) if plan.outcome else row.offences
         figures.append(
-            Figure(
+            _figure(
                 f"{i + 1}. {name(row.force)}",
                 unit_value,
                 "percent" if plan.outcome else "offences",
                 name(row.force),
                 label,
-                start.isoformat(),
-                end.isoformat(),
+                findings.period,
             )
         )
     if findings.unranked:
