@@ -14,7 +14,7 @@ from tqdm import tqdm
 from bot.ingest.errors import IngestError
 from bot.ingest.layouts import LAYOUTS, Layout, tidy
 from bot.ingest.sheets import NearMiss, find_header, read_sheets, read_table
-from bot.ingest.store import Release
+from bot.ingest.store import KEYS, Release
 
 _DATE_SUFFIX = re.compile(r"[-_](\d{2})(\d{2})(\d{2})$")
 
@@ -86,11 +86,7 @@ def load_release(
         )
     for kind, frames in parts.items():
         rows = pd.concat(frames, ignore_index=True)
-        keys = [
-            c
-            for c in rows.columns
-            if c not in ("offences", "outcomes_for_recorded", "outcomes_in_quarter")
-        ]
+        keys = KEYS[kind]
         duplicated = rows.duplicated(keys)
         if duplicated.any():
             raise IngestError(

@@ -289,9 +289,10 @@ def build_sample_release(
         }
     )
     recorded = recorded_sample(base, totals, rng, offences)
-    real_quarters = real_recorded.assign(fy_start=real_recorded["quarter_index"] // 4).rename(
-        columns={"quarter": "q"}
-    )[["force", "offence_code", "fy_start", "q", "offences"]]
+    index = real_recorded["quarter_index"]
+    real_quarters = real_recorded.assign(fy_start=index // 4, q=index % 4 + 1)[
+        ["force", "offence_code", "fy_start", "q", "offences"]
+    ]
     outcomes = outcomes_sample(
         pd.concat([recorded, real_quarters], ignore_index=True), charges, offences, rng
     )

@@ -7,7 +7,6 @@ only a complete build replaces what data/ holds.
 from __future__ import annotations
 
 import os
-import shutil
 import tempfile
 from pathlib import Path
 
@@ -34,22 +33,18 @@ REAL_SOURCE = (
 
 def build_shipped(data_dir: Path, raw_dir: Path = RAW) -> dict:
     data_dir.mkdir(parents=True, exist_ok=True)
-    real = load_release(raw_dir / REAL_PFA.relative_to(RAW), progress=False)
+    real_file = raw_dir / REAL_PFA.relative_to(RAW)
+    real = load_release(real_file, progress=False)
     offences = pd.DataFrame(seed_offences())
     with tempfile.TemporaryDirectory(dir=data_dir.parent) as scratch:
         scratch_dir = Path(scratch)
         sample_files = build_sample_release(
-            _tidy_with_quarter(real.tables["recorded"]), offences, raw_dir, scratch_dir / "raw"
+            real.tables["recorded"], offences, raw_dir, scratch_dir / "raw"
         )
         build = scratch_dir / "data"
-        ingest([raw_dir / REAL_PFA.relative_to(RAW)], build, source=REAL_SOURCE, progress=False)
+        ingest([real_file], build, source=REAL_SOURCE, progress=False)
         ingest(sample_files, build, sample=True, source=SAMPLE_SOURCE, progress=False)
         manifest = save(build, [load_annual(raw_dir / "oocd-dashboard-outcomes")])
         for path in build.iterdir():
             os.replace(path, data_dir / path.name)
-    shutil.rmtree(scratch_dir, ignore_errors=True)
     return manifest
-
-
-def _tidy_with_quarter(rows: pd.DataFrame) -> pd.DataFrame:
-    return rows.assign(quarter=(rows["quarter_index"] % 4 + 1).astype("int8"))
