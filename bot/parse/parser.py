@@ -28,10 +28,13 @@ from bot.query.plan import (
     QueryPlan,
 )
 
+# Example questions: the first three follow every clarification; help and App Home list all.
 EXAMPLES = (
-    "charge rate harassment Thames Valley year to September 2023",
-    "stalking in Cumbria 2022/23",
+    "harassment Thames Valley year to September 2023",
+    "charge rate for stalking in Cumbria 2022/23",
     "which force has the lowest charge rate for stalking?",
+    "is knife crime in Kent at a record high?",
+    "compare burglary in the Met and GMP",
 )
 ALL_CRIME = OffenceSelection("all", (), "all crime")
 FUZZY_ACCEPT = 84
@@ -44,7 +47,7 @@ _NUMBER_WORDS = {"three": 3, "five": 5, "ten": 10, "3": 3, "5": 5, "10": 10}
 @dataclass(frozen=True)
 class Clarification:
     message: str
-    suggestions: tuple[str, ...] = EXAMPLES
+    suggestions: tuple[str, ...] = EXAMPLES[:3]
     understood: str = ""
     replace: str = ""  # the words each suggestion stands in for ("" = whole questions)
 
@@ -318,7 +321,7 @@ def _plan(
         return Clarification(
             f"I don't know {words}. I know the 43 police forces of England and Wales, British "
             "Transport Police, the regions, and offences such as harassment or burglary.",
-            EXAMPLES,
+            EXAMPLES[:3],
         )
     if len(found.offences) > 1:
         labels = tuple(dict.fromkeys(o.label for o in found.offences))

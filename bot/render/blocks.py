@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from bot.parse import EXAMPLES
 from bot.render.answer import SAMPLE_WARNING, Answer, Figure
 
 SECTION_LIMIT = 3000
@@ -11,13 +12,6 @@ MAX_FIELDS = 10
 BUTTON_TEXT_LIMIT = 75
 SHARE_ACTION = "share_answer"
 SUGGESTION_ACTION = "ask_suggestion"
-EXAMPLES = (
-    "harassment Thames Valley year to September 2023",
-    "charge rate for stalking in Cumbria 2022/23",
-    "which force has the lowest charge rate for stalking?",
-    "is knife crime in Kent at a record high?",
-    "compare burglary in the Met and GMP",
-)
 
 
 def _cut(text: str, limit: int) -> str:

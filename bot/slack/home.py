@@ -8,10 +8,11 @@ from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.parse import EXAMPLES
 from bot.periods import Period, Quarter
 from bot.query.database import Database
 from bot.render.answer import SAMPLE_WARNING
-from bot.render.blocks import EXAMPLES, context, section
+from bot.render.blocks import context, section
 from bot.slack.replies import Crimebot
 
 log = logging.getLogger(__name__)
