@@ -37,6 +37,7 @@ def web_client(settings: Settings) -> WebClient:
 def build_app(settings: Settings, bot: Crimebot | None = None) -> App:
     settings.require("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
     bot = bot or Crimebot(Database(settings.data_dir), State(settings.CRIMEBOT_STATE_URL))
+    bot.state.forget_old_deliveries()  # retries come within minutes; keep the table small
     # One answer before serving builds the vocabulary and warms DuckDB, so the first
     # requests a fresh worker takes in a burst do not pay for it.
     bot.answer(WARM_UP_QUESTION)
