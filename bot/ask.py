@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
+from bot.digest.story import story_findings, story_plan
 from bot.parse import Clarification, parse
 from bot.parse.canonical import question_for
 from bot.query.database import Database
@@ -13,6 +14,7 @@ from bot.query.findings import find
 from bot.query.plan import QueryPlan
 from bot.render.answer import Answer, clarification
 from bot.render.sentence import render, understood
+from bot.render.story import Story, render_story
 
 log = logging.getLogger(__name__)
 
@@ -52,3 +54,18 @@ def answer_plan(plan: QueryPlan, db: Database) -> Answer:
     if plan.notes:
         answer.understood += " (" + "; ".join(plan.notes) + ")"
     return answer
+
+
+def ask_story(question: str, db: Database, today: dt.date | None = None) -> Story | Answer:
+    """A story draft for 'harassment Thames Valley', or a clarification (an Answer)."""
+    plan = story_plan(question, today or dt.date.today())
+    if isinstance(plan, Clarification):
+        suggestions = [
+            s if s.lower().startswith("story") else f"story {s}" for s in plan.questions(question)
+        ]
+        return clarification(plan.message, suggestions, plan.understood)
+    try:
+        found = story_findings(db, plan)
+    except Unanswerable as problem:
+        return clarification(problem.message, list(problem.suggestions), understood(plan, None))
+    return render_story(found, db.manifest["releases"])

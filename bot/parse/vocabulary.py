@@ -38,6 +38,7 @@ class Vocabulary:
     measures: dict[str, frozenset[tuple[str, ...]]]
     outside: dict[tuple[str, ...], str]
     filler: frozenset[str]
+    reporters_offences: frozenset[OffenceSelection] = frozenset()  # vocabulary.toml's own
 
     @property
     def longest_phrase(self) -> int:
@@ -99,4 +100,5 @@ def vocabulary() -> Vocabulary:
         measures,
         {_key(place): why for place, why in raw["outside"].items()},
         frozenset(raw["filler"]["words"]),
+        frozenset(offences[_key(phrase)] for phrase in raw["offences"]),
     )

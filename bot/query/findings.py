@@ -112,9 +112,15 @@ def resolve_offence(db: Database, selection: OffenceSelection) -> ResolvedOffenc
 def _by_year(
     db: Database, name: str, period: Period, years: int, **parameters: object
 ) -> tuple[list[YearFigure], set[str]]:
-    """Complete rolling years, newest first, stopping at the first incomplete one."""
     rows = db.query(name, last=period.last_index, years=years, **parameters)
-    value_column = "outcomes" if "outcomes" in name else "offences"
+    return year_figures(rows, period, years, "outcomes" if "outcomes" in name else "offences")
+
+
+def year_figures(
+    rows: list[dict], period: Period, years: int, value_column: str
+) -> tuple[list[YearFigure], set[str]]:
+    """Complete rolling years, newest first, stopping at the first incomplete one, from the
+    rows of a by-year query (years_back, the value, quarters, sample, releases)."""
     by_back = {row["years_back"]: row for row in rows}
     figures, releases = [], set()
     for back in range(years):

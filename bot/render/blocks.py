@@ -39,12 +39,12 @@ def context(*texts: str) -> dict:
     }
 
 
-def _figure_field(figure: Figure) -> dict:
+def figure_field(figure: Figure) -> dict:
     text = f"*{_mrkdwn(figure.label)}*\n{figure.shown()}"
     return {"type": "mrkdwn", "text": _cut(text, FIELD_LIMIT)}
 
 
-def _button(text: str, action_id: str, value: str, style: str | None = None) -> dict:
+def button(text: str, action_id: str, value: str, style: str | None = None) -> dict:
     button = {
         "type": "button",
         "action_id": action_id,
@@ -65,7 +65,7 @@ def answer_blocks(
     if answer.sample:
         blocks.append(context(f"⚠️ {SAMPLE_WARNING}"))
     blocks.append(section(answer.text))
-    fields = [_figure_field(f) for f in answer.figures[:MAX_FIELDS]]
+    fields = [figure_field(f) for f in answer.figures[:MAX_FIELDS]]
     if fields:
         blocks.append({"type": "section", "fields": fields})
     if answer.notes:
@@ -80,7 +80,7 @@ def answer_blocks(
         blocks.append(
             {
                 "type": "actions",
-                "elements": [_button("Share in channel", SHARE_ACTION, question, "primary")],
+                "elements": [button("Share in channel", SHARE_ACTION, question, "primary")],
             }
         )
     return blocks
@@ -95,7 +95,7 @@ def clarification_blocks(answer: Answer) -> list[dict]:
             {
                 "type": "actions",
                 "elements": [
-                    _button(s, f"{SUGGESTION_ACTION}_{i}", s)
+                    button(s, f"{SUGGESTION_ACTION}_{i}", s)
                     for i, s in enumerate(answer.suggestions[:5])
                 ],
             }
@@ -115,7 +115,7 @@ def help_blocks() -> list[dict]:
         ),
         {
             "type": "actions",
-            "elements": [_button(e, f"{SUGGESTION_ACTION}_{i}", e) for i, e in enumerate(EXAMPLES)],
+            "elements": [button(e, f"{SUGGESTION_ACTION}_{i}", e) for i, e in enumerate(EXAMPLES)],
         },
         context(
             "Mention @crimebot in a channel to ask in a thread; follow up in the thread "

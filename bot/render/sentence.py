@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.periods import Period
 from bot.query.findings import Findings, PlaceFindings, YearFigure
-from bot.query.plan import Measure, Place, QueryPlan
+from bot.query.plan import Measure, OffenceSelection, Place, QueryPlan
 from bot.reference import force_by_name
 from bot.render import numbers as num
 from bot.render.answer import Answer, Figure, SeriesPoint
@@ -21,11 +21,15 @@ SOURCE_DEFAULT = "Home Office, police recorded crime and outcomes open data tabl
 
 
 def offence_phrase(findings: Findings, n: int | None = None) -> str:
-    """'9,632 harassment offences', 'all crime' style wording for the selection counted."""
-    label = findings.offence.selection.label
+    return offences_phrase(findings.offence.selection, n)
+
+
+def offences_phrase(selection: OffenceSelection, n: int | None = None) -> str:
+    """'9,632 harassment offences', 'crimes' style wording for the selection counted."""
+    label = selection.label
     counted = f"{num.count(n)} " if n is not None else ""
-    if findings.offence.selection.level == "all":
-        return f"{counted}crimes" if n is not None else "crimes"
+    if selection.level == "all":
+        return f"{counted}crimes"
     if label.endswith(("offences", "crimes", "crime")):
         return f"{counted}{label}"
     return f"{counted}{label} offences"
@@ -51,7 +55,7 @@ def understood(plan: QueryPlan, period: Period | None) -> str:
     return "I read this as: " + " · ".join(parts)
 
 
-def _record_phrase(figures: list[YearFigure]) -> str:
+def record_phrase(figures: list[YearFigure]) -> str:
     """'the highest in the ten years of comparable figures', or 'the highest since …'."""
     if len(figures) < 3:
         return ""
@@ -76,7 +80,7 @@ def _since_phrase(figures: list[YearFigure]) -> str:
     return ""
 
 
-def _count_sentence(findings: Findings, found: PlaceFindings) -> str:
+def count_sentence(findings: Findings, found: PlaceFindings) -> str:
     current = found.current
     text = (
         f"{subject(found.place)} recorded {offence_phrase(findings, current.value)} "
@@ -87,7 +91,7 @@ def _count_sentence(findings: Findings, found: PlaceFindings) -> str:
     clauses = []
     if found.previous is not None:
         clauses.append(num.change(current.value, found.previous.value))
-    record = _record_phrase(found.offences)
+    record = record_phrase(found.offences)
     if record:
         clauses.append(record)
     if clauses:
@@ -95,13 +99,13 @@ def _count_sentence(findings: Findings, found: PlaceFindings) -> str:
     return text + "."
 
 
-def _outcome_sentence(findings: Findings, found: PlaceFindings) -> str:
+def outcome_sentence(findings: Findings, found: PlaceFindings) -> str:
     outcome = findings.plan.outcome
     assert outcome is not None
     outcomes, offences = found.outcomes[0].value, found.current.value
     text = (
         f"{num.share(outcomes, offences)} of the {offence_phrase(findings, offences)} "
-        f"{_recorded_by(found.place)} in {findings.period.label()} resulted in {outcome.label}"
+        f"{recorded_by(found.place)} in {findings.period.label()} resulted in {outcome.label}"
     )
     if len(found.outcomes) > 1 and found.previous is not None:
         before = num.rate_text(found.outcomes[1].value, found.previous.value)
@@ -119,13 +123,13 @@ def _outcome_sentence(findings: Findings, found: PlaceFindings) -> str:
     return text + "."
 
 
-def _recorded_by(place: Place) -> str:
+def recorded_by(place: Place) -> str:
     if place.kind == "force":
         return f"{place.label} recorded"
     return f"recorded in {place.label}"
 
 
-def _national_sentence(findings: Findings) -> str:
+def national_sentence(findings: Findings) -> str:
     national = findings.national
     if national is None:
         return ""
@@ -150,7 +154,7 @@ def _figure(
     return Figure(label, value, unit, place, offence, start.isoformat(), end.isoformat())
 
 
-def _figures(findings: Findings) -> list[Figure]:
+def answer_figures(findings: Findings) -> list[Figure]:
     figures = []
     label = findings.offence.selection.label
     counted = offence_phrase(findings)
@@ -205,8 +209,13 @@ def _series(findings: Findings) -> list[SeriesPoint]:
     ]
 
 
-def _source(findings: Findings, manifest: list[dict]) -> str:
-    entries = [e for e in manifest if e["release"] in findings.releases]
+def source(findings: Findings, manifest: list[dict]) -> str:
+    return source_line(findings.releases, findings.period, manifest)
+
+
+def source_line(releases: set[str] | frozenset[str], period: Period, manifest: list[dict]) -> str:
+    """The releases the figures came from, the period and the licence."""
+    entries = [e for e in manifest if e["release"] in releases]
     parts = []
     for entry in entries:
         text = f"{entry['release']}"
@@ -218,7 +227,7 @@ def _source(findings: Findings, manifest: list[dict]) -> str:
     sources = sorted({e.get("source") or SOURCE_DEFAULT for e in entries}) or [SOURCE_DEFAULT]
     return (
         f"Source: {'; '.join(sources)} ({'; '.join(parts)}). "
-        f"Period: {findings.period.long_label()}. Open Government Licence v3.0."
+        f"Period: {period.long_label()}. Open Government Licence v3.0."
     )
 
 
@@ -233,27 +242,27 @@ def render(findings: Findings, manifest: list[dict]) -> Answer:
         case Measure.COMPARE:
             for found in findings.places:
                 sentences.append(
-                    _outcome_sentence(findings, found)
+                    outcome_sentence(findings, found)
                     if plan.outcome
-                    else _count_sentence(findings, found)
+                    else count_sentence(findings, found)
                 )
-            figures = _figures(findings)
+            figures = answer_figures(findings)
             chart = "comparison"
         case _:
             found = findings.places[0]
             if plan.outcome is not None:
-                sentences.append(_outcome_sentence(findings, found))
+                sentences.append(outcome_sentence(findings, found))
             else:
                 if plan.measure is Measure.RECORD:
                     sentences.append(_record_answer(found))
-                sentences.append(_count_sentence(findings, found))
+                sentences.append(count_sentence(findings, found))
                 if plan.measure in (Measure.TREND, Measure.RECORD):
-                    sentences.append(_trend_sentence(findings, found))
+                    sentences.append(trend_sentence(findings, found))
                     chart = "trend"
-            national = _national_sentence(findings)
+            national = national_sentence(findings)
             if national:
                 sentences.append(national)
-            figures = _figures(findings)
+            figures = answer_figures(findings)
     if plan.outcome is not None:
         latest = findings.latest_outcome_quarter
         if latest is not None and findings.period.last_index > latest - 8:
@@ -270,7 +279,7 @@ def render(findings: Findings, manifest: list[dict]) -> Answer:
         understood=understood(plan, findings.period),
         figures=figures,
         notes=notes,
-        source=_source(findings, manifest),
+        source=source(findings, manifest),
         sample=findings.sample,
         series=_series(findings) if chart in ("trend", "comparison") else [],
         chart=chart,
@@ -306,7 +315,7 @@ def _record_answer(found: PlaceFindings) -> str:
     )
 
 
-def _trend_sentence(findings: Findings, found: PlaceFindings) -> str:
+def trend_sentence(findings: Findings, found: PlaceFindings) -> str:
     figures = found.offences
     if len(figures) < 2:
         return ""

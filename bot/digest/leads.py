@@ -1,0 +1,349 @@
+"""Story leads: what in a place's latest figures a local reporter would write up.
+
+A lead is a finding in the figures (a ten-year high or low, a rise or fall too large to be
+noise, a charge rate at a low, a gap with England and Wales), scored so that the surprising
+and the large come first. Changes are judged against their Poisson noise, which is what keeps
+a rise from 12 to 19 out of the digest and lets a rise from 12 to 40 in (without a
+percentage: counts under 50 never get one). Nothing here formats text.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import lru_cache
+
+from bot.parse.vocabulary import vocabulary
+from bot.periods import Period
+from bot.query.database import Database
+from bot.query.errors import Unanswerable
+from bot.query.findings import (
+    SERIES_YEARS,
+    SMALL_COUNT,
+    YearFigure,
+    place_findings,
+    resolve_offence,
+    use_annual,
+    year_figures,
+)
+from bot.query.plan import CHARGE, Measure, OffenceSelection, Place, QueryPlan
+
+MAX_LEADS = 5
+MIN_RECORD_YEARS = 5  # "the highest in the three years of comparable figures" is not a story
+MIN_SURPRISE = 2.5  # a change within 2.5 standard errors of none is noise
+MIN_CHANGE = 0.10  # and a change under 10% is not a story even when it is not noise
+NATIONAL_GAP = 0.25  # a charge rate a quarter above or below England and Wales'
+SAME_STORY = 0.8  # leads on nested offences whose counts are this close tell one story
+PER_FAMILY = 2  # ten-year highs first, but not five of them
+
+
+class LeadKind(StrEnum):
+    HIGH = "high"
+    LOW = "low"
+    RISE = "rise"
+    FALL = "fall"
+    CHARGE_LOW = "charge rate low"
+    CHARGE_FALL = "charge rate fall"
+    NATIONAL_CHANGE = "change against England and Wales"
+    NATIONAL_CHARGE = "charge rate against England and Wales"
+
+
+BASE_SCORE = {
+    LeadKind.HIGH: 5.0,
+    LeadKind.LOW: 4.0,
+    LeadKind.CHARGE_LOW: 4.0,
+    LeadKind.RISE: 3.0,
+    LeadKind.FALL: 3.0,
+    LeadKind.CHARGE_FALL: 3.0,
+    LeadKind.NATIONAL_CHANGE: 2.0,
+    LeadKind.NATIONAL_CHARGE: 2.0,
+}
+# Leads of one family on overlapping offences may be one story told twice.
+FAMILY = {
+    LeadKind.HIGH: "up",
+    LeadKind.RISE: "up",
+    LeadKind.LOW: "down",
+    LeadKind.FALL: "down",
+    LeadKind.CHARGE_LOW: "charge",
+    LeadKind.CHARGE_FALL: "charge",
+    LeadKind.NATIONAL_CHANGE: "national change",
+    LeadKind.NATIONAL_CHARGE: "national charge",
+}
+
+
+@dataclass(frozen=True)
+class Series:
+    """One offence selection's comparable complete years for a place, newest first, and the
+    charges for offences recorded in those years (as many years as outcomes are published)."""
+
+    offence: OffenceSelection
+    codes: frozenset[str]
+    offences: tuple[YearFigure, ...]
+    charges: tuple[YearFigure, ...]
+    releases: frozenset[str]
+
+    @property
+    def now(self) -> int:
+        return self.offences[0].value
+
+    @property
+    def before(self) -> int | None:
+        return self.offences[1].value if len(self.offences) > 1 else None
+
+    def rate(self, back: int = 0) -> float | None:
+        if len(self.charges) <= back or self.offences[back].value <= 0:
+            return None
+        return self.charges[back].value / self.offences[back].value
+
+    @property
+    def sample(self) -> bool:
+        return any(f.sample for f in (*self.offences, *self.charges))
+
+
+@dataclass(frozen=True)
+class Lead:
+    kind: LeadKind
+    place: Place
+    period: Period
+    series: Series
+    national: Series | None = None
+    score: float = 0.0
+
+    @property
+    def sample(self) -> bool:
+        return self.series.sample or bool(self.national and self.national.sample)
+
+    @property
+    def releases(self) -> frozenset[str]:
+        return self.series.releases | (self.national.releases if self.national else frozenset())
+
+
+@lru_cache(maxsize=4)
+def lead_offences(db: Database) -> tuple[tuple[OffenceSelection, frozenset[str], int], ...]:
+    """The offences reporters name (harassment, burglary, knife crime), every subgroup and
+    group, and all crime, once per set of codes (the reporters' word wins), each with the first
+    quarter from which all of its codes are counted: a series is comparable only from there.
+    Single offence codes outside vocabulary.toml ("theft from automatic machine or meter") are
+    too fine for a lead."""
+    words = vocabulary()
+    candidates = [s for s in words.offences.values() if s.level != "offence"]
+    candidates += sorted(words.reporters_offences, key=lambda s: s.label)
+    by_codes: dict[frozenset[str], OffenceSelection] = {}
+    for selection in candidates:
+        try:
+            codes = frozenset(resolve_offence(db, selection).codes)
+        except Unanswerable:
+            continue
+        by_codes[codes] = selection
+    every_code = sorted(set().union(*by_codes))
+    first = {
+        r["offence_code"]: r["first_quarter"]
+        for r in db.reference("code_coverage", codes=every_code)
+    }
+    found = []
+    for codes, selection in by_codes.items():
+        counted = [first[c] for c in codes if c in first]
+        if counted:
+            found.append((selection, codes, max(counted)))
+    return tuple(sorted(found, key=lambda item: item[0].label))
+
+
+def place_series(db: Database, place: Place, period: Period) -> dict[str, Series]:
+    """Every lead offence's series for a place, from two queries."""
+    offences = lead_offences(db)
+    names = [s.label for s, codes, _ in offences for _ in codes]
+    codes = [c for _, selection_codes, _ in offences for c in sorted(selection_codes)]
+    parameters = {
+        "forces": list(place.forces),
+        "names": names,
+        "codes": codes,
+        "last": period.last_index,
+        "years": SERIES_YEARS,
+    }
+    counted = _by_offence(db.query("lead_offences_by_year", **parameters))
+    charged = _by_offence(db.query("lead_outcomes_by_year", types=list(CHARGE.types), **parameters))
+    found = {}
+    for selection, selection_codes, comparable_from in offences:
+        figures, releases = year_figures(
+            counted.get(selection.label, []), period, SERIES_YEARS, "offences"
+        )
+        figures = [f for f in figures if f.period.first_index >= comparable_from]
+        if not figures:
+            continue
+        charges, more = year_figures(
+            charged.get(selection.label, []), period, len(figures), "outcomes"
+        )
+        found[selection.label] = Series(
+            selection, selection_codes, tuple(figures), tuple(charges), frozenset(releases | more)
+        )
+        if selection.level == "all":
+            found[selection.label] = _annual_series(db, place, period, found[selection.label])
+    return found
+
+
+def _annual_series(db: Database, place: Place, period: Period, quarterly: Series) -> Series:
+    """All crime in a financial year comes from the real annual force totals wherever an
+    answer would take it from there, so a lead and the answer to its question agree."""
+    plan = QueryPlan(Measure.OUTCOME_SHARE, (place,), quarterly.offence, outcome=CHARGE)
+    offence = resolve_offence(db, quarterly.offence)
+    if not use_annual(db, plan, offence, period):
+        return quarterly
+    try:
+        annual = place_findings(db, plan, place, offence, period, SERIES_YEARS, annual=True)
+    except Unanswerable:
+        return quarterly
+    return Series(
+        quarterly.offence,
+        quarterly.codes,
+        tuple(annual.offences),
+        tuple(annual.outcomes),
+        frozenset(annual.releases),
+    )
+
+
+def _by_offence(rows: list[dict]) -> dict[str, list[dict]]:
+    grouped: dict[str, list[dict]] = {}
+    for row in rows:
+        grouped.setdefault(row["lead_offence"], []).append(row)
+    return grouped
+
+
+def count_surprise(now: int, before: int) -> float:
+    """How many standard errors a change between two counts is from none (Poisson)."""
+    return abs(now - before) / math.sqrt(max(now + before, 1))
+
+
+def rate_surprise(part: int, whole: int, other_part: int, other_whole: int) -> float:
+    """The same for two shares (a two-proportion z statistic)."""
+    pooled = (part + other_part) / (whole + other_whole)
+    spread = math.sqrt(pooled * (1 - pooled) * (1 / whole + 1 / other_whole))
+    if spread == 0:
+        return 0.0
+    return abs(part / whole - other_part / other_whole) / spread
+
+
+def _score(kind: LeadKind, change: float, count: int, years: int = 0) -> float:
+    """The kind of story first (a record beats a rise), then how big the change is, weighed
+    down for small counts (a tripling of 12 is less of a story than a fifth more of 9,000),
+    then, for records, how many years they cover."""
+    weight = min(1.0, math.log10(max(count, 1)) / 4)
+    bonus = max(years - MIN_RECORD_YEARS, 0) / 5
+    return BASE_SCORE[kind] + 2 * min(abs(change), 1.0) * weight + bonus
+
+
+def count_lead(series: Series) -> tuple[LeadKind, float] | None:
+    """A ten-year high or low, else a rise or fall on the year before, else nothing."""
+    if series.before is None:
+        return None
+    now, before = series.now, series.before
+    change = (now - before) / max(before, 1)
+    earlier = [f.value for f in series.offences[1:]]
+    years = len(series.offences)
+    if years >= MIN_RECORD_YEARS and now >= SMALL_COUNT:
+        if now > max(earlier):
+            return LeadKind.HIGH, _score(LeadKind.HIGH, change, now, years)
+        if now < min(earlier):
+            return LeadKind.LOW, _score(LeadKind.LOW, change, now, years)
+    big_enough = before < SMALL_COUNT or abs(change) >= MIN_CHANGE
+    if count_surprise(now, before) >= MIN_SURPRISE and big_enough:
+        kind = LeadKind.RISE if now > before else LeadKind.FALL
+        return kind, _score(kind, change, now)
+    return None
+
+
+def charge_lead(series: Series) -> tuple[LeadKind, float] | None:
+    """A charge rate at its lowest in the years published, or falling, on enough offences."""
+    if len(series.charges) < 2 or any(f.value < SMALL_COUNT for f in series.offences[:2]):
+        return None
+    rate, before = series.rate(0), series.rate(1)
+    assert rate is not None and before is not None
+    if rate >= before:
+        return None
+    change = (rate - before) / before if before else 0.0
+    years = len(series.charges)
+    rates = [series.rate(back) for back in range(years)]
+    enough = all(f.value >= SMALL_COUNT for f in series.offences[:years])
+    if years >= 3 and enough and rate < min(r for r in rates[1:] if r is not None):
+        return LeadKind.CHARGE_LOW, _score(LeadKind.CHARGE_LOW, change, series.now)
+    surprise = rate_surprise(
+        series.charges[0].value, series.now, series.charges[1].value, series.offences[1].value
+    )
+    if surprise >= MIN_SURPRISE:
+        return LeadKind.CHARGE_FALL, _score(LeadKind.CHARGE_FALL, change, series.now)
+    return None
+
+
+def national_lead(series: Series, national: Series) -> tuple[LeadKind, float] | None:
+    """Where a force parts company with England and Wales: a change or a charge rate."""
+    found = []
+    if (
+        series.before is not None
+        and national.before is not None
+        and min(series.before, national.before) >= SMALL_COUNT
+    ):
+        change = (series.now - series.before) / series.before
+        national_change = (national.now - national.before) / national.before
+        gap = change - national_change
+        surprise = count_surprise(series.now, series.before)
+        if surprise >= MIN_SURPRISE and abs(gap) >= MIN_CHANGE:
+            kind = LeadKind.NATIONAL_CHANGE
+            found.append((kind, _score(kind, gap, series.now)))
+    rate, national_rate = series.rate(0), national.rate(0)
+    if (
+        rate is not None
+        and national_rate
+        and series.now >= SMALL_COUNT
+        and abs(rate - national_rate) >= NATIONAL_GAP * national_rate
+    ):
+        surprise = rate_surprise(
+            series.charges[0].value, series.now, national.charges[0].value, national.now
+        )
+        if surprise >= MIN_SURPRISE:
+            kind = LeadKind.NATIONAL_CHARGE
+            found.append((kind, _score(kind, (rate - national_rate) / national_rate, series.now)))
+    return max(found, key=lambda item: item[1], default=None)
+
+
+def find_leads(
+    place: Place,
+    period: Period,
+    series: dict[str, Series],
+    national: dict[str, Series] | None = None,
+    limit: int = MAX_LEADS,
+) -> list[Lead]:
+    """The place's best leads, most newsworthy first: at most one of each family per offence,
+    and one story told once."""
+    candidates = []
+    for label, found in series.items():
+        for kind_and_score in (count_lead(found), charge_lead(found)):
+            if kind_and_score:
+                kind, score = kind_and_score
+                candidates.append(Lead(kind, place, period, found, None, score))
+        other = (national or {}).get(label)
+        if other is not None and place.kind != "national":
+            kind_and_score = national_lead(found, other)
+            if kind_and_score:
+                kind, score = kind_and_score
+                candidates.append(Lead(kind, place, period, found, other, score))
+    candidates.sort(key=lambda lead: (-lead.score, -lead.series.now, lead.series.offence.label))
+    chosen: list[Lead] = []
+    # Two passes: first at most PER_FAMILY of a kind, so five ten-year highs do not crowd out
+    # a falling charge rate; then the best of the rest, if there are slots left.
+    for per_family in (PER_FAMILY, limit):
+        for lead in candidates:
+            if len(chosen) == limit:
+                break
+            family = sum(FAMILY[c.kind] == FAMILY[lead.kind] for c in chosen)
+            if lead in chosen or family >= per_family:
+                continue
+            if not any(_same_story(lead, earlier) for earlier in chosen):
+                chosen.append(lead)
+    return sorted(chosen, key=lambda lead: -lead.score)
+
+
+def _same_story(lead: Lead, other: Lead) -> bool:
+    if FAMILY[lead.kind] != FAMILY[other.kind] or not lead.series.codes & other.series.codes:
+        return False
+    smaller, larger = sorted((lead.series.now, other.series.now))
+    return larger > 0 and smaller / larger >= SAME_STORY

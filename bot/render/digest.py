@@ -1,0 +1,184 @@
+"""Leads and digests -> sentences a reporter could paste, and the Slack message around them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bot.digest.compose import Digest, Revision
+from bot.digest.leads import Lead, LeadKind
+from bot.parse.canonical import question_for
+from bot.query.plan import Measure, PeriodSpec, QueryPlan
+from bot.reference import force_by_name
+from bot.render import numbers as num
+from bot.render.answer import SAMPLE_WARNING
+from bot.render.blocks import button, context, section
+from bot.render.sentence import (
+    RECORDING_CAVEAT,
+    offences_phrase,
+    record_phrase,
+    recorded_by,
+    source_line,
+    subject,
+)
+
+STORY_ACTION = "write_story"
+MAX_RELEASES_NAMED = 3
+NOTHING_STANDS_OUT = (
+    "Nothing stands out: no ten-year high or low, and no change on the year before larger "
+    "than the year-to-year noise."
+)
+
+
+def lead_tag(lead: Lead) -> str:
+    """'Ten-year high · harassment': what kind of story, about what."""
+    years = len(lead.series.offences)
+    span = "Ten-year" if years == 10 else f"{num.words(years).capitalize()}-year"
+    tag = {
+        LeadKind.HIGH: f"{span} high",
+        LeadKind.LOW: f"{span} low",
+        LeadKind.RISE: "Rise",
+        LeadKind.FALL: "Fall",
+        LeadKind.CHARGE_LOW: "Charge rate at a low",
+        LeadKind.CHARGE_FALL: "Charge rate falling",
+        LeadKind.NATIONAL_CHANGE: "Against England and Wales",
+        LeadKind.NATIONAL_CHARGE: "Charge rate against England and Wales",
+    }[lead.kind]
+    return f"{tag} · {lead.series.offence.label}"
+
+
+def lead_sentence(lead: Lead) -> str:
+    """One sentence with the lead's figures and period, in the style of an answer."""
+    series, place, period = lead.series, lead.place, lead.period.label()
+    selection = series.offence
+    now, before = series.now, series.before
+    assert before is not None
+    if lead.kind in (LeadKind.CHARGE_LOW, LeadKind.CHARGE_FALL, LeadKind.NATIONAL_CHARGE):
+        charged = series.charges[0].value
+        text = (
+            f"{num.share(charged, now)} of the {offences_phrase(selection, now)} "
+            f"{recorded_by(place)} in {period} resulted in a charge or summons"
+        )
+        if lead.kind is LeadKind.NATIONAL_CHARGE:
+            assert lead.national is not None
+            national = lead.national
+            return (
+                text + f", against {num.rate_text(national.charges[0].value, national.now)} "
+                "across England and Wales."
+            )
+        text += f", down from {num.rate_text(series.charges[1].value, before)} the year before"
+        if lead.kind is LeadKind.CHARGE_LOW:
+            years = num.words(len(series.charges))
+            text += f", the lowest share in the {years} years of outcome figures"
+        return text + "."
+    text = (
+        f"{subject(place)} recorded {offences_phrase(selection, now)} in {period}, "
+        f"{num.change(now, before)}"
+    )
+    if lead.kind is LeadKind.NATIONAL_CHANGE:
+        assert lead.national is not None and lead.national.before is not None
+        national = lead.national
+        change = (national.now - national.before) / national.before * 100
+        return text + f", against {change:+.1f}% across England and Wales."
+    record = record_phrase(list(series.offences))
+    return text + (f" and {record}" if record else "") + "."
+
+
+def story_question(lead: Lead) -> str:
+    """The question "Write it up" drafts from: the lead's offence, force and period."""
+    end = lead.period.end
+    plan = QueryPlan(
+        Measure.COUNT,
+        (lead.place,),
+        lead.series.offence,
+        PeriodSpec("year_to", end.end_year, end.end_month),
+    )
+    return question_for(plan)
+
+
+def revision_text(revision: Revision) -> str:
+    force = force_by_name()[revision.force].display_name
+    what = "offences" if revision.measure == "offences" else f"outcomes ({revision.outcome})"
+    return (
+        f"{force}, {revision.offence} {what}, {revision.quarter.label()}: "
+        f"{num.count(revision.old_value)} → {num.count(revision.new_value)}"
+    )
+
+
+def release_news(digest: Digest) -> str:
+    if not digest.new_releases:
+        return ""
+    names = "; ".join(
+        entry["release"]
+        + (f" (published {entry['release_date']})" if entry.get("release_date") else "")
+        for entry in digest.new_releases[:MAX_RELEASES_NAMED]
+    )
+    more = len(digest.new_releases) - MAX_RELEASES_NAMED
+    if more > 0:
+        names += f" and {more} more"
+    text = f"New data since the last digest: {names}."
+    if digest.revised:
+        listed = "; ".join(revision_text(r) for r in digest.revisions)
+        text += (
+            f" It revised {num.count(digest.revised)} published figure"
+            f"{'s' if digest.revised != 1 else ''} for this channel's forces"
+            + (f"; the largest: {listed}." if digest.revised > 1 else f": {listed}.")
+        )
+    else:
+        text += " It revised no earlier figures for this channel's forces."
+    return text
+
+
+def title(day: dt.date) -> str:
+    return f"Crime figures digest · {day:%A} {day.day} {day:%B %Y}"
+
+
+def digest_text(digest: Digest) -> str:
+    """The whole digest as plain text: the terminal's dry run and Slack's fallback text."""
+    parts = [title(digest.day)]
+    if digest.sample:
+        parts.append(f"⚠️ {SAMPLE_WARNING}")
+    if digest.headline:
+        parts.append(f"England and Wales: {lead_sentence(digest.headline)}")
+    news = release_news(digest)
+    if news:
+        parts.append(news)
+    for force in digest.forces:
+        lines = [f"{force.place.label}, {digest.period.label()}:"]
+        lines += [f"• {lead_tag(lead)}: {lead_sentence(lead)}" for lead in force.leads]
+        if not force.leads:
+            lines.append(NOTHING_STANDS_OUT)
+        parts.append("\n".join(lines))
+    parts.append(RECORDING_CAVEAT)
+    parts.append(source_line(digest.releases, digest.period, digest.manifest))
+    return "\n\n".join(parts)
+
+
+def digest_blocks(digest: Digest) -> list[dict]:
+    """At most 6 forces of 5 leads fit Slack's 50 blocks (subscriptions allow 6)."""
+    blocks: list[dict] = [
+        {"type": "header", "text": {"type": "plain_text", "text": title(digest.day)}}
+    ]
+    if digest.sample:
+        blocks.append(context(f"⚠️ {SAMPLE_WARNING}"))
+    if digest.headline:
+        blocks.append(section(f"*England and Wales* · {lead_sentence(digest.headline)}"))
+    news = release_news(digest)
+    if news:
+        blocks.append(section(news))
+    number = 0
+    for force in digest.forces:
+        blocks.append({"type": "divider"})
+        blocks.append(section(f"*{force.place.label}* · leads from {digest.period.label()}"))
+        if not force.leads:
+            blocks.append(context(NOTHING_STANDS_OUT))
+        for lead in force.leads:
+            block = section(f"*{lead_tag(lead)}*\n{lead_sentence(lead)}")
+            block["accessory"] = button(
+                "Write it up", f"{STORY_ACTION}_{number}", story_question(lead)
+            )
+            blocks.append(block)
+            number += 1
+    blocks.append(
+        context(RECORDING_CAVEAT, source_line(digest.releases, digest.period, digest.manifest))
+    )
+    return blocks

@@ -1,0 +1,141 @@
+"""A story draft in the shape of a local crime story: headline, intro with the year before,
+the ten-year context, the charge rate, England and Wales, a caveat and the source. Every figure
+comes from the findings; quotes are left to the reporter, marked where one belongs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.digest.story import StoryFindings
+from bot.query.findings import Findings
+from bot.render import numbers as num
+from bot.render.answer import SAMPLE_WARNING, Figure
+from bot.render.blocks import MAX_FIELDS, context, figure_field, section
+from bot.render.sentence import (
+    OUTCOMES_CAVEAT,
+    RECORDING_CAVEAT,
+    answer_figures,
+    count_sentence,
+    national_sentence,
+    outcome_sentence,
+    record_phrase,
+    source_line,
+    trend_sentence,
+    understood,
+)
+
+QUOTE_PLACEHOLDER = (
+    "[QUOTE NEEDED: a response from {who}, or from a victims' charity or another named "
+    "source. crimebot does not write quotes: add a real one or cut this line.]"
+)
+HEADLINE_LIMIT = 150  # Slack's header block
+
+
+@dataclass
+class Story:
+    headline: str
+    paragraphs: list[str]
+    quote: str
+    notes: list[str] = field(default_factory=list)
+    source: str = ""
+    sample: bool = False
+    figures: list[Figure] = field(default_factory=list)
+    understood: str = ""
+
+    def plain_text(self) -> str:
+        parts = [f"⚠️ {SAMPLE_WARNING}"] if self.sample else []
+        parts.append(self.headline)
+        parts += [*self.paragraphs[:1], self.quote, *self.paragraphs[1:]]
+        parts += self.notes
+        parts += [self.understood, self.source]
+        return "\n\n".join(p for p in parts if p)
+
+
+def headline(trend: Findings) -> str:
+    """'Harassment offences recorded by Thames Valley Police hit ten-year high'."""
+    found = trend.places[0]
+    selection = trend.offence.selection
+    what = "Crime" if selection.level == "all" else f"{selection.label} offences"
+    what = what[0].upper() + what[1:]
+    place = found.place.label if found.place.kind == "force" else f"police in {found.place.label}"
+    figures = found.offences
+    record = record_phrase(figures)
+    span = "ten-year" if len(figures) == 10 else f"{num.words(len(figures))}-year"
+    now, before = figures[0].value, figures[1].value if len(figures) > 1 else None
+    if record.startswith("the highest"):
+        text = f"{what} recorded by {place} hit {span} high"
+    elif record.startswith("the lowest"):
+        text = f"{what} recorded by {place} fall to {span} low"
+    elif before is not None and before >= num.SMALL_COUNT and abs(now - before) >= 0.1 * before:
+        word = "up" if now > before else "down"
+        text = f"{what} recorded by {place} {word} {abs(now - before) / before:.0%} in a year"
+    else:
+        text = f"{place[0].upper() + place[1:]} recorded {num.count(now)} {what.lower()}"
+        text += f" in {trend.period.label()}"
+    return text[:HEADLINE_LIMIT]
+
+
+def _daily(trend: Findings) -> str:
+    """'That is an average of 26 a day.' (only where there is at least one a day)."""
+    start, end = trend.period.date_range()
+    days = (end - start).days + 1
+    now = trend.places[0].current.value
+    if now < days:
+        return ""
+    return f"That is an average of {num.count(round(now / days))} a day."
+
+
+def render_story(found: StoryFindings, manifest: list[dict]) -> Story:
+    trend, charges = found.trend, found.charges
+    place = trend.places[0]
+    paragraphs = [count_sentence(trend, place)]
+    daily = _daily(trend)
+    if daily:
+        paragraphs[0] += " " + daily
+    if len(place.offences) >= 3:
+        paragraphs.append(trend_sentence(trend, place))
+    if charges is not None:
+        paragraphs.append(outcome_sentence(charges, charges.places[0]))
+    elif found.charges_missing:
+        paragraphs.append(f"No charge rate can be given yet: {found.charges_missing}")
+    for findings in (trend, charges):
+        if findings is not None and findings.national is not None:
+            paragraphs.append(national_sentence(findings))
+    notes = [f"Caveat: {RECORDING_CAVEAT}"]
+    if charges is not None:
+        latest = charges.latest_outcome_quarter
+        if latest is not None and charges.period.last_index > latest - 8:
+            notes.append(f"Caveat: {OUTCOMES_CAVEAT}")
+    if trend.offence.comparability:
+        notes.append(trend.offence.comparability)
+    notes.append(f"Counted: {trend.offence.counted}.")
+    releases = trend.releases | (charges.releases if charges else set())
+    who = place.place.label if place.place.kind == "force" else "the police forces named"
+    figures = answer_figures(trend) + (answer_figures(charges) if charges else [])
+    return Story(
+        headline=headline(trend),
+        paragraphs=paragraphs,
+        quote=QUOTE_PLACEHOLDER.format(who=who),
+        notes=notes,
+        source=source_line(releases, trend.period, manifest),
+        sample=trend.sample or bool(charges and charges.sample),
+        figures=figures,
+        understood=understood(trend.plan, trend.period).replace("trend", "story draft", 1),
+    )
+
+
+def story_blocks(story: Story) -> list[dict]:
+    blocks: list[dict] = [
+        {"type": "header", "text": {"type": "plain_text", "text": story.headline}}
+    ]
+    if story.sample:
+        blocks.append(context(f"⚠️ {SAMPLE_WARNING}"))
+    blocks.append(section(story.paragraphs[0]))
+    blocks.append(section(f"_{story.quote}_"))
+    blocks += [section(paragraph) for paragraph in story.paragraphs[1:]]
+    fields = [figure_field(f) for f in story.figures[:MAX_FIELDS]]
+    if fields:
+        blocks.append({"type": "section", "fields": fields})
+    blocks.append(context(*story.notes))
+    blocks.append(context(story.understood, story.source))
+    return blocks
