@@ -1,4 +1,4 @@
-"""`python -m bot ask | ingest | serve | socket`: the command line.
+"""`python -m bot ask | story | ingest | serve | socket | digest | clock`: the command line.
 
 Each command imports what it needs when it runs: answering a question must not pay for
 pandas (ingest) or Bolt (Slack), which would double the time to the first answer.
@@ -65,6 +65,97 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return EXIT_OK if answer.is_answer else EXIT_CLARIFY
 
 
+def cmd_story(args: argparse.Namespace) -> int:
+    from bot.ask import ask_story
+    from bot.query.database import Database, DataMissing
+
+    try:
+        db = Database(_data_dir(args))
+    except DataMissing as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    today = dt.date.fromisoformat(args.today) if args.today else None
+    draft = ask_story(" ".join(args.question), db, today)
+    print(draft.plain_text())
+    return EXIT_CLARIFY if getattr(draft, "status", "") == "clarification" else EXIT_OK
+
+
+def cmd_digest(args: argparse.Namespace) -> int:
+    from bot.digest.post import Poster, local_now, preview, run
+    from bot.digest.subscriptions import Subscriptions
+    from bot.parse import Clarification, places_in
+    from bot.query.database import Database, DataMissing
+    from bot.settings import MissingSetting
+    from bot.state import State
+
+    settings = Settings.from_env()
+    data_dir = _data_dir(args)
+    state = State(settings.CRIMEBOT_STATE_URL)
+    now = dt.datetime.now(dt.UTC)
+    today = local_now(now, settings.CRIMEBOT_TIMEZONE).date()
+    try:
+        if args.dry_run:
+            patches: list[tuple[str | None, tuple[str, ...]]] = []
+            if args.forces:
+                places = places_in(args.forces)
+                if isinstance(places, Clarification):
+                    print(f"error: {places.message} {', '.join(places.suggestions)}".strip())
+                    return EXIT_ERROR
+                patches.append((None, tuple(f for p in places for f in p.forces)))
+            else:
+                patches += [
+                    (s.channel, s.forces)
+                    for s in Subscriptions(state).all()
+                    if not args.channel or s.channel == args.channel
+                ]
+            if not patches:
+                print(
+                    "No channel has subscribed yet (in Slack: /crimestats subscribe Thames "
+                    "Valley, Cumbria). Preview a patch with:\n"
+                    "  python -m bot digest --dry-run --forces 'Thames Valley, Cumbria'"
+                )
+                return EXIT_OK
+            db = Database(data_dir)
+            for channel, forces in patches:
+                if channel:
+                    print(f"── #{channel} ──")
+                print(preview(db, state, forces, today, channel), end="\n\n")
+            return EXIT_OK
+        if args.forces:
+            print("error: --forces previews a patch: use it with --dry-run", file=sys.stderr)
+            return EXIT_ERROR
+        from bot.slack.app import web_client
+
+        settings.require("SLACK_BOT_TOKEN")
+        poster = Poster(state, web_client(settings), lambda: Database(data_dir))
+        deliveries = run(
+            poster, settings.CRIMEBOT_TIMEZONE, now, channel=args.channel, ignore_hour=args.now
+        )
+    except (DataMissing, MissingSetting) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    if not deliveries:
+        print("No digest is due" + (f" for {args.channel}" if args.channel else "") + ".")
+    for delivery in deliveries:
+        detail = f" ({delivery.detail})" if delivery.detail else ""
+        ts = f" ts {delivery.ts}" if delivery.ts else ""
+        print(f"{delivery.channel}: {delivery.outcome}{ts}{detail}")
+    return EXIT_ERROR if any(d.outcome == "failed" for d in deliveries) else EXIT_OK
+
+
+def cmd_clock(args: argparse.Namespace) -> int:
+    from bot.digest.clock import start
+    from bot.settings import MissingSetting
+
+    logging.basicConfig(level=logging.INFO)
+    try:
+        start(Settings.from_env())
+    except MissingSetting as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    return EXIT_OK
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
     from bot.ingest import IngestError, ingest
 
@@ -120,6 +211,30 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="print the answer as JSON")
     ask.add_argument("--today", help=argparse.SUPPRESS)
     ask.set_defaults(run=cmd_ask)
+
+    story = commands.add_parser("story", help="draft a story: offence, place (and period)")
+    story.add_argument("question", nargs="+", help="e.g. harassment Thames Valley")
+    story.add_argument("--data-dir", help="parquet data directory (default data/)")
+    story.add_argument("--today", help=argparse.SUPPRESS)
+    story.set_defaults(run=cmd_story)
+
+    digest = commands.add_parser(
+        "digest", help="post the morning digest to subscribed channels whose hour has come"
+    )
+    digest.add_argument(
+        "--dry-run", action="store_true", help="print the digests; post and record nothing"
+    )
+    digest.add_argument("--channel", help="only this channel (a Slack channel ID)")
+    digest.add_argument(
+        "--now", action="store_true", help="post now, whatever the hour (still once a day)"
+    )
+    digest.add_argument(
+        "--forces", help="with --dry-run: preview a patch, e.g. 'Thames Valley, Cumbria'"
+    )
+    digest.add_argument("--data-dir", help="parquet data directory (default data/)")
+    digest.set_defaults(run=cmd_digest)
+    clock = commands.add_parser("clock", help="post digests on schedule (the Procfile's clock)")
+    clock.set_defaults(run=cmd_clock)
 
     ingest = commands.add_parser("ingest", help="load official release files into the data")
     ingest.add_argument("files", nargs="*", help="ODS, XLSX or CSV release files")

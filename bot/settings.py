@@ -31,6 +31,7 @@ class Settings:
     PORT: str = "3000"
     CRIMEBOT_THREADS: str = "64"
     CRIMEBOT_WORKERS: str = "2"
+    CRIMEBOT_TIMEZONE: str = "Europe/London"
 
     @classmethod
     def from_env(cls) -> Settings:

@@ -1,5 +1,6 @@
-"""The bot's own state (not the crime data): deliveries already answered and each thread's
-last question. Any SQLAlchemy URL: a SQLite file by default, Postgres in production."""
+"""The bot's own state (not the crime data): deliveries already answered, each thread's last
+question, digest subscriptions and the digests posted. Any SQLAlchemy URL: a SQLite file by
+default, Postgres in production."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import json
 from sqlalchemy import (
     Column,
     DateTime,
+    Integer,
     MetaData,
     String,
     Table,
@@ -36,6 +38,32 @@ threads = Table(
     Column("thread_ts", String(40), primary_key=True),
     Column("plan", Text, nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+subscriptions = Table(
+    "subscriptions",
+    metadata,
+    Column("channel", String(40), primary_key=True),
+    Column("forces", Text, nullable=False),  # JSON list of force names
+    Column("hour", Integer, nullable=False),
+    Column("minute", Integer, nullable=False),
+    Column("subscribed_by", String(40), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+# One row per channel and day, inserted before a digest is composed: the primary key is what
+# makes a digest post once however many clocks, restarts and re-runs there are.
+digests = Table(
+    "digests",
+    metadata,
+    Column("channel", String(40), primary_key=True),
+    Column("day", String(10), primary_key=True),  # ISO date in the digest's time zone
+    Column("status", String(12), nullable=False),  # claimed | composed | posting | posted
+    Column("claim", String(40), nullable=False),  # who is working on it
+    Column("claimed_at", DateTime(timezone=True), nullable=False),
+    Column("message", Text),  # the composed message (JSON), posted as composed
+    Column("releases", Text),  # JSON list: the releases it was built on
+    Column("posting_at", DateTime(timezone=True)),
+    Column("ts", String(40)),
+    Column("error", Text),
 )
 KEEP_DELIVERIES = dt.timedelta(days=2)  # Slack retries within minutes; keep a margin
 

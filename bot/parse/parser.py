@@ -390,3 +390,25 @@ def _capitalised(original: str, words: list[str]) -> bool:
         if match.group(1).lower() in words:
             return True
     return False
+
+
+def places_in(text: str) -> list[Place] | Clarification:
+    """The places in a list such as "Thames Valley, Cumbria and Kent", in the order typed:
+    what a subscription names. Misspellings are corrected or asked about, as in questions."""
+    if len(text) > MAX_QUESTION_CHARS:
+        return Clarification("That list is too long: name up to a few forces.", ())
+    found = _scan(tokens(clean(text)))
+    if found.outside:
+        return Clarification(
+            "I only have police recorded crime for England and Wales. " + found.outside[0], ()
+        )
+    problem = _fuzzy(found)
+    if problem:
+        return problem
+    strays = [s.label for s in found.offences] + found.unknown
+    if strays:
+        return Clarification(
+            f"I don't know “{strays[0]}” as a police force. Name forces, for example:",
+            ("Thames Valley, Cumbria", "Kent and Essex"),
+        )
+    return found.places

@@ -10,11 +10,12 @@ SECTION_LIMIT = 3000
 FIELD_LIMIT = 2000
 MAX_FIELDS = 10
 BUTTON_TEXT_LIMIT = 75
+FALLBACK_LIMIT = 3900  # Slack cuts text at 40,000; notifications show far less
 SHARE_ACTION = "share_answer"
 SUGGESTION_ACTION = "ask_suggestion"
 
 
-def _cut(text: str, limit: int) -> str:
+def cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -26,7 +27,7 @@ def _mrkdwn(text: str) -> str:
 def section(text: str) -> dict:
     return {
         "type": "section",
-        "text": {"type": "mrkdwn", "text": _cut(_mrkdwn(text), SECTION_LIMIT)},
+        "text": {"type": "mrkdwn", "text": cut(_mrkdwn(text), SECTION_LIMIT)},
     }
 
 
@@ -34,22 +35,22 @@ def context(*texts: str) -> dict:
     return {
         "type": "context",
         "elements": [
-            {"type": "mrkdwn", "text": _cut(_mrkdwn(t), SECTION_LIMIT)} for t in texts[:10]
+            {"type": "mrkdwn", "text": cut(_mrkdwn(t), SECTION_LIMIT)} for t in texts[:10]
         ],
     }
 
 
 def figure_field(figure: Figure) -> dict:
     text = f"*{_mrkdwn(figure.label)}*\n{figure.shown()}"
-    return {"type": "mrkdwn", "text": _cut(text, FIELD_LIMIT)}
+    return {"type": "mrkdwn", "text": cut(text, FIELD_LIMIT)}
 
 
 def button(text: str, action_id: str, value: str, style: str | None = None) -> dict:
     button = {
         "type": "button",
         "action_id": action_id,
-        "value": _cut(value, 2000),
-        "text": {"type": "plain_text", "text": _cut(text, BUTTON_TEXT_LIMIT)},
+        "value": cut(value, 2000),
+        "text": {"type": "plain_text", "text": cut(text, BUTTON_TEXT_LIMIT)},
     }
     if style:
         button["style"] = style
@@ -126,4 +127,4 @@ def help_blocks() -> list[dict]:
 
 def fallback_text(answer: Answer) -> str:
     text = answer.plain_text()
-    return _cut(text, 3900)
+    return cut(text, FALLBACK_LIMIT)

@@ -1,0 +1,47 @@
+"""The clock process (`python -m bot clock`, the Procfile's `clock:` line): every few minutes,
+post the digests that are due. Each tick is a plain ``run``, so a missed tick, a restart or a
+second clock only means a later tick posts (once) what an earlier one did not."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.cron import CronTrigger
+
+from bot.digest.post import Poster, run
+from bot.query.database import Database
+from bot.settings import Settings
+from bot.state import State
+
+log = logging.getLogger(__name__)
+TICK = "*/5"  # minutes: a digest set for 07:30 goes out by 07:35
+
+
+def tick(settings: Settings) -> None:
+    from bot.slack.app import web_client
+
+    poster = Poster(
+        State(settings.CRIMEBOT_STATE_URL),
+        web_client(settings),
+        lambda: Database(settings.data_dir),  # fresh each tick: picks up a new ingest
+    )
+    for delivery in run(poster, settings.CRIMEBOT_TIMEZONE, dt.datetime.now(dt.UTC)):
+        log.info("digest %s: %s %s", delivery.channel, delivery.outcome, delivery.detail)
+
+
+def start(settings: Settings) -> None:
+    settings.require("SLACK_BOT_TOKEN")
+    scheduler = BlockingScheduler(timezone=settings.CRIMEBOT_TIMEZONE)
+    scheduler.add_job(
+        tick,
+        CronTrigger(minute=TICK, timezone=settings.CRIMEBOT_TIMEZONE),
+        args=[settings],
+        max_instances=1,
+        coalesce=True,
+        misfire_grace_time=240,
+        next_run_time=dt.datetime.now(dt.UTC),  # and once at start: catch up after a restart
+    )
+    log.info("digest clock started: every 5 minutes, %s", settings.CRIMEBOT_TIMEZONE)
+    scheduler.start()

@@ -1,0 +1,157 @@
+"""Exactly one digest per channel per day, whatever runs, crashes or runs twice.
+
+A run first claims (channel, day) by inserting a row: the primary key lets one claimant in.
+It then records the composed message, marks the row "posting", posts, and records the
+message's ts. A claim left by a crashed run goes stale and is taken over by compare-and-swap:
+
+- claimed: nothing composed yet, so the new claimant composes;
+- composed: the message is stored but was not sent, so it is sent as composed;
+- posting: it may or may not have reached Slack, so the channel's history is checked for the
+  digest's metadata before anything is sent again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from bot.state import State, digests
+
+STALE_AFTER = dt.timedelta(minutes=10)  # composing and posting take seconds
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _aware(moment: dt.datetime | None) -> dt.datetime | None:
+    """SQLite hands back naive datetimes: they were stored in UTC."""
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=dt.UTC)
+    return moment
+
+
+@dataclass(frozen=True)
+class Claim:
+    channel: str
+    day: str
+    token: str
+    status: str  # what the claimant found: claimed | composed | posting
+    message: dict | None = None
+    posting_at: dt.datetime | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.channel}:{self.day}"
+
+
+class LostClaim(Exception):
+    """Another run took the claim over (this one was too slow): it must stop."""
+
+
+class Ledger:
+    def __init__(
+        self,
+        state: State,
+        clock: Callable[[], dt.datetime] = _now,
+        stale_after: dt.timedelta = STALE_AFTER,
+    ) -> None:
+        self.engine = state.engine
+        self.clock = clock
+        self.stale_after = stale_after
+
+    def claim(self, channel: str, day: str) -> Claim | None:
+        """The right to post (channel, day)'s digest, or None: posted, or another run has it."""
+        token = uuid.uuid4().hex
+        now = self.clock()
+        try:
+            with self.engine.begin() as connection:
+                connection.execute(
+                    insert(digests).values(
+                        channel=channel, day=day, status="claimed", claim=token, claimed_at=now
+                    )
+                )
+            return Claim(channel, day, token, "claimed")
+        except IntegrityError:
+            pass
+        with self.engine.connect() as connection:
+            row = connection.execute(
+                select(digests).where(digests.c.channel == channel, digests.c.day == day)
+            ).first()
+        if row is None or row.status == "posted":
+            return None
+        if now - _aware(row.claimed_at) < self.stale_after:
+            return None
+        with self.engine.begin() as connection:
+            taken = connection.execute(
+                update(digests)
+                .where(
+                    digests.c.channel == channel,
+                    digests.c.day == day,
+                    digests.c.claim == row.claim,
+                    digests.c.status != "posted",
+                )
+                .values(claim=token, claimed_at=now)
+            ).rowcount
+        if taken != 1:
+            return None
+        message = json.loads(row.message) if row.message else None
+        return Claim(channel, day, token, row.status, message, _aware(row.posting_at))
+
+    def _set(self, claim: Claim, **values: object) -> None:
+        with self.engine.begin() as connection:
+            changed = connection.execute(
+                update(digests)
+                .where(
+                    digests.c.channel == claim.channel,
+                    digests.c.day == claim.day,
+                    digests.c.claim == claim.token,
+                )
+                .values(**values)
+            ).rowcount
+        if changed != 1:
+            raise LostClaim(claim.key)
+
+    def composed(self, claim: Claim, message: dict, releases: list[str]) -> None:
+        self._set(
+            claim, status="composed", message=json.dumps(message), releases=json.dumps(releases)
+        )
+
+    def posting(self, claim: Claim) -> dt.datetime:
+        now = self.clock()
+        self._set(claim, status="posting", posting_at=now)
+        return now
+
+    def posted(self, claim: Claim, ts: str) -> None:
+        self._set(claim, status="posted", ts=ts, error=None)
+
+    def failed(self, claim: Claim, error: str) -> None:
+        """Slack refused the post (it did not happen): a later run may try again."""
+        self._set(claim, status="composed", error=error)
+
+    def status(self, channel: str, day: str) -> str | None:
+        with self.engine.connect() as connection:
+            return connection.execute(
+                select(digests.c.status).where(digests.c.channel == channel, digests.c.day == day)
+            ).scalar()
+
+    def last_releases(self, channel: str, before_day: str) -> list[str] | None:
+        """The releases the channel's last posted digest was built on (None: no digest yet)."""
+        with self.engine.connect() as connection:
+            text = connection.execute(
+                select(digests.c.releases)
+                .where(
+                    digests.c.channel == channel,
+                    digests.c.day < before_day,
+                    digests.c.status == "posted",
+                )
+                .order_by(digests.c.day.desc())
+                .limit(1)
+            ).scalar()
+        return json.loads(text) if text else None

@@ -1,0 +1,160 @@
+"""Post each subscribed channel's digest once a day, when its hour has come.
+
+`python -m bot digest` and the clock process both call ``run``: it is safe to call as often
+as you like, from as many processes as you like (see ``bot.digest.ledger``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.digest.compose import compose
+from bot.digest.ledger import Claim, Ledger
+from bot.digest.subscriptions import Subscription, Subscriptions
+from bot.query.database import Database
+from bot.render.digest import digest_message, digest_text
+from bot.state import State
+
+log = logging.getLogger(__name__)
+DIGEST_EVENT = "crimebot_digest"  # message metadata: finds a digest already in the channel
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What one run did for one channel."""
+
+    channel: str
+    outcome: str  # posted | found already posted | skipped | failed | unknown
+    ts: str | None = None
+    detail: str = ""
+
+
+def local_now(now: dt.datetime, timezone: str) -> dt.datetime:
+    return now.astimezone(ZoneInfo(timezone))
+
+
+def is_due(subscription: Subscription, local: dt.datetime) -> bool:
+    return local.time() >= subscription.at
+
+
+def preview(
+    db: Database,
+    state: State,
+    forces: tuple[str, ...],
+    day: dt.date,
+    channel: str | None = None,
+) -> str:
+    """The digest a channel would get today, as text: nothing is posted or recorded."""
+    seen = Ledger(state).last_releases(channel, day.isoformat()) if channel else None
+    return digest_text(compose(db, list(forces), day, seen))
+
+
+class Poster:
+    """Claims, composes, records and posts; one instance per run."""
+
+    def __init__(
+        self,
+        state: State,
+        client: WebClient,
+        database: Callable[[], Database],
+        ledger: Ledger | None = None,
+    ) -> None:
+        self.state = state
+        self.client = client
+        self.database = database  # loaded only if something is to be composed
+        self.ledger = ledger or Ledger(state)
+
+    def deliver(self, subscription: Subscription, day: dt.date) -> Delivery:
+        channel = subscription.channel
+        claim = self.ledger.claim(channel, day.isoformat())
+        if claim is None:
+            status = self.ledger.status(channel, day.isoformat())
+            why = "already posted today" if status == "posted" else "another run is posting it"
+            return Delivery(channel, "skipped", detail=why)
+        if claim.status == "posting":
+            found = self._find_posted(claim)
+            if found is None:
+                return Delivery(channel, "unknown", detail="could not read the channel history")
+            if found:
+                self.ledger.posted(claim, found)
+                return Delivery(channel, "found already posted", found)
+        message = claim.message
+        if message is None:
+            seen = self.ledger.last_releases(channel, claim.day)
+            digest = compose(self.database(), list(subscription.forces), day, seen)
+            message = digest_message(digest)
+            self.ledger.composed(claim, message, digest.release_names)
+        return self._post(claim, message)
+
+    def _post(self, claim: Claim, message: dict) -> Delivery:
+        self.ledger.posting(claim)
+        try:
+            response = self.client.chat_postMessage(
+                channel=claim.channel,
+                text=message["text"],
+                blocks=message["blocks"],
+                unfurl_links=False,
+                metadata={"event_type": DIGEST_EVENT, "event_payload": {"digest": claim.key}},
+            )
+        except SlackApiError as error:
+            reason = str(error.response.get("error") or error)
+            log.error("digest for %s was refused: %s", claim.channel, reason)
+            self.ledger.failed(claim, reason)
+            return Delivery(claim.channel, "failed", detail=reason)
+        ts = response["ts"]
+        self.ledger.posted(claim, ts)
+        return Delivery(claim.channel, "posted", ts)
+
+    def _find_posted(self, claim: Claim) -> str | None:
+        """The ts of this digest if the channel has it, "" if it does not, None if unknown."""
+        since = (claim.posting_at or dt.datetime.now(dt.UTC)) - dt.timedelta(minutes=1)
+        try:
+            response = self.client.conversations_history(
+                channel=claim.channel,
+                oldest=f"{since.timestamp():.6f}",
+                include_all_metadata=True,
+                limit=200,
+            )
+        except SlackApiError as error:
+            log.error(
+                "digest for %s may have been posted by a run that crashed, and the channel "
+                "history cannot be read (%s): not posting it again",
+                claim.channel,
+                error.response.get("error"),
+            )
+            return None
+        for message in response.get("messages", []):
+            payload = (message.get("metadata") or {}).get("event_payload") or {}
+            if payload.get("digest") == claim.key:
+                return message["ts"]
+        return ""
+
+
+def run(
+    poster: Poster,
+    timezone: str,
+    now: dt.datetime,
+    channel: str | None = None,
+    ignore_hour: bool = False,
+) -> list[Delivery]:
+    """Post every subscribed channel's digest that is due (all of them with ``ignore_hour``)."""
+    local = local_now(now, timezone)
+    found = []
+    for subscription in Subscriptions(poster.state).all():
+        if channel and subscription.channel != channel:
+            continue
+        if not ignore_hour and not is_due(subscription, local):
+            continue
+        try:
+            found.append(poster.deliver(subscription, local.date()))
+        except Exception as error:  # one channel's failure must not stop the others
+            log.exception("digest for %s failed", subscription.channel)
+            found.append(Delivery(subscription.channel, "failed", detail=str(error)))
+    return found
