@@ -22,6 +22,7 @@ class Call:
     body: dict
     headers: dict
     at: float = field(default_factory=time.monotonic)
+    ts: str = ""  # the ts a chat.postMessage was answered with
 
     @property
     def method(self) -> str:
@@ -43,7 +44,10 @@ class SlackStub:
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length)
                 kind = self.headers.get("Content-Type", "")
-                if self.path.startswith("/upload/"):
+                path, _, query = self.path.partition("?")
+                if query:  # GET methods (conversations.history) send their arguments here
+                    body = {k: v[0] for k, v in parse_qs(query).items()}
+                elif self.path.startswith("/upload/"):
                     body = {"bytes": len(raw)}
                 elif "json" in kind:
                     body = json.loads(raw or b"{}")
@@ -51,7 +55,7 @@ class SlackStub:
                     body = {k: v[0] for k, v in parse_qs(raw.decode()).items()}
                 else:
                     body = {"bytes": len(raw)}
-                status, answer, extra = stub.answer(self.path, body, dict(self.headers))
+                status, answer, extra = stub.answer(path, body, dict(self.headers))
                 data = json.dumps(answer).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
@@ -77,9 +81,9 @@ class SlackStub:
 
     def answer(self, path: str, body: dict, headers: dict) -> tuple[int, dict, dict]:
         with self.lock:
-            self.calls.append(Call(path, body, headers))
             self._ts += 1
             ts = f"{self._ts}.000100"
+            self.calls.append(Call(path, body, headers, ts=ts))
         token = headers.get("Authorization", "").removeprefix("Bearer ")
         method = path.removeprefix("/api/")
         limited = token == "xoxb-ratelimited" and method == "chat.postMessage"
@@ -104,6 +108,10 @@ class SlackStub:
             if body.get("channel") == "CFAIL":
                 return 200, {"ok": False, "error": "not_in_channel"}, {}
             return 200, {"ok": True, "channel": body.get("channel"), "ts": ts}, {}
+        if method == "conversations.history":
+            if body.get("channel") == "CNOHISTORY":
+                return 200, {"ok": False, "error": "missing_scope"}, {}
+            return 200, {"ok": True, "messages": self.history(body.get("channel", ""))}, {}
         if method == "files.getUploadURLExternal":
             return (
                 200,
@@ -118,6 +126,19 @@ class SlackStub:
             )
             return 200, {"ok": True, "files": [{"id": f["id"]} for f in files]}, {}
         return 200, {"ok": True}, {}
+
+    def history(self, channel: str) -> list[dict]:
+        """The channel's messages as conversations.history gives them, newest first."""
+        messages = []
+        with self.lock:
+            calls = list(self.calls)
+        for call in calls:
+            if call.method == "chat.postMessage" and call.body.get("channel") == channel:
+                message = {"type": "message", "text": call.body.get("text", ""), "ts": call.ts}
+                if call.body.get("metadata"):
+                    message["metadata"] = call.body["metadata"]
+                messages.append(message)
+        return messages[::-1]
 
     def find(
         self, method: str | None = None, path_prefix: str | None = None, **match: str

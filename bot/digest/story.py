@@ -22,13 +22,21 @@ class StoryFindings:
     charges_missing: str = ""  # why there is no charge rate
 
 
+def _story_word(text: str) -> str | None:
+    lowered = text.strip().lower()
+    return next((w for w in STORY_WORDS if lowered == w or lowered.startswith(w + " ")), None)
+
+
+def is_story_request(text: str) -> bool:
+    return _story_word(text) is not None
+
+
 def story_plan(question: str, today: dt.date) -> QueryPlan | Clarification:
     """'harassment Thames Valley' (with or without a leading 'story') as a one-place plan."""
     text = question.strip()
-    for word in STORY_WORDS:
-        if text.lower().startswith(word + " ") or text.lower() == word:
-            text = text[len(word) :].strip()
-            break
+    word = _story_word(text)
+    if word:
+        text = text[len(word) :].strip()
     parsed = parse(text, today)
     if isinstance(parsed, Clarification):
         return parsed

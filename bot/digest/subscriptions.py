@@ -168,6 +168,22 @@ class Subscriptions:
             )
         return Subscription(channel, left, current.at, current.subscribed_by)
 
+    def restore(self, channel: str, previous: Subscription | None) -> None:
+        """Put back what a channel had before a change that could not be confirmed."""
+        with self.engine.begin() as connection:
+            connection.execute(delete(subscriptions).where(subscriptions.c.channel == channel))
+            if previous is not None:
+                connection.execute(
+                    insert(subscriptions).values(
+                        channel=channel,
+                        forces=json.dumps(list(previous.forces)),
+                        hour=previous.at.hour,
+                        minute=previous.at.minute,
+                        subscribed_by=previous.subscribed_by,
+                        updated_at=dt.datetime.now(dt.UTC),
+                    )
+                )
+
 
 def _subscription(row) -> Subscription:
     return Subscription(

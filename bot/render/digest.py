@@ -6,6 +6,7 @@ import datetime as dt
 
 from bot.digest.compose import Digest, Revision
 from bot.digest.leads import Lead, LeadKind
+from bot.digest.subscriptions import Subscription, force_names
 from bot.parse.canonical import question_for
 from bot.query.plan import Measure, PeriodSpec, QueryPlan
 from bot.reference import force_by_name
@@ -187,3 +188,17 @@ def digest_blocks(digest: Digest) -> list[dict]:
 def digest_message(digest: Digest) -> dict:
     """What chat.postMessage sends, stored as composed so a resumed run posts the same."""
     return {"text": cut(digest_text(digest), FALLBACK_LIMIT), "blocks": digest_blocks(digest)}
+
+
+def subscription_text(subscription: Subscription | None, timezone: str) -> str:
+    if subscription is None:
+        return (
+            "This channel has no crimebot digest. Subscribe with "
+            "`/crimestats subscribe Thames Valley, Cumbria` (optionally `at 7am`)."
+        )
+    return (
+        f"This channel gets crimebot's digest of story leads every day at "
+        f"{subscription.at:%H:%M} ({timezone}) for {force_names(subscription)}. "
+        "Change it with `/crimestats subscribe <forces> at <time>`; stop it with "
+        "`/crimestats unsubscribe` (or `unsubscribe <force>`)."
+    )

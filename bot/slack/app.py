@@ -14,7 +14,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 
 from bot.query.database import Database
 from bot.settings import Settings
-from bot.slack import actions, commands, home, mentions
+from bot.slack import actions, commands, digest, home, mentions
 from bot.slack.replies import Crimebot
 from bot.state import State
 
@@ -36,7 +36,11 @@ def web_client(settings: Settings) -> WebClient:
 
 def build_app(settings: Settings, bot: Crimebot | None = None) -> App:
     settings.require("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
-    bot = bot or Crimebot(Database(settings.data_dir), State(settings.CRIMEBOT_STATE_URL))
+    bot = bot or Crimebot(
+        Database(settings.data_dir),
+        State(settings.CRIMEBOT_STATE_URL),
+        timezone=settings.CRIMEBOT_TIMEZONE,
+    )
     bot.state.forget_old_deliveries()  # retries come within minutes; keep the table small
     # One answer before serving builds the vocabulary and warms DuckDB, so the first
     # requests a fresh worker takes in a burst do not pay for it.
@@ -52,6 +56,6 @@ def build_app(settings: Settings, bot: Crimebot | None = None) -> App:
         ),
         logger=logging.getLogger("crimebot.slack"),
     )
-    for module in (commands, mentions, actions, home):
+    for module in (commands, mentions, actions, home, digest):
         module.register(app, bot)
     return app

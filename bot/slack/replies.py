@@ -15,12 +15,13 @@ from dataclasses import dataclass, field
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.ask import ask
+from bot.ask import ask, ask_story
 from bot.query.database import Database
 from bot.query.plan import QueryPlan
 from bot.render.answer import Answer
 from bot.render.blocks import answer_blocks, fallback_text
 from bot.render.chart import chart_png
+from bot.render.story import Story
 from bot.state import State
 
 log = logging.getLogger(__name__)
@@ -32,6 +33,7 @@ class Crimebot:
     db: Database
     state: State
     today: Callable[[], dt.date] = field(default=dt.date.today)
+    timezone: str = "Europe/London"  # of digest hours
     # Answers run here, not on Bolt's listener pool: a few busy threads leave the GIL free
     # for the request threads that only need to ack, so acks stay fast under a burst.
     workers: ThreadPoolExecutor = field(
@@ -53,6 +55,9 @@ class Crimebot:
         self, question: str, previous: QueryPlan | None = None
     ) -> tuple[Answer, QueryPlan | None]:
         return ask(question, self.db, self.today(), previous)
+
+    def story(self, question: str) -> Story | Answer:
+        return ask_story(question, self.db, self.today())
 
     def post(
         self,

@@ -1,0 +1,125 @@
+"""The digest in Slack: `/crimestats subscribe | unsubscribe | subscriptions | story`, and the
+"Write it up" buttons on each lead, which post a story draft in the digest's thread."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.digest.subscriptions import (
+    Request,
+    SubscriptionRefused,
+    Subscriptions,
+    parse_request,
+)
+from bot.parse import Clarification
+from bot.render.answer import Answer
+from bot.render.blocks import answer_blocks, context, fallback_text, section
+from bot.render.digest import STORY_ACTION, subscription_text
+from bot.render.story import Story, story_blocks
+from bot.slack.replies import Crimebot
+
+log = logging.getLogger(__name__)
+CANNOT_POST = (
+    "I can't post in this channel, so I can't send it a digest. Invite me first "
+    "(`/invite @crimebot`), then subscribe again."
+)
+
+
+def register(app: App, bot: Crimebot) -> None:
+    @app.action(re.compile(f"^{STORY_ACTION}_\\d+$"))
+    def write_it_up(ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient):
+        ack()
+        bot.later(post_story, bot, body, action["value"], respond, client)
+
+
+def draft_reply(draft: Story | Answer) -> dict:
+    """chat.postMessage / respond arguments for a draft or a clarification."""
+    if isinstance(draft, Story):
+        return {"text": draft.plain_text()[:3900], "blocks": story_blocks(draft)}
+    return {"text": fallback_text(draft), "blocks": answer_blocks(draft)}
+
+
+def post_story(bot: Crimebot, body: dict, question: str, respond: Respond, client: WebClient):
+    """In the digest's thread, so the newsroom sees who is writing what."""
+    draft = bot.story(question)
+    channel = (body.get("channel") or {}).get("id")
+    message_ts = (body.get("container") or {}).get("message_ts")
+    reply = draft_reply(draft)
+    if not channel or not message_ts:
+        respond(response_type="ephemeral", replace_original=False, **reply)
+        return
+    user = (body.get("user") or {}).get("id", "")
+    reply["blocks"] = [*reply["blocks"], context(f"Draft requested by <@{user}>")][:50]
+    try:
+        client.chat_postMessage(channel=channel, thread_ts=message_ts, unfurl_links=False, **reply)
+    except SlackApiError as error:
+        log.error("story draft to %s failed: %s", channel, error.response.data)
+        respond(response_type="ephemeral", replace_original=False, **draft_reply(draft))
+
+
+def answer_story(bot: Crimebot, question: str, respond: Respond) -> None:
+    respond(response_type="ephemeral", **draft_reply(bot.story(question)))
+
+
+def answer_subscription(bot: Crimebot, command: dict, respond: Respond, client: WebClient) -> None:
+    channel, user = command.get("channel_id", ""), command.get("user_id", "")
+    request = parse_request(command.get("text") or "")
+    if isinstance(request, Clarification):
+        suggestions = ", ".join(f"`/crimestats {s}`" for s in request.questions(command["text"]))
+        respond(
+            response_type="ephemeral",
+            text=request.message + (f" {suggestions}" if suggestions else ""),
+        )
+        return
+    subscriptions = Subscriptions(bot.state)
+    if request.action == "list":
+        respond(
+            response_type="ephemeral",
+            text=subscription_text(subscriptions.get(channel), bot.timezone),
+        )
+        return
+    if request.action == "unsubscribe":
+        _unsubscribe(bot, subscriptions, request, channel, user, respond, client)
+        return
+    previous = subscriptions.get(channel)
+    try:
+        now = subscriptions.subscribe(channel, request.forces, request.at, user)
+    except SubscriptionRefused as refused:
+        respond(response_type="ephemeral", text=str(refused))
+        return
+    text = f"<@{user}> set up this channel's digest. " + subscription_text(now, bot.timezone)
+    try:
+        client.chat_postMessage(channel=channel, text=text, blocks=[section(text)])
+    except SlackApiError as error:
+        log.warning("cannot post in %s: %s", channel, error.response.get("error"))
+        subscriptions.restore(channel, previous)
+        respond(response_type="ephemeral", text=CANNOT_POST)
+
+
+def _unsubscribe(
+    bot: Crimebot,
+    subscriptions: Subscriptions,
+    request: Request,
+    channel: str,
+    user: str,
+    respond: Respond,
+    client: WebClient,
+) -> None:
+    if subscriptions.get(channel) is None:
+        respond(response_type="ephemeral", text=subscription_text(None, bot.timezone))
+        return
+    left = subscriptions.unsubscribe(channel, request.forces)
+    text = (
+        f"<@{user}> changed this channel's digest. " + subscription_text(left, bot.timezone)
+        if left
+        else f"<@{user}> stopped this channel's crimebot digest."
+    )
+    try:
+        client.chat_postMessage(channel=channel, text=text)
+    except SlackApiError:
+        respond(response_type="ephemeral", text=text)

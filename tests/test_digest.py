@@ -1,0 +1,405 @@
+"""The daily digest: leads found in the figures, story drafts, subscriptions, and posting once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+
+import pytest
+
+from bot.ask import ask_story
+from bot.digest.compose import compose
+from bot.digest.leads import LeadKind, find_leads, place_series
+from bot.digest.ledger import Ledger
+from bot.digest.post import DIGEST_EVENT, Poster, run
+from bot.digest.subscriptions import (
+    DEFAULT_TIME,
+    MAX_FORCES,
+    Request,
+    Subscription,
+    SubscriptionRefused,
+    Subscriptions,
+    parse_request,
+)
+from bot.ingest import ingest
+from bot.parse import Clarification, parse
+from bot.places import force_place, national
+from bot.query.database import Database
+from bot.query.periods import resolve_period
+from bot.render.answer import Answer
+from bot.render.digest import digest_text, lead_sentence, story_question
+from bot.render.story import Story
+from bot.settings import Settings
+from bot.slack.app import web_client
+from bot.state import State
+from tests.conftest import ROOT, TODAY
+from tests.fixtures.article import annual_values, quarterly, write_pfa_workbook
+from tests.slack_stub import SlackStub
+
+DAY = dt.date(2026, 11, 23)
+MORNING = dt.datetime(2026, 11, 23, 8, 0, tzinfo=dt.UTC)  # 08:00 in London in November
+
+
+def leads_for(db: Database, force: str):
+    period = resolve_period(db, None, False)
+    nationally = place_series(db, national(), period)
+    place = force_place(force)
+    return find_leads(place, period, place_series(db, place, period), nationally)
+
+
+# --- leads -------------------------------------------------------------------------------
+
+
+def test_the_articles_ten_year_high_and_falling_charge_rate_are_leads(article_db):
+    leads = {
+        (lead.kind, lead.series.offence.label): lead
+        for lead in leads_for(article_db, "Thames Valley")
+    }
+    high = leads[(LeadKind.HIGH, "harassment")]
+    assert lead_sentence(high) == (
+        "Thames Valley Police recorded 9,632 harassment offences in the year to September 2023, "
+        "up from 7,892 the year before (+22.0%) and the highest in the ten years of comparable "
+        "figures."
+    )
+    charge = leads[(LeadKind.CHARGE_LOW, "harassment")]
+    assert lead_sentence(charge).startswith(
+        "301 (3.1%) of the 9,632 harassment offences Thames Valley Police recorded in the year "
+        "to September 2023 resulted in a charge or summons, down from 3.9% the year before"
+    )
+    assert len(leads) <= 5
+    scores = [lead.score for lead in leads_for(article_db, "Thames Valley")]
+    assert scores == sorted(scores, reverse=True)
+
+
+@pytest.fixture(scope="module")
+def small_counts_db(tmp_path_factory) -> Database:
+    """Cumbria: stalking 12 -> 40 (a real rise on a small count), harassment 1,000 -> 1,010
+    (noise), shoplifting falling to a ten-year low. Everyone else steady."""
+    values = {}
+    for year in range(2013, 2024):
+        values[("Cumbria", "8Q", year)] = 12 if year == 2022 else (40 if year == 2023 else 20)
+        values[("Cumbria", "8L", year)] = 1000 + (10 if year == 2023 else 0) + year % 2 * 30
+        values[("Cumbria", "46", year)] = 3000 - (year - 2013) * 100
+        for code in ("8Q", "8L", "46"):
+            values[("Kent", code, year)] = 2000
+    directory = tmp_path_factory.mktemp("small-counts")
+    workbook = write_pfa_workbook(
+        directory / "prc-pfa-mar2013-onwards-tables-191023.xlsx", quarterly(values)
+    )
+    ingest([workbook], directory / "data", progress=False)
+    return Database(directory / "data")
+
+
+def test_a_rise_on_a_count_of_twelve_is_reported_without_a_percentage(small_counts_db):
+    leads = {lead.series.offence.label: lead for lead in leads_for(small_counts_db, "Cumbria")}
+    stalking = leads["stalking"]
+    assert stalking.kind is LeadKind.RISE
+    assert lead_sentence(stalking) == (
+        "Cumbria Constabulary recorded 40 stalking offences in the year to September 2023, "
+        "up from 12 the year before and the highest in the ten years of comparable figures."
+    )
+    assert "%" not in lead_sentence(stalking)
+
+
+def test_noise_is_not_a_lead_and_a_ten_year_low_is(small_counts_db):
+    leads = {lead.series.offence.label: lead for lead in leads_for(small_counts_db, "Cumbria")}
+    assert "harassment" not in leads  # 1,010 against 1,000: within the noise
+    assert leads["shoplifting"].kind is LeadKind.LOW
+    assert "the lowest in the ten years of comparable figures" in lead_sentence(
+        leads["shoplifting"]
+    )
+    assert leads_for(small_counts_db, "Kent") == []  # nothing moved
+
+
+def test_every_write_it_up_question_drafts_the_leads_offence_and_force(article_db):
+    for lead in leads_for(article_db, "Thames Valley"):
+        plan = parse(story_question(lead), TODAY)
+        assert not isinstance(plan, Clarification), story_question(lead)
+        assert plan.offence == lead.series.offence
+        assert [p.name for p in plan.places] == ["Thames Valley"]
+
+
+def test_digest_text_has_a_national_headline_each_forces_leads_and_the_source(article_db):
+    digest = compose(article_db, ["Thames Valley", "Kent"], DAY, None)
+    text = digest_text(digest)
+    assert text.startswith("Crime figures digest · Monday 23 November 2026")
+    assert "England and Wales: Police forces in England and Wales recorded" in text
+    assert "Thames Valley Police, the year to September 2023:" in text
+    assert "Kent Police, the year to September 2023:" in text
+    assert "Source: Home Office" in text
+    assert "New data since the last digest" not in text  # a first digest has nothing to compare
+
+
+# --- story drafts ------------------------------------------------------------------------
+
+
+def test_story_draft_for_the_article_has_its_figures_and_no_invented_quote(article_db):
+    draft = ask_story("story harassment Thames Valley", article_db, TODAY)
+    assert isinstance(draft, Story)
+    text = draft.plain_text()
+    for figure in ("9,632", "7,892", "301", "3.1%"):
+        assert figure in text
+    assert (
+        draft.headline == "Harassment offences recorded by Thames Valley Police hit ten-year high"
+    )
+    assert draft.paragraphs[0] == (
+        "Thames Valley Police recorded 9,632 harassment offences in the year to September 2023, "
+        "up from 7,892 the year before (+22.0%) and the highest in the ten years of comparable "
+        "figures. That is an average of 26 a day."
+    )
+    assert "Nine years earlier, in the year to September 2014, the figure was 1,790" in text
+    assert "down from 3.9% the year before" in text
+    assert "Across England and Wales, police recorded 271,000 harassment offences" in text
+    assert draft.quote.startswith("[QUOTE NEEDED")
+    assert "“" not in text and " said" not in text
+    assert "Caveat: Police recorded crime counts what the police record" in text
+    assert "Source: Home Office" in draft.source
+
+
+@pytest.mark.parametrize(
+    ("question", "message"),
+    [
+        ("story harassment Narnia", "I don't know"),
+        ("story harassment in Kent and Essex", "A story draft is about one place"),
+        ("story", "Ask me about police recorded crime"),
+    ],
+)
+def test_a_story_that_cannot_be_drafted_says_why_and_suggests(article_db, question, message):
+    reply = ask_story(question, article_db, TODAY)
+    assert isinstance(reply, Answer) and not reply.is_answer
+    assert reply.text.startswith(message)
+    assert all(s.startswith("story ") for s in reply.suggestions)
+
+
+# --- subscriptions -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("subscribe Thames Valley, Cumbria", Request("subscribe", ("Thames Valley", "Cumbria"))),
+        ("subscribe thames vally at 7am", Request("subscribe", ("Thames Valley",), dt.time(7))),
+        ("subscribe Kent 07:30", Request("subscribe", ("Kent",), dt.time(7, 30))),
+        ("subscribe at 6.15pm", Request("subscribe", (), dt.time(18, 15))),
+        ("unsubscribe", Request("unsubscribe")),
+        ("unsubscribe Cumbria", Request("unsubscribe", ("Cumbria",))),
+        ("subscriptions", Request("list")),
+    ],
+)
+def test_subscription_commands_are_read(text, expected):
+    assert parse_request(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("subscribe", "Which forces"),
+        ("subscribe Kent at 25", "“at 25” is not a time of day"),
+        ("subscribe Scotland", "I only have police recorded crime for England and Wales"),
+        ("subscribe burglary", "I don't know “burglary” as a police force"),
+        ("subscribe England and Wales", "Every digest opens with England and Wales"),
+    ],
+)
+def test_bad_subscriptions_are_refused_with_a_reason(text, message):
+    reply = parse_request(text)
+    assert isinstance(reply, Clarification)
+    assert reply.message.startswith(message)
+
+
+def test_subscriptions_add_forces_keep_the_time_and_cap_the_patch(tmp_path):
+    subscriptions = Subscriptions(State(f"sqlite:///{tmp_path / 'state.db'}"))
+    subscriptions.subscribe("C1", ("Thames Valley",), None, "U1")
+    now = subscriptions.subscribe("C1", ("Cumbria",), dt.time(7), "U2")
+    assert now == Subscription("C1", ("Thames Valley", "Cumbria"), dt.time(7), "U2")
+    assert subscriptions.subscribe("C1", (), None, "U2").at == dt.time(7)
+    with pytest.raises(SubscriptionRefused, match=f"at most {MAX_FORCES} forces"):
+        subscriptions.subscribe("C1", ("Kent", "Essex", "Surrey", "Sussex", "Hampshire"), None, "U")
+    assert subscriptions.unsubscribe("C1", ("Cumbria",)).forces == ("Thames Valley",)
+    assert subscriptions.unsubscribe("C1") is None
+    assert subscriptions.all() == []
+    assert subscriptions.get("C1") is None
+    first = subscriptions.subscribe("C2", ("Kent",), None, "U1")
+    assert first.at == DEFAULT_TIME == dt.time(8)
+
+
+# --- posting once ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def stub():
+    stub = SlackStub()
+    yield stub
+    stub.close()
+
+
+@pytest.fixture
+def state(tmp_path) -> State:
+    return State(f"sqlite:///{tmp_path / 'state.db'}")
+
+
+def poster_for(state: State, stub: SlackStub, db: Database, ledger: Ledger | None = None):
+    settings = Settings(SLACK_BOT_TOKEN="xoxb-test", SLACK_API_URL=f"{stub.url}/api/")
+    return Poster(state, web_client(settings), lambda: db, ledger)
+
+
+def digest_posts(stub: SlackStub, channel: str):
+    return [
+        call
+        for call in stub.find("chat.postMessage", channel=channel)
+        if (call.body.get("metadata") or {}).get("event_type") == DIGEST_EVENT
+    ]
+
+
+def test_a_digest_waits_for_its_hour_then_posts_once(state, stub, article_db):
+    Subscriptions(state).subscribe("C1", ("Thames Valley",), dt.time(8), "U1")
+    poster = poster_for(state, stub, article_db)
+    early = MORNING - dt.timedelta(minutes=1)
+    assert run(poster, "Europe/London", early) == []
+    [delivery] = run(poster, "Europe/London", MORNING)
+    assert delivery.outcome == "posted"
+    [post] = digest_posts(stub, "C1")
+    assert post.body["text"].startswith("Crime figures digest · Monday 23 November 2026")
+    assert "9,632 harassment offences" in post.body["text"]
+    buttons = [b["accessory"] for b in post.body["blocks"] if "accessory" in b]
+    assert buttons and all(b["text"]["text"] == "Write it up" for b in buttons)
+    assert "harassment Thames Valley year to September 2023" in [b["value"] for b in buttons]
+    [again] = run(poster, "Europe/London", MORNING + dt.timedelta(hours=2))
+    assert (again.outcome, again.detail) == ("skipped", "already posted today")
+    assert len(digest_posts(stub, "C1")) == 1
+
+
+def test_two_digest_runs_at_once_post_one_digest(tmp_path, stub, article_data):
+    state_url = f"sqlite:///{tmp_path / 'state.db'}"
+    Subscriptions(State(state_url)).subscribe("C1", ("Thames Valley", "Cumbria"), None, "U1")
+    env = {
+        **os.environ,
+        "CRIMEBOT_STATE_URL": state_url,
+        "CRIMEBOT_DATA_DIR": str(article_data),
+        "SLACK_BOT_TOKEN": "xoxb-test",
+        "SLACK_API_URL": f"{stub.url}/api/",
+    }
+    command = [sys.executable, "-m", "bot", "digest", "--now"]
+    runs = [
+        subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
+    outputs = sorted(run.communicate(timeout=120)[0].strip() for run in runs)
+    assert [r.returncode for r in runs] == [0, 0]
+    assert outputs[0].startswith("C1: posted ts ")
+    assert outputs[1] in (
+        "C1: skipped (another run is posting it)",
+        "C1: skipped (already posted today)",
+    )
+    assert len(digest_posts(stub, "C1")) == 1
+
+
+class Crash(BaseException):
+    """A process dying: not an Exception, so nothing on the way catches it."""
+
+
+def test_a_crash_between_compose_and_post_is_resumed_with_the_composed_digest(
+    state, stub, article_db, monkeypatch
+):
+    Subscriptions(state).subscribe("C1", ("Thames Valley",), None, "U1")
+    subscription = Subscriptions(state).get("C1")
+    crashing = Ledger(state, clock=lambda: MORNING)
+
+    def crash(claim):
+        raise Crash
+
+    monkeypatch.setattr(crashing, "posting", crash)
+    with pytest.raises(Crash):
+        poster_for(state, stub, article_db, crashing).deliver(subscription, DAY)
+    assert crashing.status("C1", DAY.isoformat()) == "composed"
+    assert digest_posts(stub, "C1") == []
+
+    soon = Ledger(state, clock=lambda: MORNING + dt.timedelta(minutes=2))
+    assert poster_for(state, stub, article_db, soon).deliver(subscription, DAY).outcome == "skipped"
+
+    later = Ledger(state, clock=lambda: MORNING + dt.timedelta(minutes=11))
+    never = Database.__new__(Database)  # composing again would fail: the stored one is posted
+    delivery = poster_for(state, stub, never, later).deliver(subscription, DAY)
+    assert delivery.outcome == "posted"
+    [post] = digest_posts(stub, "C1")
+    assert "9,632 harassment offences" in post.body["text"]
+    assert later.status("C1", DAY.isoformat()) == "posted"
+
+
+def test_a_crash_after_slack_took_the_post_does_not_post_it_twice(
+    state, stub, article_db, monkeypatch
+):
+    Subscriptions(state).subscribe("C1", ("Thames Valley",), None, "U1")
+    subscription = Subscriptions(state).get("C1")
+    crashing = Ledger(state, clock=lambda: MORNING)
+
+    def crash(claim, ts):
+        raise Crash
+
+    monkeypatch.setattr(crashing, "posted", crash)
+    with pytest.raises(Crash):
+        poster_for(state, stub, article_db, crashing).deliver(subscription, DAY)
+    [post] = digest_posts(stub, "C1")
+    later = Ledger(state, clock=lambda: MORNING + dt.timedelta(minutes=11))
+    delivery = poster_for(state, stub, article_db, later).deliver(subscription, DAY)
+    assert (delivery.outcome, delivery.ts) == ("found already posted", post.ts)
+    assert len(digest_posts(stub, "C1")) == 1
+    assert later.status("C1", DAY.isoformat()) == "posted"
+
+
+def test_when_the_history_cannot_be_read_a_possibly_posted_digest_is_not_sent_again(
+    state, stub, article_db, monkeypatch
+):
+    Subscriptions(state).subscribe("CNOHISTORY", ("Thames Valley",), None, "U1")
+    subscription = Subscriptions(state).get("CNOHISTORY")
+    crashing = Ledger(state, clock=lambda: MORNING)
+    monkeypatch.setattr(crashing, "posted", lambda claim, ts: (_ for _ in ()).throw(Crash))
+    with pytest.raises(Crash):
+        poster_for(state, stub, article_db, crashing).deliver(subscription, DAY)
+    later = Ledger(state, clock=lambda: MORNING + dt.timedelta(minutes=11))
+    delivery = poster_for(state, stub, article_db, later).deliver(subscription, DAY)
+    assert delivery.outcome == "unknown"
+    assert len(digest_posts(stub, "CNOHISTORY")) == 1
+
+
+def test_a_refused_post_is_tried_again_by_a_later_run(state, stub, article_db):
+    Subscriptions(state).subscribe("CFAIL", ("Thames Valley",), None, "U1")
+    subscription = Subscriptions(state).get("CFAIL")
+    first = Ledger(state, clock=lambda: MORNING)
+    delivery = poster_for(state, stub, article_db, first).deliver(subscription, DAY)
+    assert (delivery.outcome, delivery.detail) == ("failed", "not_in_channel")
+    assert first.status("CFAIL", DAY.isoformat()) == "composed"
+    later = Ledger(state, clock=lambda: MORNING + dt.timedelta(minutes=11))
+    assert poster_for(state, stub, article_db, later).deliver(subscription, DAY).outcome == "failed"
+    assert len(stub.find("chat.postMessage", channel="CFAIL")) == 2
+
+
+def test_a_new_release_is_announced_with_the_figures_it_revised(state, stub, data_copy):
+    Subscriptions(state).subscribe("C1", ("Thames Valley",), None, "U1")
+    run(poster_for(state, stub, Database(data_copy)), "Europe/London", MORNING)
+
+    revised = quarterly(annual_values())
+    key = next(
+        k
+        for k in revised
+        if k[:2] == ("Thames Valley", "8L") and k[2].index == max(q.index for (_, _, q) in revised)
+    )
+    old = revised[key]
+    revised[key] = old + 96
+    release = write_pfa_workbook(
+        data_copy.parent / "prc-pfa-mar2013-onwards-tables-250124.xlsx", revised
+    )
+    ingest([release], data_copy, progress=False)
+
+    next_morning = MORNING + dt.timedelta(days=1)
+    [delivery] = run(poster_for(state, stub, Database(data_copy)), "Europe/London", next_morning)
+    assert delivery.outcome == "posted"
+    text = digest_posts(stub, "C1")[-1].body["text"]
+    assert (
+        "New data since the last digest: prc-pfa-mar2013-onwards-tables-250124.xlsx "
+        "(published 2024-01-25). It revised 1 published figure for this channel's forces: "
+        f"Thames Valley Police, Harassment (8L) offences, the quarter to September 2023: "
+        f"{old:,} → {old + 96:,}."
+    ) in text
+    assert "9,728 harassment offences" in text
