@@ -10,6 +10,11 @@ SECTION_LIMIT = 3000
 FIELD_LIMIT = 2000
 MAX_FIELDS = 10
 BUTTON_TEXT_LIMIT = 75
+DIGEST_HELP = (
+    "Every morning's story leads for your patch: `/crimestats subscribe Thames Valley, "
+    "Cumbria` (optionally `at 7am`); `unsubscribe` and `subscriptions` to change it. "
+    "A draft story: `/crimestats story harassment Thames Valley`."
+)
 FALLBACK_LIMIT = 3900  # Slack cuts text at 40,000; notifications show far less
 SHARE_ACTION = "share_answer"
 SUGGESTION_ACTION = "ask_suggestion"
@@ -122,6 +127,7 @@ def help_blocks() -> list[dict]:
             "Mention @crimebot in a channel to ask in a thread; follow up in the thread "
             "with “and stalking?” or “what about Cumbria?”."
         ),
+        context(DIGEST_HELP),
     ]
 
 

@@ -18,7 +18,7 @@ from bot.digest.subscriptions import (
 )
 from bot.parse import Clarification
 from bot.render.answer import Answer
-from bot.render.blocks import answer_blocks, context, fallback_text, section
+from bot.render.blocks import answer_blocks, fallback_text
 from bot.render.digest import STORY_ACTION, subscription_text
 from bot.render.story import Story, story_blocks
 from bot.slack.replies import Crimebot
@@ -54,7 +54,8 @@ def post_story(bot: Crimebot, body: dict, question: str, respond: Respond, clien
         respond(response_type="ephemeral", replace_original=False, **reply)
         return
     user = (body.get("user") or {}).get("id", "")
-    reply["blocks"] = [*reply["blocks"], context(f"Draft requested by <@{user}>")][:50]
+    requested = {"type": "mrkdwn", "text": f"Draft requested by <@{user}>"}
+    reply["blocks"] = [*reply["blocks"], {"type": "context", "elements": [requested]}][:50]
     try:
         client.chat_postMessage(channel=channel, thread_ts=message_ts, unfurl_links=False, **reply)
     except SlackApiError as error:
@@ -94,7 +95,7 @@ def answer_subscription(bot: Crimebot, command: dict, respond: Respond, client: 
         return
     text = f"<@{user}> set up this channel's digest. " + subscription_text(now, bot.timezone)
     try:
-        client.chat_postMessage(channel=channel, text=text, blocks=[section(text)])
+        client.chat_postMessage(channel=channel, text=text)
     except SlackApiError as error:
         log.warning("cannot post in %s: %s", channel, error.response.get("error"))
         subscriptions.restore(channel, previous)

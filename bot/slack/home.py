@@ -12,7 +12,7 @@ from bot.parse import EXAMPLES
 from bot.periods import Period, Quarter
 from bot.query.database import Database
 from bot.render.answer import SAMPLE_WARNING
-from bot.render.blocks import context, section
+from bot.render.blocks import DIGEST_HELP, context, section
 from bot.slack.replies import Crimebot
 
 log = logging.getLogger(__name__)
@@ -61,6 +61,7 @@ def home_blocks(db: Database) -> list[dict]:
         )
     )
     blocks.append(section("*Try:*\n" + "\n".join(f"• `/crimestats {e}`" for e in EXAMPLES)))
+    blocks.append(section(f"*Daily digest.* {DIGEST_HELP}"))
     blocks.append(
         context(
             "Mention @crimebot in a channel to ask in a thread. Source: Home "
