@@ -8,8 +8,12 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from bot.ask import ask_story
+from bot.digest.clock import tick
 from bot.digest.compose import compose
 from bot.digest.leads import LeadKind, find_leads, place_series
 from bot.digest.ledger import Ledger
@@ -403,3 +407,26 @@ def test_a_new_release_is_announced_with_the_figures_it_revised(state, stub, dat
         f"{old:,} → {old + 96:,}."
     ) in text
     assert "9,728 harassment offences" in text
+
+
+def test_the_clock_tick_posts_what_is_due(tmp_path, stub, article_data, monkeypatch):
+    settings = Settings(
+        CRIMEBOT_DATA_DIR=str(article_data),
+        CRIMEBOT_STATE_URL=f"sqlite:///{tmp_path / 'state.db'}",
+        SLACK_BOT_TOKEN="xoxb-test",
+        SLACK_API_URL=f"{stub.url}/api/",
+    )
+    Subscriptions(State(settings.CRIMEBOT_STATE_URL)).subscribe("C1", ("Kent",), dt.time(0), "U")
+    tick(settings)
+    tick(settings)
+    assert len(digest_posts(stub, "C1")) == 1
+
+
+@given(st.text(max_size=300))
+@hypothesis_settings(max_examples=200, deadline=None)
+def test_any_subscription_text_gives_a_request_or_a_reason(text):
+    reply = parse_request("subscribe " + text)
+    assert isinstance(reply, Request | Clarification)
+    if isinstance(reply, Request):
+        assert len(reply.forces) == len(set(reply.forces))
+        assert all(force_place(force).kind == "force" for force in reply.forces)

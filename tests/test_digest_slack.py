@@ -10,7 +10,7 @@ from bot.digest.subscriptions import Subscription, Subscriptions
 from bot.state import State
 from tests.slack_server import Server
 from tests.slack_stub import SlackStub
-from tests.test_slack import all_text, responses
+from tests.test_slack import all_text, mention, responses
 
 
 @pytest.fixture(scope="module")
@@ -118,3 +118,13 @@ def test_write_it_up_posts_the_draft_in_the_digests_thread(server, stub):
     text = all_text(post.body["blocks"])
     assert "Thames Valley Police recorded 9,632 harassment offences" in text
     assert "Draft requested by <@U7>" in text
+
+
+def test_a_mention_asking_for_a_story_gets_the_draft_in_its_thread(server, stub):
+    event = mention("<@UBOT> story harassment Thames Valley", "300.1", "CSTORY")
+    assert server.event(event, "EvStory1")[0] == 200
+    [post] = stub.wait_for(lambda: stub.find("chat.postMessage", channel="CSTORY"))
+    assert post.body["thread_ts"] == "300.1"
+    assert post.body["blocks"][0]["text"]["text"] == (
+        "Harassment offences recorded by Thames Valley Police hit ten-year high"
+    )

@@ -1,4 +1,5 @@
 """@crimebot in a channel: answer in the thread; later mentions there are follow-ups.
+"@crimebot story harassment Thames Valley" gets a story draft in the thread.
 
 One message can arrive several times (Slack's retries, and as both an app_mention and a
 message event): it is answered once, keyed on channel and message ts.
@@ -11,6 +12,8 @@ import re
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
+from bot.digest.story import is_story_request
+from bot.slack.digest import draft_reply
 from bot.slack.replies import Crimebot
 
 _MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
@@ -34,6 +37,10 @@ def reply_in_thread(bot: Crimebot, client: WebClient, event: dict) -> None:
         return
     thread_ts = event.get("thread_ts") or ts
     question = _MENTION.sub(" ", event.get("text", "")).strip()
+    if is_story_request(question):
+        reply = draft_reply(bot.story(question))
+        client.chat_postMessage(channel=channel, thread_ts=thread_ts, unfurl_links=False, **reply)
+        return
     previous = bot.state.thread_plan(channel, thread_ts) if event.get("thread_ts") else None
     answer, plan = bot.answer(question, previous)
     if plan is not None:
