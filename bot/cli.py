@@ -68,6 +68,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 def cmd_story(args: argparse.Namespace) -> int:
     from bot.ask import ask_story
     from bot.query.database import Database, DataMissing
+    from bot.render.answer import Answer
 
     try:
         db = Database(_data_dir(args))
@@ -77,7 +78,7 @@ def cmd_story(args: argparse.Namespace) -> int:
     today = dt.date.fromisoformat(args.today) if args.today else None
     draft = ask_story(" ".join(args.question), db, today)
     print(draft.plain_text())
-    return EXIT_CLARIFY if getattr(draft, "status", "") == "clarification" else EXIT_OK
+    return EXIT_CLARIFY if isinstance(draft, Answer) else EXIT_OK
 
 
 def cmd_digest(args: argparse.Namespace) -> int:

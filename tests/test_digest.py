@@ -33,7 +33,7 @@ from bot.places import force_place, national
 from bot.query.database import Database
 from bot.query.periods import resolve_period
 from bot.render.answer import Answer
-from bot.render.digest import digest_text, lead_sentence, story_question
+from bot.render.digest import digest_blocks, digest_text, lead_sentence, story_question
 from bot.render.story import Story
 from bot.settings import Settings
 from bot.slack.app import web_client
@@ -430,3 +430,22 @@ def test_any_subscription_text_gives_a_request_or_a_reason(text):
     if isinstance(reply, Request):
         assert len(reply.forces) == len(set(reply.forces))
         assert all(force_place(force).kind == "force" for force in reply.forces)
+
+
+def test_a_full_patch_fits_slacks_limits(article_db):
+    forces = ["Thames Valley", "Cumbria", "Kent", "Essex", "Surrey", "Sussex"]
+    assert len(forces) == MAX_FORCES
+    blocks = digest_blocks(compose(article_db, forces, DAY, None))
+    assert len(blocks) <= 50
+    for block in blocks:
+        if block["type"] == "section":
+            assert len(block["text"]["text"]) <= 3000
+            if "accessory" in block:
+                assert len(block["accessory"]["value"]) <= 2000
+        if block["type"] == "header":
+            assert len(block["text"]["text"]) <= 150
+
+
+def test_a_force_with_no_figures_says_so(small_counts_db):
+    text = digest_text(compose(small_counts_db, ["Cumbria", "Essex"], DAY, None))
+    assert "The data has no figures for Essex Police for the year to September 2023." in text

@@ -20,6 +20,7 @@ MAX_REVISIONS_LISTED = 5
 class ForceLeads:
     place: Place
     leads: list[Lead]
+    has_figures: bool = True  # False: the data has nothing for the force in the period
 
 
 @dataclass(frozen=True)
@@ -75,12 +76,12 @@ def compose(
     period = resolve_period(db, None, False)
     national_series = place_series(db, national(), period)
     headline = next(iter(find_leads(national(), period, national_series, limit=1)), None)
-    patch = [
-        ForceLeads(
-            place, find_leads(place, period, place_series(db, place, period), national_series)
+    patch = []
+    for place in (force_place(force) for force in forces):
+        series = place_series(db, place, period)
+        patch.append(
+            ForceLeads(place, find_leads(place, period, series, national_series), bool(series))
         )
-        for place in (force_place(force) for force in forces)
-    ]
     manifest = db.manifest["releases"]
     digest = Digest(day, period, headline, patch, manifest)
     if seen_releases is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.digest.compose import Digest, Revision
+from bot.digest.compose import Digest, ForceLeads, Revision
 from bot.digest.leads import Lead, LeadKind
 from bot.digest.subscriptions import Subscription, force_names
 from bot.parse.canonical import question_for
@@ -129,6 +129,12 @@ def release_news(digest: Digest) -> str:
     return text
 
 
+def _nothing(force: ForceLeads, digest: Digest) -> str:
+    if force.has_figures:
+        return NOTHING_STANDS_OUT
+    return f"The data has no figures for {force.place.label} for {digest.period.label()}."
+
+
 def title(day: dt.date) -> str:
     return f"Crime figures digest · {day:%A} {day.day} {day:%B %Y}"
 
@@ -147,7 +153,7 @@ def digest_text(digest: Digest) -> str:
         lines = [f"{force.place.label}, {digest.period.label()}:"]
         lines += [f"• {lead_tag(lead)}: {lead_sentence(lead)}" for lead in force.leads]
         if not force.leads:
-            lines.append(NOTHING_STANDS_OUT)
+            lines.append(_nothing(force, digest))
         parts.append("\n".join(lines))
     parts.append(RECORDING_CAVEAT)
     parts.append(source_line(digest.releases, digest.period, digest.manifest))
@@ -171,7 +177,7 @@ def digest_blocks(digest: Digest) -> list[dict]:
         blocks.append({"type": "divider"})
         blocks.append(section(f"*{force.place.label}* · leads from {digest.period.label()}"))
         if not force.leads:
-            blocks.append(context(NOTHING_STANDS_OUT))
+            blocks.append(context(_nothing(force, digest)))
         for lead in force.leads:
             block = section(f"*{lead_tag(lead)}*\n{lead_sentence(lead)}")
             block["accessory"] = button(
