@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from bot.ask import ask_story
+from bot.ask import ask, ask_story
 from bot.digest.clock import tick
 from bot.digest.compose import compose
 from bot.digest.leads import LeadKind, find_leads, place_series
@@ -449,3 +449,12 @@ def test_a_full_patch_fits_slacks_limits(article_db):
 def test_a_force_with_no_figures_says_so(small_counts_db):
     text = digest_text(compose(small_counts_db, ["Cumbria", "Essex"], DAY, None))
     assert "The data has no figures for Essex Police for the year to September 2023." in text
+
+
+@pytest.mark.parametrize("force", ["Thames Valley", "Kent"])
+def test_every_lead_agrees_with_the_answer_to_its_question(article_db, force):
+    for lead in leads_for(article_db, force):
+        answer, _ = ask(story_question(lead), article_db, TODAY)
+        assert answer.is_answer
+        counts = [f.value for f in answer.figures if f.unit == "offences"]
+        assert counts[:2] == [lead.series.now, lead.series.before]

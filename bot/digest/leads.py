@@ -34,7 +34,7 @@ MIN_RECORD_YEARS = 5  # "the highest in the three years of comparable figures" i
 MIN_SURPRISE = 2.5  # a change within 2.5 standard errors of none is noise
 MIN_CHANGE = 0.10  # and a change under 10% is not a story even when it is not noise
 NATIONAL_GAP = 0.25  # a charge rate a quarter above or below England and Wales'
-SAME_STORY = 0.8  # leads on nested offences whose counts are this close tell one story
+SAME_STORY = 0.6  # a nested offence that is most of its parent tells the same story
 PER_FAMILY = 2  # ten-year highs first, but not five of them
 
 
