@@ -18,7 +18,7 @@ from bot.digest.subscriptions import (
 )
 from bot.parse import Clarification
 from bot.render.answer import Answer
-from bot.render.blocks import answer_blocks, fallback_text
+from bot.render.blocks import FALLBACK_LIMIT, answer_blocks, cut, fallback_text
 from bot.render.digest import STORY_ACTION, subscription_text
 from bot.render.story import Story, story_blocks
 from bot.slack.replies import Crimebot
@@ -40,7 +40,7 @@ def register(app: App, bot: Crimebot) -> None:
 def draft_reply(draft: Story | Answer) -> dict:
     """chat.postMessage / respond arguments for a draft or a clarification."""
     if isinstance(draft, Story):
-        return {"text": draft.plain_text()[:3900], "blocks": story_blocks(draft)}
+        return {"text": cut(draft.plain_text(), FALLBACK_LIMIT), "blocks": story_blocks(draft)}
     return {"text": fallback_text(draft), "blocks": answer_blocks(draft)}
 
 
