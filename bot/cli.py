@@ -11,9 +11,14 @@ import datetime as dt
 import json
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from bot.query.database import Database
 
 EXIT_OK, EXIT_ERROR, EXIT_CLARIFY = 0, 1, 2
 
@@ -22,39 +27,46 @@ def _data_dir(args: argparse.Namespace) -> Path:
     return Path(args.data_dir) if args.data_dir else Settings.from_env().data_dir
 
 
-def cmd_serve(args: argparse.Namespace) -> int:
+def _service(run: Callable[[Settings], object]) -> int:
+    """A long-running process: a missing setting is an error message, not a traceback."""
     from bot.settings import MissingSetting
-    from bot.slack.server import serve
 
     try:
-        serve(Settings.from_env(), host=args.host)
+        run(Settings.from_env())
     except MissingSetting as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_ERROR
     return EXIT_OK
+
+
+def _database(args: argparse.Namespace) -> Database | None:
+    from bot.query.database import Database, DataMissing
+
+    try:
+        return Database(_data_dir(args))
+    except DataMissing as error:
+        print(f"error: {error}", file=sys.stderr)
+        return None
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from bot.slack.server import serve
+
+    return _service(lambda settings: serve(settings, host=args.host))
 
 
 def cmd_socket(args: argparse.Namespace) -> int:
-    from bot.settings import MissingSetting
     from bot.slack.server import socket_mode
 
     logging.basicConfig(level=logging.INFO)
-    try:
-        socket_mode(Settings.from_env())
-    except MissingSetting as error:
-        print(f"error: {error}", file=sys.stderr)
-        return EXIT_ERROR
-    return EXIT_OK
+    return _service(socket_mode)
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
     from bot.ask import ask
-    from bot.query.database import Database, DataMissing
 
-    try:
-        db = Database(_data_dir(args))
-    except DataMissing as error:
-        print(f"error: {error}", file=sys.stderr)
+    db = _database(args)
+    if db is None:
         return EXIT_ERROR
     today = dt.date.fromisoformat(args.today) if args.today else None
     answer, _ = ask(" ".join(args.question), db, today)
@@ -67,13 +79,10 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 def cmd_story(args: argparse.Namespace) -> int:
     from bot.ask import ask_story
-    from bot.query.database import Database, DataMissing
     from bot.render.answer import Answer
 
-    try:
-        db = Database(_data_dir(args))
-    except DataMissing as error:
-        print(f"error: {error}", file=sys.stderr)
+    db = _database(args)
+    if db is None:
         return EXIT_ERROR
     today = dt.date.fromisoformat(args.today) if args.today else None
     draft = ask_story(" ".join(args.question), db, today)
@@ -146,15 +155,9 @@ def cmd_digest(args: argparse.Namespace) -> int:
 
 def cmd_clock(args: argparse.Namespace) -> int:
     from bot.digest.clock import start
-    from bot.settings import MissingSetting
 
     logging.basicConfig(level=logging.INFO)
-    try:
-        start(Settings.from_env())
-    except MissingSetting as error:
-        print(f"error: {error}", file=sys.stderr)
-        return EXIT_ERROR
-    return EXIT_OK
+    return _service(start)
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:

@@ -10,6 +10,7 @@ import pytest
 from bot.ingest import ingest
 from bot.query.database import Database
 from tests.fixtures.article import build_release
+from tests.slack_stub import SlackStub
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL_PFA_2017_18 = ROOT / "raw" / "pfa-2017-18" / "prc-pfa-mar2013-onwards-tables201718.csv"
@@ -32,6 +33,14 @@ def article_data(tmp_path_factory, article_files) -> Path:
 @pytest.fixture(scope="session")
 def article_db(article_data) -> Database:
     return Database(article_data)
+
+
+@pytest.fixture(scope="module")
+def stub():
+    """A local Slack Web API that records what the bot sends."""
+    stub = SlackStub()
+    yield stub
+    stub.close()
 
 
 @pytest.fixture

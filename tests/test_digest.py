@@ -233,6 +233,8 @@ def test_subscriptions_add_forces_keep_the_time_and_cap_the_patch(tmp_path):
 
 @pytest.fixture
 def stub():
+    """A fresh stub for each test here (not conftest's, shared by a module): these tests
+    count the digests posted to one channel."""
     stub = SlackStub()
     yield stub
     stub.close()

@@ -9,15 +9,7 @@ import pytest
 from bot.digest.subscriptions import Subscription, Subscriptions
 from bot.state import State
 from tests.slack_server import Server
-from tests.slack_stub import SlackStub
 from tests.test_slack import all_text, mention, responses
-
-
-@pytest.fixture(scope="module")
-def stub():
-    stub = SlackStub()
-    yield stub
-    stub.close()
 
 
 @pytest.fixture(scope="module")

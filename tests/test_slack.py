@@ -15,14 +15,6 @@ import pytest
 from bot.settings import Settings
 from bot.slack.app import web_client
 from tests.slack_server import ROOT, SECRET, Server, sign
-from tests.slack_stub import SlackStub
-
-
-@pytest.fixture(scope="module")
-def stub():
-    stub = SlackStub()
-    yield stub
-    stub.close()
 
 
 @pytest.fixture(scope="module")
