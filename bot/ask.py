@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from bot.digest.story import story_findings, story_plan
+from bot.digest.story import is_story_request, story_findings, story_plan
 from bot.parse import Clarification, parse
 from bot.parse.canonical import question_for
 from bot.query.database import Database
@@ -33,39 +33,51 @@ def ask(
     return answer_plan(parsed, db), parsed
 
 
+SOMETHING_WENT_WRONG = (
+    "Sorry, something went wrong answering that. It has been logged; try asking another way."
+)
+
+
+def _instead(problem: Unanswerable, plan: QueryPlan) -> list[str]:
+    """Questions to ask instead: the problem's own, and the plan for the periods it offers."""
+    return list(problem.suggestions) + [
+        question_for(plan.with_changes(period=period)) for period in problem.periods
+    ]
+
+
 def answer_plan(plan: QueryPlan, db: Database) -> Answer:
     read_as = understood(plan, None)
     try:
         findings = find(db, plan)
     except Unanswerable as problem:
-        suggestions = list(problem.suggestions) + [
-            question_for(plan.with_changes(period=period)) for period in problem.periods
-        ]
-        return clarification(problem.message, suggestions, read_as)
+        return clarification(problem.message, _instead(problem, plan), read_as)
     except Exception:  # a bug must cost one reply, not the server
         log.exception("failed to answer %r", plan)
-        return clarification(
-            "Sorry, something went wrong answering that. It has been logged; "
-            "try asking another way.",
-            [],
-            read_as,
-        )
+        return clarification(SOMETHING_WENT_WRONG, [], read_as)
     answer = render(findings, db.manifest["releases"])
     if plan.notes:
         answer.understood += " (" + "; ".join(plan.notes) + ")"
     return answer
 
 
+def _as_story(question: str) -> str:
+    return question if is_story_request(question) else f"story {question}"
+
+
 def ask_story(question: str, db: Database, today: dt.date | None = None) -> Story | Answer:
     """A story draft for 'harassment Thames Valley', or a clarification (an Answer)."""
     plan = story_plan(question, today or dt.date.today())
     if isinstance(plan, Clarification):
-        suggestions = [
-            s if s.lower().startswith("story") else f"story {s}" for s in plan.questions(question)
-        ]
+        suggestions = [_as_story(s) for s in plan.questions(question)]
         return clarification(plan.message, suggestions, plan.understood)
+    read_as = understood(plan, None)
     try:
         found = story_findings(db, plan)
     except Unanswerable as problem:
-        return clarification(problem.message, list(problem.suggestions), understood(plan, None))
+        return clarification(
+            problem.message, [_as_story(s) for s in _instead(problem, plan)], read_as
+        )
+    except Exception:
+        log.exception("failed to draft %r", plan)
+        return clarification(SOMETHING_WENT_WRONG, [], read_as)
     return render_story(found, db.manifest["releases"])

@@ -168,13 +168,14 @@ def test_story_draft_for_the_article_has_its_figures_and_no_invented_quote(artic
         ("story harassment Narnia", "I don't know"),
         ("story harassment in Kent and Essex", "A story draft is about one place"),
         ("story", "Ask me about police recorded crime"),
+        ("story harassment Thames Valley 2031", "The data has no figures for 2031"),
     ],
 )
 def test_a_story_that_cannot_be_drafted_says_why_and_suggests(article_db, question, message):
     reply = ask_story(question, article_db, TODAY)
     assert isinstance(reply, Answer) and not reply.is_answer
     assert reply.text.startswith(message)
-    assert all(s.startswith("story ") for s in reply.suggestions)
+    assert reply.suggestions and all(s.startswith("story ") for s in reply.suggestions)
 
 
 # --- subscriptions -----------------------------------------------------------------------

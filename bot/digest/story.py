@@ -45,7 +45,7 @@ def story_plan(question: str, today: dt.date) -> QueryPlan | Clarification:
             "A story draft is about one place: name one force (or region), for example:",
             ("story harassment Thames Valley", "story burglary Cumbria"),
         )
-    return parsed.with_changes(measure=Measure.TREND, outcome=None, rank_order="highest")
+    return parsed
 
 
 def story_findings(db: Database, plan: QueryPlan) -> StoryFindings:
