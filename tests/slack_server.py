@@ -147,3 +147,21 @@ class Server:
     def action(self, payload: dict, **kwargs):
         body = urlencode({"payload": json.dumps(payload)}).encode()
         return self.post(body, "application/x-www-form-urlencoded", **kwargs)
+
+    def click(
+        self, button: dict, channel: str, container: dict, response_url: str, user: str = "U7"
+    ):
+        """A button pressed, as Slack sends it: a block_actions payload."""
+        return self.action(
+            {
+                "type": "block_actions",
+                "user": {"id": user},
+                "team": {"id": "T1"},
+                "api_app_id": "A1",
+                "channel": {"id": channel},
+                "container": container,
+                "response_url": response_url,
+                "trigger_id": "1",
+                "actions": [{"type": "button", "block_id": "b", "action_ts": "1", **button}],
+            }
+        )

@@ -306,17 +306,26 @@ class Crash(BaseException):
     """A process dying: not an Exception, so nothing on the way catches it."""
 
 
+def subscribed(state: State, channel: str) -> Subscription:
+    return Subscriptions(state).subscribe(channel, ("Thames Valley",), None, "U1")
+
+
+def dying_at(state: State, step: str, monkeypatch) -> Ledger:
+    """A ledger whose run dies, like a killed process, as it reaches ``step``."""
+    ledger = Ledger(state, clock=lambda: MORNING)
+
+    def crash(*args):
+        raise Crash
+
+    monkeypatch.setattr(ledger, step, crash)
+    return ledger
+
+
 def test_a_crash_between_compose_and_post_is_resumed_with_the_composed_digest(
     state, stub, article_db, monkeypatch
 ):
-    Subscriptions(state).subscribe("C1", ("Thames Valley",), None, "U1")
-    subscription = Subscriptions(state).get("C1")
-    crashing = Ledger(state, clock=lambda: MORNING)
-
-    def crash(claim):
-        raise Crash
-
-    monkeypatch.setattr(crashing, "posting", crash)
+    subscription = subscribed(state, "C1")
+    crashing = dying_at(state, "posting", monkeypatch)
     with pytest.raises(Crash):
         poster_for(state, stub, article_db, crashing).deliver(subscription, DAY)
     assert crashing.status("C1", DAY.isoformat()) == "composed"
@@ -337,14 +346,8 @@ def test_a_crash_between_compose_and_post_is_resumed_with_the_composed_digest(
 def test_a_crash_after_slack_took_the_post_does_not_post_it_twice(
     state, stub, article_db, monkeypatch
 ):
-    Subscriptions(state).subscribe("C1", ("Thames Valley",), None, "U1")
-    subscription = Subscriptions(state).get("C1")
-    crashing = Ledger(state, clock=lambda: MORNING)
-
-    def crash(claim, ts):
-        raise Crash
-
-    monkeypatch.setattr(crashing, "posted", crash)
+    subscription = subscribed(state, "C1")
+    crashing = dying_at(state, "posted", monkeypatch)
     with pytest.raises(Crash):
         poster_for(state, stub, article_db, crashing).deliver(subscription, DAY)
     [post] = digest_posts(stub, "C1")
@@ -358,10 +361,8 @@ def test_a_crash_after_slack_took_the_post_does_not_post_it_twice(
 def test_when_the_history_cannot_be_read_a_possibly_posted_digest_is_not_sent_again(
     state, stub, article_db, monkeypatch
 ):
-    Subscriptions(state).subscribe("CNOHISTORY", ("Thames Valley",), None, "U1")
-    subscription = Subscriptions(state).get("CNOHISTORY")
-    crashing = Ledger(state, clock=lambda: MORNING)
-    monkeypatch.setattr(crashing, "posted", lambda claim, ts: (_ for _ in ()).throw(Crash))
+    subscription = subscribed(state, "CNOHISTORY")
+    crashing = dying_at(state, "posted", monkeypatch)
     with pytest.raises(Crash):
         poster_for(state, stub, article_db, crashing).deliver(subscription, DAY)
     later = Ledger(state, clock=lambda: MORNING + dt.timedelta(minutes=11))
@@ -371,8 +372,7 @@ def test_when_the_history_cannot_be_read_a_possibly_posted_digest_is_not_sent_ag
 
 
 def test_a_refused_post_is_tried_again_by_a_later_run(state, stub, article_db):
-    Subscriptions(state).subscribe("CFAIL", ("Thames Valley",), None, "U1")
-    subscription = Subscriptions(state).get("CFAIL")
+    subscription = subscribed(state, "CFAIL")
     first = Ledger(state, clock=lambda: MORNING)
     delivery = poster_for(state, stub, article_db, first).deliver(subscription, DAY)
     assert (delivery.outcome, delivery.detail) == ("failed", "not_in_channel")

@@ -85,26 +85,13 @@ def test_story_command_replies_privately_with_a_draft(server, stub):
 
 
 def test_write_it_up_posts_the_draft_in_the_digests_thread(server, stub):
-    payload = {
-        "type": "block_actions",
-        "user": {"id": "U7"},
-        "team": {"id": "T1"},
-        "api_app_id": "A1",
-        "channel": {"id": "CDIGEST"},
-        "container": {"type": "message", "message_ts": "1700000000.000100", "is_ephemeral": False},
-        "response_url": f"{stub.url}/response/write1",
-        "trigger_id": "1",
-        "actions": [
-            {
-                "type": "button",
-                "action_id": "write_story_2",
-                "block_id": "b",
-                "action_ts": "1",
-                "value": "harassment Thames Valley year to September 2023",
-            }
-        ],
-    }
-    assert server.action(payload)[0] == 200
+    click = server.click(
+        {"action_id": "write_story_2", "value": "harassment Thames Valley year to September 2023"},
+        "CDIGEST",
+        {"type": "message", "message_ts": "1700000000.000100", "is_ephemeral": False},
+        f"{stub.url}/response/write1",
+    )
+    assert click[0] == 200
     [post] = stub.wait_for(lambda: stub.find("chat.postMessage", channel="CDIGEST"))
     assert post.body["thread_ts"] == "1700000000.000100"
     text = all_text(post.body["blocks"])

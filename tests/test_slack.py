@@ -71,26 +71,12 @@ def test_help_and_empty_command_list_examples(server, stub, text):
 
 
 def test_share_posts_for_everyone_with_the_chart(server, stub):
-    payload = {
-        "type": "block_actions",
-        "user": {"id": "U7"},
-        "team": {"id": "T1"},
-        "api_app_id": "A1",
-        "channel": {"id": "CSHARE"},
-        "container": {"type": "message", "is_ephemeral": True},
-        "response_url": f"{stub.url}/response/share1",
-        "trigger_id": "1",
-        "actions": [
-            {
-                "action_id": "share_answer",
-                "type": "button",
-                "block_id": "b",
-                "value": "harassment trend Thames Valley",
-                "action_ts": "1",
-            }
-        ],
-    }
-    status, _, seconds = server.action(payload)
+    status, _, seconds = server.click(
+        {"action_id": "share_answer", "value": "harassment trend Thames Valley"},
+        "CSHARE",
+        {"type": "message", "is_ephemeral": True},
+        f"{stub.url}/response/share1",
+    )
     assert status == 200 and seconds < 3
     posted = stub.wait_for(
         lambda: [r for r in responses(stub, "share1") if r.get("response_type") == "in_channel"]
@@ -238,18 +224,14 @@ def test_clarification_offers_buttons_that_answer_the_corrected_question(server,
     assert reply["text"].startswith("Which do you mean by “yorkshire”?")
     buttons = [e for b in reply["blocks"] if b["type"] == "actions" for e in b["elements"]]
     assert buttons[0]["value"] == "stalking North Yorkshire 2023"
-    payload = {
-        "type": "block_actions",
-        "user": {"id": "U1"},
-        "team": {"id": "T1"},
-        "api_app_id": "A1",
-        "channel": {"id": "C1"},
-        "container": {"type": "message", "is_ephemeral": True},
-        "response_url": f"{stub.url}/response/clar2",
-        "trigger_id": "1",
-        "actions": [{**buttons[2], "block_id": "b", "action_ts": "1"}],
-    }
-    assert server.action(payload)[0] == 200
+    click = server.click(
+        buttons[2],
+        "C1",
+        {"type": "message", "is_ephemeral": True},
+        f"{stub.url}/response/clar2",
+        user="U1",
+    )
+    assert click[0] == 200
     [answer] = stub.wait_for(lambda: responses(stub, "clar2"))
     assert answer["replace_original"] is True
     assert answer["text"].startswith("West Yorkshire Police recorded")
