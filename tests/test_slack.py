@@ -316,3 +316,56 @@ def test_missing_setting_stops_start_up_naming_it(tmp_path):
     )
     assert result.returncode == 1
     assert "missing required setting(s): SLACK_SIGNING_SECRET" in result.stderr
+
+
+HOSTILE = "<!channel> <!subteam^S0123|@editors> <https://evil.example|Official figures>"
+RAW_MARKUP = ("<!channel>", "<!subteam", "<https://", "<!here>")
+
+
+def rendered_fields(message: dict) -> list[str]:
+    """Every string Slack renders as mrkdwn in a message: its text and each mrkdwn element."""
+    texts = [message.get("text", "")]
+
+    def walk(node):
+        if isinstance(node, dict):
+            if node.get("type") == "mrkdwn":
+                texts.append(node["text"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(message.get("blocks", []))
+    return texts
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        f"stalking yorkshire {HOSTILE} 2023",
+        f"harasment in Thames Vally {HOSTILE}",
+        f"{HOSTILE} burglary kentt",
+    ],
+)
+def test_user_markup_never_reaches_the_channel(server, stub, question):
+    """A misspelt mention's 'Try: …' suggestions used to echo <!channel> into the reply."""
+    name = f"markup{abs(hash(question))}"
+    server.event(mention(f"<@UBOT> {question}", f"{len(question)}.9", name), f"Ev{name}")
+    server.command(question, f"{stub.url}/response/{name}")
+    [post] = stub.wait_for(lambda: posts(stub, name))
+    [reply] = stub.wait_for(lambda: responses(stub, name))
+    for message in (post.body, reply):
+        fields = rendered_fields(message)
+        assert len(fields) > 1
+        for text in fields:
+            assert not any(raw in text for raw in RAW_MARKUP), text
+        buttons = [e for b in message["blocks"] if b["type"] == "actions" for e in b["elements"]]
+        for button in buttons:
+            assert "<" not in button["value"] and "<" not in button["text"]["text"]
+
+
+def test_subscription_clarification_does_not_echo_markup(server, stub):
+    server.command(f"subscribe {HOSTILE} kentt", f"{stub.url}/response/submarkup")
+    [reply] = stub.wait_for(lambda: responses(stub, "submarkup"))
+    assert not any(raw in reply["text"] for raw in RAW_MARKUP), reply["text"]

@@ -15,7 +15,7 @@ from functools import cache, lru_cache
 from rapidfuzz import fuzz, process
 
 from bot.parse.periods import find_period
-from bot.parse.text import MAX_QUESTION_CHARS, clean, tokens
+from bot.parse.text import MAX_QUESTION_CHARS, clean, strip_markup, tokens
 from bot.parse.vocabulary import AMBIGUOUS_PLACES, vocabulary
 from bot.places import areas
 from bot.query.plan import (
@@ -52,7 +52,9 @@ class Clarification:
     replace: str = ""  # the words each suggestion stands in for ("" = whole questions)
 
     def questions(self, original: str) -> list[str]:
-        """The suggestions as questions to ask instead: the original, corrected."""
+        """The suggestions as questions to ask instead: the original, corrected, with any
+        Slack markup in it stripped (a suggestion is echoed back into the channel)."""
+        original = strip_markup(original)
         if not self.replace:
             return list(self.suggestions)
         pattern = r"\b" + r"\W+".join(map(re.escape, self.replace.split())) + r"\b"

@@ -12,6 +12,16 @@ _SLACK_MENTION = re.compile(r"<[@#!][^>]*>")
 _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?|&")
 
 
+def strip_markup(text: str) -> str:
+    """User text without Slack markup: no broadcast, mention or link survives being echoed.
+
+    A link keeps its label as plain words; `<!channel>`, `<!subteam^…>`, `<@U…>` go entirely.
+    """
+    text = _SLACK_LINK.sub(lambda m: m.group(1) or " ", text)
+    text = _SLACK_MENTION.sub(" ", text)
+    return " ".join(text.replace("<", " ").replace(">", " ").split())
+
+
 def clean(text: str) -> str:
     """Slack markup out, punctuation folded, lower case; keeps '/' and '-' for '2022/23'."""
     text = _SLACK_LINK.sub(lambda m: m.group(1) or " ", text)

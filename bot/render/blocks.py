@@ -3,8 +3,15 @@
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from bot.parse import EXAMPLES
 from bot.render.answer import SAMPLE_WARNING, Answer, Figure
+
+
+class HasPlainText(Protocol):
+    def plain_text(self) -> str: ...
+
 
 SECTION_LIMIT = 3000
 FIELD_LIMIT = 2000
@@ -24,29 +31,28 @@ def cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _mrkdwn(text: str) -> str:
-    """Slack treats <, > and & as markup: escape them so data text shows as written."""
+def escape(text: str) -> str:
+    """Slack treats <, > and & as markup in every mrkdwn field, the top-level `text` included:
+    escape them so user and data text shows as written and never pings or links."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def section(text: str) -> dict:
     return {
         "type": "section",
-        "text": {"type": "mrkdwn", "text": cut(_mrkdwn(text), SECTION_LIMIT)},
+        "text": {"type": "mrkdwn", "text": cut(escape(text), SECTION_LIMIT)},
     }
 
 
 def context(*texts: str) -> dict:
     return {
         "type": "context",
-        "elements": [
-            {"type": "mrkdwn", "text": cut(_mrkdwn(t), SECTION_LIMIT)} for t in texts[:10]
-        ],
+        "elements": [{"type": "mrkdwn", "text": cut(escape(t), SECTION_LIMIT)} for t in texts[:10]],
     }
 
 
 def figure_field(figure: Figure) -> dict:
-    text = f"*{_mrkdwn(figure.label)}*\n{figure.shown()}"
+    text = f"*{escape(figure.label)}*\n{figure.shown()}"
     return {"type": "mrkdwn", "text": cut(text, FIELD_LIMIT)}
 
 
@@ -78,7 +84,7 @@ def answer_blocks(
         blocks.append(context(*answer.notes))
     blocks.append(context(answer.understood, answer.source))
     if shared_by:
-        mention = f"<@{shared_by}>" if shared_by.isalnum() else _mrkdwn(shared_by)
+        mention = f"<@{shared_by}>" if shared_by.isalnum() else escape(shared_by)
         blocks.append(
             {"type": "context", "elements": [{"type": "mrkdwn", "text": f"Shared by {mention}"}]}
         )
@@ -131,6 +137,6 @@ def help_blocks() -> list[dict]:
     ]
 
 
-def fallback_text(answer: Answer) -> str:
-    text = answer.plain_text()
-    return cut(text, FALLBACK_LIMIT)
+def fallback_text(reply: Answer | HasPlainText) -> str:
+    """A message's top-level `text`: what notifications show, and Slack renders as mrkdwn."""
+    return cut(escape(reply.plain_text()), FALLBACK_LIMIT)

@@ -12,7 +12,7 @@ from bot.query.plan import Measure, PeriodSpec, QueryPlan
 from bot.reference import force_by_name
 from bot.render import numbers as num
 from bot.render.answer import SAMPLE_WARNING
-from bot.render.blocks import FALLBACK_LIMIT, button, context, cut, section
+from bot.render.blocks import FALLBACK_LIMIT, button, context, cut, escape, section
 from bot.render.sentence import (
     RECORDING_CAVEAT,
     offences_phrase,
@@ -193,7 +193,10 @@ def digest_blocks(digest: Digest) -> list[dict]:
 
 def digest_message(digest: Digest) -> dict:
     """What chat.postMessage sends, stored as composed so a resumed run posts the same."""
-    return {"text": cut(digest_text(digest), FALLBACK_LIMIT), "blocks": digest_blocks(digest)}
+    return {
+        "text": cut(escape(digest_text(digest)), FALLBACK_LIMIT),
+        "blocks": digest_blocks(digest),
+    }
 
 
 def subscription_text(subscription: Subscription | None, timezone: str) -> str:

@@ -18,7 +18,7 @@ from bot.digest.subscriptions import (
 )
 from bot.parse import Clarification
 from bot.render.answer import Answer
-from bot.render.blocks import FALLBACK_LIMIT, answer_blocks, cut, fallback_text
+from bot.render.blocks import answer_blocks, escape, fallback_text
 from bot.render.digest import STORY_ACTION, subscription_text
 from bot.render.story import Story, story_blocks
 from bot.slack.replies import Crimebot
@@ -40,7 +40,7 @@ def register(app: App, bot: Crimebot) -> None:
 def draft_reply(draft: Story | Answer) -> dict:
     """chat.postMessage / respond arguments for a draft or a clarification."""
     if isinstance(draft, Story):
-        return {"text": cut(draft.plain_text(), FALLBACK_LIMIT), "blocks": story_blocks(draft)}
+        return {"text": fallback_text(draft), "blocks": story_blocks(draft)}
     return {"text": fallback_text(draft), "blocks": answer_blocks(draft)}
 
 
@@ -74,7 +74,7 @@ def answer_subscription(bot: Crimebot, command: dict, respond: Respond, client: 
         suggestions = ", ".join(f"`/crimestats {s}`" for s in request.questions(command["text"]))
         respond(
             response_type="ephemeral",
-            text=request.message + (f" {suggestions}" if suggestions else ""),
+            text=escape(request.message + (f" {suggestions}" if suggestions else "")),
         )
         return
     subscriptions = Subscriptions(bot.state)
@@ -91,7 +91,7 @@ def answer_subscription(bot: Crimebot, command: dict, respond: Respond, client: 
     try:
         now = subscriptions.subscribe(channel, request.forces, request.at, user)
     except SubscriptionRefused as refused:
-        respond(response_type="ephemeral", text=str(refused))
+        respond(response_type="ephemeral", text=escape(str(refused)))
         return
     text = f"<@{user}> set up this channel's digest. " + subscription_text(now, bot.timezone)
     try:
