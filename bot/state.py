@@ -1,12 +1,35 @@
 """The bot's own state (not the crime data): deliveries already answered, each thread's last
 question, digest subscriptions and the digests posted. Any SQLAlchemy URL: a SQLite file by
-default, Postgres in production."""
+default, Postgres in production.
+
+The schema is Alembic's (``bot/migrations``): opening a ``State`` upgrades the database to the
+newest revision under a lock (a file lock beside a SQLite file, ``pg_advisory_xact_lock`` on
+Postgres), so any number of workers can start at once on a fresh or an older database.
+
+An unusable database (read-only, deleted, unreachable) must not stop the bot answering: the
+mention path degrades (``first_delivery`` says "first", thread context is neither read nor
+saved), one warning is logged per outage, ``healthy()`` reports it, and the next call after
+the database is back uses it again.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import fcntl
 import json
+import logging
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TypeVar
 
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import (
     Column,
     DateTime,
@@ -19,8 +42,11 @@ from sqlalchemy import (
     delete,
     insert,
     select,
+    text,
 )
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.pool import NullPool
 
 from bot.query.plan import QueryPlan, plan_from_dict, plan_to_dict
 
@@ -66,52 +92,261 @@ digests = Table(
     Column("error", Text),
 )
 KEEP_DELIVERIES = dt.timedelta(days=2)  # Slack retries within minutes; keep a margin
+RETRY_AFTER = 5.0  # seconds: while the database is down, calls skip it this long after a try
+HEALTH_TTL = 2.0  # seconds a healthy() answer is reused
+MIGRATIONS = Path(__file__).with_name("migrations")
+SCHEMA_LOCK = 0x63726D62  # pg_advisory_xact_lock key for schema upgrades ("crmb")
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def _engine(url: str) -> Engine:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        options: dict = {"connect_args": {"timeout": 15}}
+        if _sqlite_path(url) is not None:
+            # A connection per use: a database file deleted or replaced under a running bot is
+            # noticed at once, not written to through a pooled handle on the vanished file.
+            options["poolclass"] = NullPool
+        return create_engine(url, **options)
+    options = {"pool_pre_ping": True}  # a restarted server's dead connections are replaced
+    if parsed.get_backend_name() == "postgresql" and "connect_timeout" not in parsed.query:
+        options["connect_args"] = {"connect_timeout": 5}
+    return create_engine(url, **options)
+
+
+def _sqlite_path(url: str) -> Path | None:
+    """The database file of a SQLite URL (None: in memory)."""
+    parsed = make_url(url)
+    database = parsed.database or ""
+    if database.startswith("file:") and parsed.query.get("uri"):
+        if parsed.query.get("mode") == "memory":
+            return None
+        database = database.removeprefix("file:").split("?")[0]
+    if database in ("", ":memory:"):
+        return None
+    return Path(database)
+
+
+# --- schema ------------------------------------------------------------------------------
+
+_upgrading = threading.Lock()  # Alembic's context is process-global: one upgrade at a time
+_heads: set[str] = set()
+
+
+def _config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+def _newest() -> set[str]:
+    if not _heads:
+        _heads.update(ScriptDirectory.from_config(_config()).get_heads())
+    return _heads
+
+
+def _current(connection: Connection) -> set[str]:
+    return set(MigrationContext.configure(connection).get_current_heads())
+
+
+@contextlib.contextmanager
+def _file_lock(database: Path | None) -> Iterator[None]:
+    if database is None:
+        yield
+        return
+    with open(f"{database}.migrate-lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def upgrade_schema(engine: Engine) -> None:
+    """Bring the database to the newest migration; safe to call from many processes at once."""
+    with engine.connect() as connection:
+        if _current(connection) == _newest():
+            return
+    database = _sqlite_path(str(engine.url)) if engine.dialect.name == "sqlite" else None
+    with _upgrading, _file_lock(database), engine.begin() as connection:
+        if engine.dialect.name == "postgresql":  # held until this transaction ends
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK})
+        if _current(connection) == _newest():  # another process did it while we waited
+            return
+        config = _config()
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+        log.info("state database upgraded to %s", ", ".join(sorted(_newest())))
+
+
+# --- state -------------------------------------------------------------------------------
+
+# What "the database is unusable" looks like: anything the driver raises except a constraint
+# doing its job, and the lock file beside a SQLite database that cannot be opened.
+_UNUSABLE = (DBAPIError, OSError)
+
+
+def _reason(error: BaseException) -> str:
+    detail = getattr(error, "orig", None) or error
+    return f"{type(detail).__name__}: {str(detail).strip().splitlines()[0] if str(detail) else ''}"
+
+
 class State:
-    def __init__(self, url: str) -> None:
-        options = {"connect_args": {"timeout": 15}} if url.startswith("sqlite") else {}
-        self.engine = create_engine(url, **options)
-        metadata.create_all(self.engine)
+    def __init__(
+        self, url: str, retry_after: float = RETRY_AFTER, health_ttl: float = HEALTH_TTL
+    ) -> None:
+        self.engine = _engine(url)
+        self.retry_after = retry_after
+        self.health_ttl = health_ttl
+        self._lock = threading.Lock()
+        self._schema_ready = False
+        self._down_since: float | None = None  # time.monotonic() of the outage's first failure
+        self._last_try = 0.0
+        self._health: tuple[float, bool] | None = None
+        with contextlib.suppress(*_UNUSABLE):  # logged; the next call tries again
+            self.ensure_schema()
+
+    def ensure_schema(self) -> None:
+        """Upgrade the schema if this State has not yet; raises if the database is unusable
+        (the digest ledger and subscriptions need it, and say so)."""
+        if self._schema_ready:
+            return
+        try:
+            upgrade_schema(self.engine)
+        except _UNUSABLE as error:
+            if isinstance(error, IntegrityError):
+                raise
+            self._failed(error)
+            raise
+        self._schema_ready = True
+
+    # -- degrading ------------------------------------------------------------------------
+
+    def _failed(self, error: BaseException) -> None:
+        with self._lock:
+            self._schema_ready = False  # a database deleted and recreated needs its tables
+            self._health = (time.monotonic(), False)
+            if self._down_since is not None:
+                log.debug("state database still unusable: %s", _reason(error))
+                return
+            self._down_since = time.monotonic()
+        log.warning(
+            "The state database is unusable (%s). Until it is back every mention is answered "
+            "(a Slack retry may get a second answer), thread follow-ups have no context and "
+            "none is saved.",
+            _reason(error),
+        )
+
+    def _succeeded(self) -> None:
+        if self._down_since is None:
+            return
+        with self._lock:
+            if self._down_since is None:
+                return
+            down_for = time.monotonic() - self._down_since
+            self._down_since = None
+            self._health = None
+        log.warning("The state database is back after %.0f s.", down_for)
+
+    def _use(
+        self, operation: Callable[[], T], fallback: T, writes: bool = True, backoff: bool = True
+    ) -> T:
+        """``operation()``, or ``fallback`` if the database is unusable (or was a moment ago).
+        Only a write ends an outage: a read-only database reads."""
+        if (
+            backoff
+            and self._down_since is not None
+            and time.monotonic() - self._last_try < self.retry_after
+        ):
+            return fallback
+        self._last_try = time.monotonic()
+        try:
+            self.ensure_schema()
+            result = operation()
+        except IntegrityError:
+            raise
+        except _UNUSABLE as error:
+            self._failed(error)  # logs once per outage
+            return fallback
+        if writes:
+            self._succeeded()
+        return result
+
+    def healthy(self) -> bool:
+        """Whether the bot can record deliveries now (a write, rolled back), for /healthz:
+        the answer is reused for ``health_ttl`` seconds."""
+        cached = self._health
+        if cached is not None and time.monotonic() - cached[0] < self.health_ttl:
+            return cached[1]
+
+        def probe() -> bool:
+            with self.engine.connect() as connection, connection.begin() as transaction:
+                key = f"healthz:{uuid.uuid4().hex}"
+                connection.execute(insert(deliveries).values(key=key, seen_at=_now()))
+                transaction.rollback()
+            return True
+
+        ok = self._use(probe, False, backoff=False)
+        self._health = (time.monotonic(), ok)
+        return ok
+
+    # -- the mention path -----------------------------------------------------------------
 
     def first_delivery(self, key: str) -> bool:
-        """True once per key, across threads, processes and restarts (a unique insert)."""
-        try:
-            with self.engine.begin() as connection:
-                connection.execute(insert(deliveries).values(key=key, seen_at=_now()))
-            return True
-        except IntegrityError:
-            return False
+        """True once per key, across threads, processes and restarts (a unique insert).
+        True, too, when the database is unusable: a second answer is better than none."""
+
+        def record() -> bool:
+            try:
+                with self.engine.begin() as connection:
+                    connection.execute(insert(deliveries).values(key=key, seen_at=_now()))
+                return True
+            except IntegrityError:
+                return False
+
+        return self._use(record, True)
 
     def forget_old_deliveries(self) -> None:
-        with self.engine.begin() as connection:
-            connection.execute(
-                delete(deliveries).where(deliveries.c.seen_at < _now() - KEEP_DELIVERIES)
-            )
+        def forget() -> None:
+            with self.engine.begin() as connection:
+                connection.execute(
+                    delete(deliveries).where(deliveries.c.seen_at < _now() - KEEP_DELIVERIES)
+                )
+
+        self._use(forget, None)
 
     def thread_plan(self, channel: str, thread_ts: str) -> QueryPlan | None:
-        with self.engine.connect() as connection:
-            text = connection.execute(
-                select(threads.c.plan).where(
-                    threads.c.channel == channel, threads.c.thread_ts == thread_ts
-                )
-            ).scalar()
-        return plan_from_dict(json.loads(text)) if text else None
+        def read() -> str | None:
+            with self.engine.connect() as connection:
+                return connection.execute(
+                    select(threads.c.plan).where(
+                        threads.c.channel == channel, threads.c.thread_ts == thread_ts
+                    )
+                ).scalar()
+
+        stored = self._use(read, None, writes=False)
+        return plan_from_dict(json.loads(stored)) if stored else None
 
     def save_thread_plan(self, channel: str, thread_ts: str, plan: QueryPlan) -> None:
         text = json.dumps(plan_to_dict(plan))
-        with self.engine.begin() as connection:
-            connection.execute(
-                delete(threads).where(
-                    threads.c.channel == channel, threads.c.thread_ts == thread_ts
+
+        def save() -> None:
+            with self.engine.begin() as connection:
+                connection.execute(
+                    delete(threads).where(
+                        threads.c.channel == channel, threads.c.thread_ts == thread_ts
+                    )
                 )
-            )
-            connection.execute(
-                insert(threads).values(
-                    channel=channel, thread_ts=thread_ts, plan=text, updated_at=_now()
+                connection.execute(
+                    insert(threads).values(
+                        channel=channel, thread_ts=thread_ts, plan=text, updated_at=_now()
+                    )
                 )
-            )
+
+        self._use(save, None)

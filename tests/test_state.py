@@ -1,18 +1,30 @@
-"""The bot's own state: deliveries answered once, old ones forgotten, thread plans kept."""
+"""The bot's own state: deliveries answered once, old ones forgotten, thread plans kept; the
+schema migrated safely by many processes at once; an unusable database degrades, not drops.
+
+Tests taking ``state_url`` run on SQLite and, with CRIMEBOT_TEST_POSTGRES_URL, on Postgres."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import logging
+import shutil
+import socket
+import subprocess
+import sys
+import threading
 
-from sqlalchemy import update
+from sqlalchemy import create_engine, inspect, update
 
 from bot.parse import parse
-from bot.state import KEEP_DELIVERIES, State, deliveries
-from tests.conftest import TODAY
+from bot.state import KEEP_DELIVERIES, State, deliveries, metadata
+from tests.conftest import ROOT, TODAY, postgres_or_skip
+
+PLAN_QUESTION = "charge rate harassment Thames Valley year to September 2023"
 
 
-def test_delivery_is_first_once_and_old_ones_are_forgotten(tmp_path):
-    state = State(f"sqlite:///{tmp_path / 'state.db'}")
+def test_delivery_is_first_once_and_old_ones_are_forgotten(state_url):
+    state = State(state_url)
     assert state.first_delivery("message:C1:1.1")
     assert not state.first_delivery("message:C1:1.1")
     assert state.first_delivery("message:C1:2.2")
@@ -24,11 +36,239 @@ def test_delivery_is_first_once_and_old_ones_are_forgotten(tmp_path):
     state.forget_old_deliveries()
     assert state.first_delivery("message:C1:1.1")  # forgotten, so new again
     assert not state.first_delivery("message:C1:2.2")  # recent, still remembered
+    assert state.healthy()
 
 
-def test_thread_plan_survives_a_restart(tmp_path):
+def test_thread_plan_survives_a_restart(state_url):
+    plan = parse(PLAN_QUESTION, TODAY)
+    State(state_url).save_thread_plan("C1", "1.1", plan)
+    assert State(state_url).thread_plan("C1", "1.1") == plan
+    assert State(state_url).thread_plan("C1", "9.9") is None
+
+
+# --- the schema --------------------------------------------------------------------------
+
+OPEN_AT_ONCE = """
+import sys
+from bot.state import State
+print("ready", flush=True)
+sys.stdin.readline()
+state = State(sys.argv[1])
+assert state.first_delivery(sys.argv[2])
+print("ok", flush=True)
+"""
+
+
+def test_workers_starting_at_once_on_a_fresh_database_all_start(state_url):
+    """Four gunicorn workers opening a new database together: each one migrates or waits."""
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-c", OPEN_AT_ONCE, state_url, f"worker-{n}"],
+            cwd=ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for n in range(4)
+    ]
+    try:
+        for worker in workers:  # all imported and waiting
+            assert worker.stdout.readline().strip() == "ready"
+        for worker in workers:  # then all open the database at once
+            worker.stdin.write("\n")
+            worker.stdin.flush()
+        results = [worker.communicate(timeout=60) for worker in workers]
+    finally:
+        for worker in workers:
+            worker.kill()
+    assert [(w.returncode, out.strip()) for w, (out, _) in zip(workers, results, strict=True)] == [
+        (0, "ok")
+    ] * 4, [err for _, err in results]
+    state = State(state_url)
+    assert not any(state.first_delivery(f"worker-{n}") for n in range(4))  # all four recorded
+
+
+def test_a_database_made_before_migrations_is_adopted_with_its_rows(tmp_path):
     url = f"sqlite:///{tmp_path / 'state.db'}"
-    plan = parse("charge rate harassment Thames Valley year to September 2023", TODAY)
-    State(url).save_thread_plan("C1", "1.1", plan)
-    assert State(url).thread_plan("C1", "1.1") == plan
-    assert State(url).thread_plan("C1", "9.9") is None
+    old = create_engine(url)
+    metadata.create_all(old)  # what State did before migrations
+    with old.begin() as connection:
+        connection.execute(
+            deliveries.insert().values(key="message:C1:1.1", seen_at=dt.datetime.now(dt.UTC))
+        )
+    old.dispose()
+    state = State(url)
+    assert not state.first_delivery("message:C1:1.1")
+    assert "alembic_version" in inspect(state.engine).get_table_names()
+
+
+# --- an unusable database ----------------------------------------------------------------
+
+
+def state_warnings(caplog) -> list[str]:
+    return [
+        r.getMessage()
+        for r in caplog.records
+        if r.name == "bot.state" and r.levelno >= logging.WARNING
+    ]
+
+
+def assert_degraded(state: State, key: str) -> None:
+    plan = parse(PLAN_QUESTION, TODAY)
+    for _ in range(3):
+        assert state.first_delivery(key)  # answered, not dropped
+        assert state.thread_plan("C1", "1.1") is None
+        state.save_thread_plan("C1", "1.1", plan)  # skipped, no exception
+        state.forget_old_deliveries()
+        assert not state.healthy()
+
+
+def test_a_sqlite_database_that_cannot_be_opened_degrades_and_recovers(tmp_path, caplog):
+    path = tmp_path / "state.db"
+    path.mkdir()  # a directory where the file should be: fails even for root
+    state = State(f"sqlite:///{path}", retry_after=0, health_ttl=0)  # starts, no exception
+    assert_degraded(state, "message:C1:1.1")
+    [warning] = state_warnings(caplog)  # one warning for the whole outage
+    assert warning.startswith("The state database is unusable (OperationalError: unable to open")
+
+    path.rmdir()  # the database is back (empty): the schema is created, dedupe works again
+    assert state.first_delivery("message:C1:1.1")
+    assert not state.first_delivery("message:C1:1.1")
+    assert state.healthy()
+    assert len(state_warnings(caplog)) == 2
+    assert state_warnings(caplog)[1].startswith("The state database is back after")
+
+
+def test_a_sqlite_database_deleted_under_a_running_bot_degrades_and_recovers(tmp_path, caplog):
+    path = tmp_path / "state.db"
+    state = State(f"sqlite:///{path}", retry_after=0, health_ttl=0)
+    plan = parse(PLAN_QUESTION, TODAY)
+    state.save_thread_plan("C1", "1.1", plan)
+    assert state.first_delivery("message:C1:1.1")
+    path.unlink()
+    path.mkdir()  # deleted, and its path unusable
+    assert_degraded(state, "message:C1:2.2")
+    assert len(state_warnings(caplog)) == 1
+    path.rmdir()
+    assert state.first_delivery("message:C1:2.2")
+    assert not state.first_delivery("message:C1:2.2")
+    state.save_thread_plan("C1", "1.1", plan)
+    assert state.thread_plan("C1", "1.1") == plan
+    assert state.healthy()
+
+
+def test_a_read_only_sqlite_database_answers_and_warns_once(tmp_path, caplog):
+    path = tmp_path / "state.db"
+    writable = State(f"sqlite:///{path}")
+    assert writable.first_delivery("message:C1:1.1")
+    # A read-only open fails writes even for root (chmod would not).
+    state = State(f"sqlite:///file:{path}?mode=ro&uri=true", retry_after=0, health_ttl=0)
+    assert_degraded(state, "message:C1:2.2")
+    [warning] = state_warnings(caplog)
+    assert "readonly database" in warning
+
+
+def closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_an_unreachable_postgres_degrades(caplog):
+    postgres_or_skip()
+    url = f"postgresql+psycopg://crimebot@127.0.0.1:{closed_port()}/crimebot"
+    state = State(url, retry_after=0, health_ttl=0)  # starts, no exception
+    assert_degraded(state, "message:C1:1.1")
+    [warning] = state_warnings(caplog)
+    assert warning.startswith("The state database is unusable (OperationalError")
+
+
+class Proxy:
+    """A TCP forwarder to the test Postgres that can be stopped (connections cut, new ones
+    refused) and started again, like the server going down and coming back."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.target = (host, port)
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.up = True
+        self.sockets: list[socket.socket] = []  # the open connections (both ends)
+        self.opened: list[socket.socket] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            if not self.up:
+                client.close()
+                continue
+            server = socket.create_connection(self.target)
+            self.sockets += [client, server]
+            self.opened += [client, server]
+            for a, b in ((client, server), (server, client)):
+                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pump(source: socket.socket, sink: socket.socket) -> None:
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        for end in (source, sink):
+            with contextlib.suppress(OSError):
+                end.shutdown(socket.SHUT_RDWR)
+
+    def stop(self) -> None:
+        self.up = False
+        for end in self.sockets:
+            with contextlib.suppress(OSError):
+                end.shutdown(socket.SHUT_RDWR)
+        self.sockets = []
+
+    def close(self) -> None:
+        self.stop()
+        self.listener.close()
+        for end in self.opened:
+            end.close()
+
+
+def test_postgres_going_down_degrades_and_coming_back_recovers(postgres_schema_url, caplog):
+    from sqlalchemy import make_url
+
+    url = make_url(postgres_schema_url)
+    proxy = Proxy(url.host or "127.0.0.1", url.port or 5432)
+    try:
+        state = State(
+            url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False),
+            retry_after=0,
+            health_ttl=0,
+        )
+        plan = parse(PLAN_QUESTION, TODAY)
+        assert state.first_delivery("message:C1:1.1")
+        state.save_thread_plan("C1", "1.1", plan)
+        proxy.stop()
+        assert_degraded(state, "message:C1:1.1")
+        assert len(state_warnings(caplog)) == 1
+        proxy.up = True
+        assert not state.first_delivery("message:C1:1.1")  # remembered from before
+        assert state.thread_plan("C1", "1.1") == plan
+        assert state.healthy()
+        assert "back" in state_warnings(caplog)[-1]
+    finally:
+        proxy.close()
+
+
+def test_an_up_to_date_database_opens_without_the_migration_lock(tmp_path):
+    """Workers after the first find the schema current and take no lock (no lock file)."""
+    path = tmp_path / "state.db"
+    State(f"sqlite:///{path}")
+    copy = tmp_path / "copy.db"
+    shutil.copy(path, copy)
+    State(f"sqlite:///{copy}")
+    assert (tmp_path / "state.db.migrate-lock").exists()
+    assert not (tmp_path / "copy.db.migrate-lock").exists()

@@ -62,6 +62,7 @@ class Ledger:
         clock: Callable[[], dt.datetime] = _now,
         stale_after: dt.timedelta = STALE_AFTER,
     ) -> None:
+        state.ensure_schema()
         self.engine = state.engine
         self.clock = clock
         self.stale_after = stale_after

@@ -101,6 +101,7 @@ class SubscriptionRefused(ValueError):
 
 class Subscriptions:
     def __init__(self, state: State) -> None:
+        state.ensure_schema()
         self.engine = state.engine
 
     def get(self, channel: str) -> Subscription | None:
