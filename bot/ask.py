@@ -45,7 +45,16 @@ def _instead(problem: Unanswerable, plan: QueryPlan) -> list[str]:
     ]
 
 
+def pinned(db: Database) -> Database:
+    """The one loaded version an answer uses throughout: a release ingested meanwhile is
+    picked up by the next answer, never halfway through this one (any object without
+    ``current()``, a test's stand-in, is used as it is)."""
+    current = getattr(db, "current", None)
+    return current() if current else db
+
+
 def answer_plan(plan: QueryPlan, db: Database) -> Answer:
+    db = pinned(db)
     read_as = understood(plan, None)
     try:
         findings = find(db, plan)
@@ -70,6 +79,7 @@ def ask_story(question: str, db: Database, today: dt.date | None = None) -> Stor
     if isinstance(plan, Clarification):
         suggestions = [_as_story(s) for s in plan.questions(question)]
         return clarification(plan.message, suggestions, plan.understood)
+    db = pinned(db)
     read_as = understood(plan, None)
     try:
         found = story_findings(db, plan)

@@ -161,9 +161,40 @@ def cmd_clock(args: argparse.Namespace) -> int:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from bot.ingest import IngestError, ingest
+    from bot.datastore import DataMissing
 
     data_dir = _data_dir(args)
+    try:
+        if args.rollback:
+            return _rollback(data_dir)
+        return _ingest(args, data_dir)
+    except DataMissing as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_ERROR
+
+
+def _rollback(data_dir: Path) -> int:
+    """Make the previous version live again and say which, and which releases that drops."""
+    from bot.datastore import DataMissing, rollback
+    from bot.manifest import read_manifest
+
+    try:
+        before = {entry["release"] for entry in read_manifest(data_dir)["releases"]}
+    except DataMissing:  # the live version is damaged: what rollback is for
+        before = set()
+    left, now = rollback(data_dir)
+    after = read_manifest(data_dir)["releases"]
+    print(f"Rolled back {data_dir} from version {left} to version {now}.")
+    dropped = sorted(before - {entry["release"] for entry in after})
+    if dropped:
+        print("No longer loaded: " + ", ".join(dropped))
+    _report({"releases": after})
+    return EXIT_OK
+
+
+def _ingest(args: argparse.Namespace, data_dir: Path) -> int:
+    from bot.ingest import IngestError, ingest
+
     release_date = dt.date.fromisoformat(args.release_date) if args.release_date else None
     try:
         if args.download:
@@ -260,6 +291,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--shipped",
         action="store_true",
         help="rebuild the shipped dataset from raw/ and the sample generator",
+    )
+    ingest.add_argument(
+        "--rollback",
+        action="store_true",
+        help="make the version before the last ingest live again (three are kept)",
     )
     ingest.set_defaults(run=cmd_ingest)
     serve = commands.add_parser("serve", help="run the Slack HTTP app (gunicorn) on $PORT")

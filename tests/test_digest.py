@@ -213,8 +213,8 @@ def test_bad_subscriptions_are_refused_with_a_reason(text, message):
     assert reply.message.startswith(message)
 
 
-def test_subscriptions_add_forces_keep_the_time_and_cap_the_patch(tmp_path):
-    subscriptions = Subscriptions(State(f"sqlite:///{tmp_path / 'state.db'}"))
+def test_subscriptions_add_forces_keep_the_time_and_cap_the_patch(state_url):
+    subscriptions = Subscriptions(State(state_url))
     subscriptions.subscribe("C1", ("Thames Valley",), None, "U1")
     now = subscriptions.subscribe("C1", ("Cumbria",), dt.time(7), "U2")
     assert now == Subscription("C1", ("Thames Valley", "Cumbria"), dt.time(7), "U2")
@@ -242,8 +242,9 @@ def stub():
 
 
 @pytest.fixture
-def state(tmp_path) -> State:
-    return State(f"sqlite:///{tmp_path / 'state.db'}")
+def state(state_url) -> State:
+    """A fresh state database: each test using it runs on SQLite and on Postgres."""
+    return State(state_url)
 
 
 def poster_for(state: State, stub: SlackStub, db: Database, ledger: Ledger | None = None):
@@ -277,8 +278,7 @@ def test_a_digest_waits_for_its_hour_then_posts_once(state, stub, article_db):
     assert len(digest_posts(stub, "C1")) == 1
 
 
-def test_two_digest_runs_at_once_post_one_digest(tmp_path, stub, article_data):
-    state_url = f"sqlite:///{tmp_path / 'state.db'}"
+def test_two_digest_runs_at_once_post_one_digest(state_url, stub, article_data):
     Subscriptions(State(state_url)).subscribe("C1", ("Thames Valley", "Cumbria"), None, "U1")
     env = {
         **os.environ,
@@ -371,6 +371,44 @@ def test_when_the_history_cannot_be_read_a_possibly_posted_digest_is_not_sent_ag
     assert len(digest_posts(stub, "CNOHISTORY")) == 1
 
 
+def test_a_digest_that_fails_while_composing_is_retried_by_the_next_tick(state, stub, article_db):
+    subscribed(state, "C1")
+
+    def broken() -> Database:
+        raise RuntimeError("the data directory is being replaced")
+
+    client = poster_for(state, stub, article_db).client
+    [failed] = run(Poster(state, client, broken), "Europe/London", MORNING)
+    assert (failed.outcome, failed.detail) == ("failed", "the data directory is being replaced")
+    assert Ledger(state).status("C1", DAY.isoformat()) is None  # the claim was given up
+    next_tick = MORNING + dt.timedelta(minutes=5)
+    [delivery] = run(poster_for(state, stub, article_db), "Europe/London", next_tick)
+    assert delivery.outcome == "posted"  # not "skipped" for ten minutes
+    assert len(digest_posts(stub, "C1")) == 1
+
+
+def test_a_run_that_dies_while_composing_keeps_its_claim_until_it_goes_stale(
+    state, stub, article_db
+):
+    subscription = subscribed(state, "C1")
+
+    def dying() -> Database:
+        raise Crash
+
+    client = poster_for(state, stub, article_db).client
+    with pytest.raises(Crash):
+        Poster(state, client, dying, Ledger(state, clock=lambda: MORNING)).deliver(
+            subscription, DAY
+        )
+    assert Ledger(state).status("C1", DAY.isoformat()) == "claimed"
+    for minutes, outcome in ((5, "skipped"), (11, "posted")):
+        ledger = Ledger(state, clock=lambda m=minutes: MORNING + dt.timedelta(minutes=m))
+        assert poster_for(state, stub, article_db, ledger).deliver(subscription, DAY).outcome == (
+            outcome
+        )
+    assert len(digest_posts(stub, "C1")) == 1
+
+
 def test_a_refused_post_is_tried_again_by_a_later_run(state, stub, article_db):
     subscription = subscribed(state, "CFAIL")
     first = Ledger(state, clock=lambda: MORNING)
@@ -412,10 +450,10 @@ def test_a_new_release_is_announced_with_the_figures_it_revised(state, stub, dat
     assert "9,728 harassment offences" in text
 
 
-def test_the_clock_tick_posts_what_is_due(tmp_path, stub, article_data, monkeypatch):
+def test_the_clock_tick_posts_what_is_due(state_url, stub, article_data, monkeypatch):
     settings = Settings(
         CRIMEBOT_DATA_DIR=str(article_data),
-        CRIMEBOT_STATE_URL=f"sqlite:///{tmp_path / 'state.db'}",
+        CRIMEBOT_STATE_URL=state_url,
         SLACK_BOT_TOKEN="xoxb-test",
         SLACK_API_URL=f"{stub.url}/api/",
     )

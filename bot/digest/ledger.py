@@ -18,7 +18,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.state import State, digests
@@ -131,6 +131,19 @@ class Ledger:
 
     def posted(self, claim: Claim, ts: str) -> None:
         self._set(claim, status="posted", ts=ts, error=None)
+
+    def release(self, claim: Claim) -> None:
+        """Give up a claim that composed nothing (composing failed): the next run claims it
+        afresh at once instead of waiting for it to go stale."""
+        with self.engine.begin() as connection:
+            connection.execute(
+                delete(digests).where(
+                    digests.c.channel == claim.channel,
+                    digests.c.day == claim.day,
+                    digests.c.claim == claim.token,
+                    digests.c.status == "claimed",
+                )
+            )
 
     def failed(self, claim: Claim, error: str) -> None:
         """Slack refused the post (it did not happen): a later run may try again."""

@@ -6,7 +6,9 @@ as you like, from as many processes as you like (see ``bot.digest.ledger``).
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import http.client
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -14,6 +16,10 @@ from zoneinfo import ZoneInfo
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
 
 from bot.digest.compose import compose
 from bot.digest.ledger import Claim, Ledger
@@ -56,6 +62,19 @@ def preview(
     return digest_text(compose(db, list(forces), day, seen))
 
 
+def without_blind_retries(client: WebClient) -> WebClient:
+    """The client, minus the retries that could post a message twice: a connection lost, or a
+    5xx, after Slack took the post looks like a failure, and slack_sdk would send it again.
+    Rate-limit retries stay (a 429 means nothing was posted)."""
+    posting = copy.copy(client)
+    posting.retry_handlers = [
+        handler
+        for handler in client.retry_handlers
+        if not isinstance(handler, ConnectionErrorRetryHandler | ServerErrorRetryHandler)
+    ]
+    return posting
+
+
 class Poster:
     """Claims, composes, records and posts; one instance per run."""
 
@@ -67,7 +86,8 @@ class Poster:
         ledger: Ledger | None = None,
     ) -> None:
         self.state = state
-        self.client = client
+        self.client = client  # reads (the channel's history) may be retried
+        self.post_client = without_blind_retries(client)  # the digest's post is not
         self.database = database  # loaded only if something is to be composed
         self.ledger = ledger or Ledger(state)
 
@@ -87,16 +107,29 @@ class Poster:
                 return Delivery(channel, "found already posted", found)
         message = claim.message
         if message is None:
-            seen = self.ledger.last_releases(channel, claim.day)
-            digest = compose(self.database(), list(subscription.forces), day, seen)
-            message = digest_message(digest)
+            try:
+                seen = self.ledger.last_releases(channel, claim.day)
+                digest = compose(self.database(), list(subscription.forces), day, seen)
+                message = digest_message(digest)
+            except Exception:
+                # Nothing was composed or sent: let the next run (the next tick) try again at
+                # once rather than wait for the claim to go stale. A process that dies here
+                # keeps its claim; the claim's timeout covers that.
+                self._release(claim)
+                raise
             self.ledger.composed(claim, message, digest.release_names)
         return self._post(claim, message)
 
-    def _post(self, claim: Claim, message: dict) -> Delivery:
-        self.ledger.posting(claim)
+    def _release(self, claim: Claim) -> None:
         try:
-            response = self.client.chat_postMessage(
+            self.ledger.release(claim)
+        except Exception:
+            log.exception("digest for %s: could not release the claim", claim.channel)
+
+    def _post(self, claim: Claim, message: dict) -> Delivery:
+        posting_at = self.ledger.posting(claim)
+        try:
+            response = self.post_client.chat_postMessage(
                 channel=claim.channel,
                 text=message["text"],
                 blocks=message["blocks"],
@@ -108,13 +141,28 @@ class Poster:
             log.error("digest for %s was refused: %s", claim.channel, reason)
             self.ledger.failed(claim, reason)
             return Delivery(claim.channel, "failed", detail=reason)
+        except (OSError, http.client.HTTPException) as error:
+            # Slack may have taken the post before the connection went: look, never resend.
+            log.warning("digest for %s: connection lost while posting (%r)", claim.channel, error)
+            found = self._find_posted(claim, posting_at)
+            if found:
+                self.ledger.posted(claim, found)
+                return Delivery(claim.channel, "posted", found, detail="found after the error")
+            # Left "posting": a later run looks in the history again before it posts.
+            return Delivery(
+                claim.channel,
+                "unknown",
+                detail=f"connection lost while posting ({type(error).__name__}); a later run "
+                "checks the channel history before posting it",
+            )
         ts = response["ts"]
         self.ledger.posted(claim, ts)
         return Delivery(claim.channel, "posted", ts)
 
-    def _find_posted(self, claim: Claim) -> str | None:
+    def _find_posted(self, claim: Claim, posting_at: dt.datetime | None = None) -> str | None:
         """The ts of this digest if the channel has it, "" if it does not, None if unknown."""
-        since = (claim.posting_at or dt.datetime.now(dt.UTC)) - dt.timedelta(minutes=1)
+        posting_at = posting_at or claim.posting_at or dt.datetime.now(dt.UTC)
+        since = posting_at - dt.timedelta(minutes=1)
         try:
             response = self.client.conversations_history(
                 channel=claim.channel,

@@ -1,8 +1,10 @@
 """The parquet dataset in the data directory, and how a new release is merged into it.
 
-Everything is validated and merged in memory first; files are then written to a
-staging folder and renamed into place, manifest last. A failure before the
-renames leaves the existing data exactly as it was.
+Everything is validated and merged in memory first, under the data directory's lock
+(two ingests at once run one after the other, neither losing the other's release).
+The result is written as a complete new version and made live by replacing one
+pointer file (layout: bot/datastore.py), so a failure or a kill at any moment
+leaves the old dataset or the new one, and a rerun finishes the job.
 """
 
 from __future__ import annotations
@@ -10,12 +12,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
+from bot import datastore
+from bot.datastore import DataUnreadable
 from bot.manifest import MANIFEST, read_manifest
 from bot.periods import Quarter
 from bot.reference import forces, outcome_types, seed_offences
@@ -47,13 +50,32 @@ class Release:
     source: str = "Home Office, police recorded crime and outcomes open data tables"
 
 
+# Where a test may kill the write path (CRIMEBOT_INGEST_DIE_AT=<step>), in order.
+STEPS = ("locked", "migrated", "writing", "staged", "versioned", "switched", "linked")
+DIED = 70  # the exit status of a run killed at a step
+
+
+def _step(name: str) -> None:
+    """Die here if asked to: how the tests prove a kill at any step loses nothing."""
+    if os.environ.get("CRIMEBOT_INGEST_DIE_AT") == name:
+        os._exit(DIED)
+
+
 def table_path(data_dir: Path, kind: str) -> Path:
-    return data_dir / f"{kind}.parquet"
+    """A table's file in the live version (or the plain directory) of ``data_dir``."""
+    return datastore.current(data_dir) / f"{kind}.parquet"
 
 
 def _read(data_dir: Path, kind: str) -> pd.DataFrame | None:
     path = table_path(data_dir, kind)
-    return pd.read_parquet(path) if path.exists() else None
+    if not path.exists():
+        return None
+    try:
+        return pd.read_parquet(path)
+    except Exception as error:  # pyarrow raises several types for a damaged file
+        raise DataUnreadable(
+            f"{path} cannot be read ({error}): fix it with {datastore.fix_command(data_dir)}"
+        ) from error
 
 
 def _with_period_columns(rows: pd.DataFrame) -> pd.DataFrame:
@@ -203,9 +225,21 @@ def _reference_tables() -> dict[str, pd.DataFrame]:
 
 
 def save(data_dir: Path, releases: list[Release]) -> dict:
-    """Merge releases into the dataset in ``data_dir`` atomically; return the new manifest."""
-    data_dir.mkdir(parents=True, exist_ok=True)
-    manifest = read_manifest(data_dir)
+    """Merge releases into the dataset in ``data_dir`` atomically; return the new manifest.
+
+    The lock is held from reading the live version to switching to the new one: a
+    second run waits, then merges into what this one wrote."""
+    with datastore.locked(data_dir):
+        _step("locked")
+        if datastore.is_plain(data_dir):
+            datastore.adopt_plain(data_dir)
+            _step("migrated")
+        return _merge_and_write(data_dir, releases)
+
+
+def _merge_and_write(data_dir: Path, releases: list[Release]) -> dict:
+    source = datastore.current(data_dir)  # resolved once: every table from one version
+    manifest = read_manifest(source)
     by_name = {entry["release"]: entry for entry in manifest["releases"]}
     ranks = {
         entry["release"]: (
@@ -217,8 +251,8 @@ def save(data_dir: Path, releases: list[Release]) -> dict:
         for entry in manifest["releases"]
     }
     seq = max((entry["seq"] for entry in manifest["releases"]), default=0)
-    tables = {kind: _read(data_dir, kind) for kind in COUNT_COLUMNS}
-    revisions = [_read(data_dir, "revisions")]
+    tables = {kind: _read(source, kind) for kind in COUNT_COLUMNS}
+    revisions = [_read(source, "revisions")]
     for release in releases:
         seq += 1
         ranks[release.name] = (release.release_date or dt.date.min, seq)
@@ -256,7 +290,7 @@ def save(data_dir: Path, releases: list[Release]) -> dict:
         else None
     )
     outputs = {kind: table for kind, table in tables.items() if table is not None}
-    outputs["offences"] = _offences_table(_read(data_dir, "offences"), releases)
+    outputs["offences"] = _offences_table(_read(source, "offences"), releases)
     outputs.update(_reference_tables())
     if revision_table is not None:
         outputs["revisions"] = revision_table
@@ -266,15 +300,18 @@ def save(data_dir: Path, releases: list[Release]) -> dict:
 
 
 def _write_atomically(data_dir: Path, outputs: dict[str, pd.DataFrame], manifest: dict) -> None:
-    staging = data_dir / f".staging-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir()
-    try:
-        for kind, table in outputs.items():
-            table.to_parquet(staging / f"{kind}.parquet", index=False, compression="zstd")
-        (staging / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-        for kind in outputs:
-            os.replace(staging / f"{kind}.parquet", table_path(data_dir, kind))
-        os.replace(staging / MANIFEST, data_dir / MANIFEST)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    """Write every table and the manifest as a new version, then make it live."""
+    staging = datastore.new_staging(data_dir)
+    for kind, table in outputs.items():
+        table.to_parquet(staging / f"{kind}.parquet", index=False, compression="zstd")
+        _step("writing")
+    (staging / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    datastore.seal(staging)
+    _step("staged")
+    name = datastore.add_version(data_dir, staging)
+    _step("versioned")
+    datastore.switch(data_dir, name)
+    _step("switched")
+    datastore.link_top_level(data_dir, name)
+    _step("linked")
+    datastore.prune(data_dir)

@@ -7,15 +7,21 @@ plan can read only these tables, and nothing can change the data on disk.
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
+import time
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 import duckdb
 
+from bot import datastore
+from bot.datastore import DataMissing, DataUnreadable
 from bot.manifest import read_manifest
+
+log = logging.getLogger(__name__)
 
 QUERIES_DIR = Path(__file__).resolve().parents[2] / "queries"
 
@@ -89,8 +95,8 @@ def _quoted(path: Path) -> str:
     return str(path).replace("'", "''")
 
 
-class DataMissing(Exception):
-    """The data directory has no recorded-crime table: nothing has been ingested."""
+# How often an answer may look for a newer version (one stat of the pointer file).
+RELOAD_CHECK_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -111,16 +117,46 @@ def named_queries() -> dict[str, NamedQuery]:
 
 
 class Database:
+    """One version of the data directory, loaded and locked; ``current()`` the newest.
+
+    A loaded Database never changes. ``current()`` notices a newer version (ingested
+    while the server runs) and returns it loaded, so an answer that takes ``current()``
+    once and uses only that reads one release set from start to finish."""
+
     def __init__(self, data_dir: Path) -> None:
         self.data_dir = Path(data_dir)
-        if not (self.data_dir / "recorded.parquet").exists():
+        # Fingerprint first: a switch after it is noticed (and loaded) on a later check.
+        self._pointer = datastore.pointer_state(self.data_dir)
+        self.version_dir = datastore.current(self.data_dir)
+        if not (self.version_dir / "recorded.parquet").exists():
             raise DataMissing(
-                f"no data in {self.data_dir}: run `python -m bot ingest FILE...` first"
+                f"no data in {self.data_dir}: run `python -m bot ingest FILE...` "
+                "(or `python -m bot ingest --shipped`) first"
             )
-        self.manifest = read_manifest(self.data_dir)
+        self.manifest = read_manifest(self.version_dir)
         self._connection = duckdb.connect(":memory:")
-        paths = {t: self.data_dir / f"{t}.parquet" for t in EMPTY_TABLES}
+        paths = {t: self.version_dir / f"{t}.parquet" for t in EMPTY_TABLES}
         paths = {t: p for t, p in paths.items() if p.exists()}
+        try:
+            self._load(paths)
+        except duckdb.Error as error:
+            raise self._unreadable(paths, error) from error
+        self._newer: Database | None = None
+        self._checked = time.monotonic()
+        self._reload_lock = threading.Lock()
+        self._failed_pointer: tuple[int, int] | None = None
+        # Answers scan small tables: a second thread costs more than it saves, and a serving
+        # process runs many answers side by side anyway.
+        self._connection.execute("SET threads = 1")
+        self._connection.execute("SET enable_external_access = false")
+        self._connection.execute("SET lock_configuration = true")
+        self._local = threading.local()
+        self.trace: list[tuple[str, dict]] | None = None  # set to a list to record queries
+        self._memo: dict[tuple, list[dict]] = {}
+        self._memo_lock = threading.Lock()
+        self.has_revisions = bool(self.query("revision_count")[0]["revisions"])
+
+    def _load(self, paths: dict[str, Path]) -> None:
         self._create_name_types(paths)
         for table, columns in EMPTY_TABLES.items():
             if table not in paths:
@@ -134,16 +170,53 @@ class Database:
             )
         for table, select in NATIONAL_TABLES.items():
             self._connection.execute(f"CREATE TABLE {table} AS {select}")
-        # Answers scan small tables: a second thread costs more than it saves, and a serving
-        # process runs many answers side by side anyway.
-        self._connection.execute("SET threads = 1")
-        self._connection.execute("SET enable_external_access = false")
-        self._connection.execute("SET lock_configuration = true")
-        self._local = threading.local()
-        self.trace: list[tuple[str, dict]] | None = None  # set to a list to record queries
-        self._memo: dict[tuple, list[dict]] = {}
-        self._memo_lock = threading.Lock()
-        self.has_revisions = bool(self.query("revision_count")[0]["revisions"])
+
+    def _unreadable(self, paths: dict[str, Path], error: duckdb.Error) -> DataUnreadable:
+        """Which file failed to load (each read alone), and the command that fixes it."""
+        culprit = None
+        for path in paths.values():
+            try:
+                duckdb.connect(":memory:").execute(
+                    "SELECT * FROM read_parquet($path)", {"path": str(path)}
+                ).fetchmany(1)
+            except duckdb.Error as problem:
+                culprit, error = path, problem
+                break
+        reason = str(error).splitlines()[0]
+        return DataUnreadable(
+            f"{culprit or self.version_dir} cannot be read ({reason}): "
+            f"fix it with {datastore.fix_command(self.data_dir)}"
+        )
+
+    def current(self) -> Database:
+        """The newest loaded version of this data directory (self until one is ingested).
+
+        Looks at the pointer at most once every RELOAD_CHECK_SECONDS; the answer that
+        sees it changed loads the new version while other answers carry on with the
+        old one, then every later answer gets the new one. A version that fails to
+        load is logged and skipped: the server keeps answering from what it has."""
+        latest = self._newer or self
+        now = time.monotonic()
+        if now - self._checked < RELOAD_CHECK_SECONDS:
+            return latest
+        if not self._reload_lock.acquire(blocking=False):
+            return latest  # another answer is loading it
+        try:
+            self._checked = now
+            pointer = datastore.pointer_state(self.data_dir)
+            if pointer in (latest._pointer, self._failed_pointer):
+                return latest
+            try:
+                newer = Database(self.data_dir)
+            except Exception:
+                log.exception("could not load the new version of %s", self.data_dir)
+                self._failed_pointer = pointer
+                return latest
+            log.info("loaded %s", newer.version_dir)
+            self._newer = newer
+            return newer
+        finally:
+            self._reload_lock.release()
 
     def _create_name_types(self, paths: dict[str, Path]) -> None:
         """ENUM types holding every name the parquet files use (a plain VARCHAR when none)."""
