@@ -40,9 +40,11 @@ SOMETHING_WENT_WRONG = (
 
 def _instead(problem: Unanswerable, plan: QueryPlan) -> list[str]:
     """Questions to ask instead: the problem's own, and the plan for the periods it offers."""
-    return list(problem.suggestions) + [
-        question_for(plan.with_changes(period=period)) for period in problem.periods
-    ]
+    return (
+        list(problem.suggestions)
+        + [question_for(other) for other in problem.plans]
+        + [question_for(plan.with_changes(period=period)) for period in problem.periods]
+    )
 
 
 def pinned(db: Database) -> Database:

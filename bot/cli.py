@@ -290,7 +290,7 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument(
         "--shipped",
         action="store_true",
-        help="rebuild the shipped dataset from raw/ and the sample generator",
+        help="rebuild the shipped dataset from the real files in raw/",
     )
     ingest.add_argument(
         "--rollback",

@@ -21,9 +21,9 @@ def force_place(name: str) -> Place:
 
 @cache
 def national() -> Place:
-    """England and Wales, as the ONS counts it: every force, British Transport Police and the
-    national fraud bodies (whose rows are fraud offences only)."""
-    return Place(NATIONAL, "national", tuple(f.force for f in forces()))
+    """England and Wales: the 43 territorial forces, the one basis every table (and the
+    population) shares, so a figure never jumps between periods or measures with the basis."""
+    return Place(NATIONAL, "national", tuple(f.force for f in territorial_forces()))
 
 
 @cache

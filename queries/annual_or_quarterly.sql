@@ -1,6 +1,10 @@
--- Whether any offence-level row in a span of quarters is sample data, and whether the annual
--- force totals have the year: together they decide which table answers an all-crime question.
+-- Which table answers an all-crime question for a financial year: the releases its quarterly
+-- rows come from (and whether any is sample), and the annual totals' release for the year.
+-- The caller compares their publication dates: the newer release wins.
 -- Parameters: $first, $last (quarter indexes).
-SELECT coalesce((SELECT bool_or(sample) FROM recorded
-                 WHERE quarter_index BETWEEN $first AND $last), true) AS sample,
-       (SELECT count(*) FROM annual_recorded WHERE quarter_index = $last) > 0 AS annual
+SELECT (SELECT bool_or(sample) FROM recorded
+        WHERE quarter_index BETWEEN $first AND $last) AS sample,
+       (SELECT string_agg(DISTINCT release, '; ') FROM recorded
+        WHERE quarter_index BETWEEN $first AND $last) AS releases,
+       (SELECT any_value(release) FROM annual_recorded
+        WHERE quarter_index = $last) AS annual_release

@@ -1,14 +1,23 @@
--- How much the figures for a period were revised by the release now loaded, against the
--- earlier release they replaced: the difference lets an answer say "revised from …".
+-- How much the figures for a period were revised by the release each quarter now comes from,
+-- against each earlier release it replaced: the earlier release's own figure for the period
+-- is the figure now minus the change (revisions hold every difference, added and withdrawn
+-- rows included), provided that release covered the whole period.
 -- Parameters: $forces (list), $codes (list), $first, $last.
-SELECT sum(r.new_value - r.old_value) AS change,
-       count(*) AS cells,
-       string_agg(DISTINCT r.old_release, '; ' ORDER BY r.old_release) AS old_releases
+WITH current AS (
+    SELECT DISTINCT quarter_index, release
+    FROM recorded
+    WHERE quarter_index BETWEEN $first AND $last
+)
+SELECT r.old_release,
+       sum(r.new_value - r.old_value) AS change,
+       count(*) AS cells
 FROM revisions AS r
-JOIN recorded AS now
-  ON now.force = r.force AND now.offence_code = r.offence_code
- AND now.quarter_index = r.quarter_index AND now.release = r.new_release
+JOIN current AS now
+  ON now.quarter_index = r.quarter_index AND now.release = r.new_release
 WHERE r.kind = 'recorded'
+  AND r.measure = 'offences'
   AND list_contains($forces, r.force)
   AND list_contains($codes, r.offence_code)
   AND r.quarter_index BETWEEN $first AND $last
+GROUP BY r.old_release
+ORDER BY r.old_release

@@ -95,7 +95,7 @@ def test_download_then_ingest_then_answer(govuk, tmp_path, capsys):
     )
     out = capsys.readouterr().out
     assert out.startswith("301 (3.1%) of the 9,632 harassment offences")
-    assert "published 2023-10-19" in out
+    assert "19 October 2023 release" in out
 
 
 def test_unreachable_page_fails_cleanly(tmp_path, capsys):

@@ -106,8 +106,8 @@ def test_later_release_replaces_its_quarters_and_keeps_the_revision(tmp_path, da
     out = capsys.readouterr().out
     # 2311 + 2408 + 2408 + 2600 = 9,727 now; the article's release said 9,632.
     assert "recorded 9,727 harassment offences" in out
-    assert "(revised from 9,632 in an earlier release)" in out
-    assert "prc-pfa-mar2013-onwards-tables-180124.xlsx, published 2024-01-18" in out
+    assert "(revised from 9,632 in the 19 October 2023 release)" in out
+    assert "18 January 2024 release and 19 October 2023 release" in out
 
 
 GOOD_ROW = PFA_ROW

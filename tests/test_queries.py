@@ -51,4 +51,9 @@ def test_answering_connection_cannot_touch_files(article_db, statement):
 
 def test_answering_connection_still_reads_its_tables(article_db):
     rows = article_db.query("coverage")
-    assert {r["kind"] for r in rows} == {"recorded", "outcomes"}
+    assert {r["kind"] for r in rows} == {
+        "recorded",
+        "outcomes",
+        "annual_recorded",
+        "annual_outcomes",
+    }

@@ -1,6 +1,12 @@
-"""The dataset shipped in data/: real where it can be, plainly SAMPLE where it is not."""
+"""The dataset shipped in data/: real published figures only, each with its release.
+
+Expected figures are computed here from the raw files with pandas, independently of the
+ingest path, or taken from the sources' own verification notes (raw/*/SOURCE.md).
+"""
 
 from __future__ import annotations
+
+import json
 
 import pandas as pd
 import pytest
@@ -9,11 +15,13 @@ from bot.ask import ask
 from bot.ingest.shipped import build_shipped
 from bot.periods import Quarter
 from bot.query.database import Database
-from bot.reference import forces, seed_offences
 from bot.settings import ROOT
 from tests.conftest import TODAY
 
 DATA = ROOT / "data"
+RAW = ROOT / "raw"
+APRIL_2026 = "prc-pfa-mar2013-onwards-tables-230426.csv"
+OCTOBER_2023 = "prc-pfa-mar2013-onwards-tables-191023.csv"
 
 
 @pytest.fixture(scope="module")
@@ -21,69 +29,162 @@ def shipped():
     return Database(DATA)
 
 
+@pytest.fixture(scope="module")
+def october_2023() -> pd.DataFrame:
+    return pd.read_csv(
+        RAW / "pfa-oct2023" / "prc-pfa-191023-all-years.csv.gz", dtype={"Offence Code": str}
+    )
+
+
 def reply(db, question):
     return ask(question, db, TODAY)[0]
 
 
-def test_real_annual_charge_rate_is_not_sample(shipped):
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        (
+            "harassment Thames Valley year to September 2023",
+            "Thames Valley Police recorded 9,141 harassment offences in the year to September "
+            "2023, up from 7,887 the year before",
+        ),
+        (
+            "harassment Cumbria year to September 2023",
+            "Cumbria Constabulary recorded 2,394 harassment offences in the year to September "
+            "2023, down from 2,871 the year before",
+        ),
+        (
+            "harassment England and Wales year to September 2023",
+            "Police forces in England and Wales recorded 270,010 harassment offences",
+        ),
+        (
+            "stalking and harassment England and Wales year to September 2023",
+            "Police forces in England and Wales recorded 675,600 stalking and harassment offences",
+        ),
+    ],
+)
+def test_the_example_articles_on_the_april_2026_release(shipped, question, expected):
+    answer = reply(shipped, question)
+    assert answer.text.startswith(expected), answer.text
+    assert not answer.sample
+    assert "23 April 2026 release" in answer.source
+    assert "SAMPLE" not in answer.plain_text()
+
+
+def test_england_and_wales_is_the_43_territorial_forces(shipped):
+    """270,122 with British Transport Police; 270,010 for the 43 (the source's own check)."""
+    national = reply(shipped, "harassment England and Wales year to September 2023")
+    btp = reply(shipped, "harassment British Transport Police year to September 2023")
+    assert "270,010" in national.text
+    assert btp.text.startswith("British Transport Police recorded 112 harassment offences")
+
+
+def test_a_revised_figure_says_what_it_was_and_in_which_release(shipped, october_2023):
+    rows = october_2023[
+        (october_2023["Force Name"] == "Thames Valley")
+        & (october_2023["Offence Code"] == "8L")
+        & (
+            (
+                (october_2023["Financial Year"] == "2022/23")
+                & (october_2023["Financial Quarter"] > 1)
+            )
+            | (
+                (october_2023["Financial Year"] == "2023/24")
+                & (october_2023["Financial Quarter"] == 1)
+            )
+        )
+    ]
+    assert len(rows) == 4
+    before = int(rows["Number of Offences"].sum())
+    answer = reply(shipped, "harassment Thames Valley year to June 2023")
+    assert answer.text.startswith(
+        f"Thames Valley Police recorded 8,973 harassment offences in the year to June 2023 "
+        f"(revised from {before:,} in the 19 October 2023 release)"
+    )
+    assert "23 April 2026 release and 19 October 2023 release" in answer.source
+
+
+def test_a_period_the_older_release_did_not_cover_claims_no_revision(shipped):
+    """The October 2023 release ends at June 2023: it never had a year to September 2023."""
+    answer = reply(shipped, "harassment Thames Valley year to September 2023")
+    assert "revised from" not in answer.text
+
+
+def test_the_quarter_revision_from_the_source_notes_is_kept():
+    revisions = pd.read_parquet(DATA / "revisions.parquet")
+    row = revisions[
+        (revisions["force"] == "Thames Valley")
+        & (revisions["offence_code"] == "8L")
+        & (revisions["quarter_index"] == Quarter(2023, 1).index)
+    ]
+    assert row[["old_value", "new_value"]].values.tolist() == [[2527, 2290]]
+    assert row[["old_release", "new_release"]].values.tolist() == [[OCTOBER_2023, APRIL_2026]]
+
+
+def test_no_generated_figure_is_shipped():
+    manifest = json.loads((DATA / "manifest.json").read_text())
+    assert not any(entry["sample"] for entry in manifest["releases"])
+    recorded = pd.read_parquet(DATA / "recorded.parquet")
+    assert not recorded["sample"].any()
+    assert set(recorded["release"]) == {APRIL_2026}  # it covers every quarter of October 2023
+    assert not (DATA / "outcomes.parquet").exists()  # no offence-level outcomes offline
+
+
+def test_the_newer_release_wins_each_quarter_it_covers_and_drops_what_it_withdrew():
+    """Code 90 (other knives offences) is in October 2023 for 2021/22 onwards but not in April
+    2026: the newer release no longer publishes those rows, so they are not answered from."""
+    recorded = pd.read_parquet(DATA / "recorded.parquet")
+    by_quarter = recorded.groupby("quarter_index")["release"].unique()
+    assert all(list(releases) == [APRIL_2026] for releases in by_quarter)
+    knives = recorded[recorded["offence_code"] == "90"]
+    assert knives["quarter_index"].max() == Quarter(2020, 4).index
+    revisions = pd.read_parquet(DATA / "revisions.parquet")
+    withdrawn = revisions[(revisions["offence_code"] == "90") & (revisions["new_value"] == 0)]
+    assert withdrawn["quarter_index"].min() >= Quarter(2021, 1).index
+
+
+def test_cifas_spelt_two_ways_is_one_fraud_body():
+    recorded = pd.read_parquet(DATA / "recorded.parquet")
+    fraud = recorded[recorded["force"].str.upper() == "CIFAS"]
+    assert set(fraud["force"]) == {"CIFAS"}
+    per_quarter = fraud.groupby("quarter_index")["offence_code"].count()
+    assert per_quarter.max() == 1  # one row a quarter, not one per spelling
+    assert Quarter(2014, 2).index in set(fraud["quarter_index"])  # a "Cifas" year
+
+
+def test_charge_rate_for_an_offence_says_what_is_loaded_and_offers_the_nearest(shipped):
+    answer = reply(shipped, "charge rate harassment Thames Valley 2023")
+    assert not answer.is_answer
+    assert "no outcome figures for harassment" in answer.text
+    assert "all crime by force and financial year (2014/15 to 2025/26)" in answer.text
+    assert "python -m bot ingest --download" in answer.text
+    assert answer.suggestions == [
+        "harassment Thames Valley 2023",
+        "charge rate all crime Thames Valley 2023",
+    ]
+    nearest = reply(shipped, answer.suggestions[1])
+    assert nearest.text.startswith(
+        "11,677 (6.4%) of the 181,952 crimes Thames Valley Police recorded in the year to March "
+        "2023 resulted in a charge or summons"
+    )
+
+
+def test_all_crime_charge_rate_comes_from_one_release(shipped):
     answer = reply(shipped, "charge rate Thames Valley 2023/24")
     assert answer.text.startswith(
         "13,087 (7.5%) of the 174,087 crimes Thames Valley Police recorded in the year to March "
         "2024 resulted in a charge or summons"
     )
-    assert not answer.sample
-    assert "SAMPLE" not in answer.plain_text()
-    assert "annual force totals" in answer.source
+    assert "23 July 2026 release" in answer.source
+    assert "April 2026" not in answer.source
 
 
-def test_real_england_and_wales_charge_rate_counts_the_same_forces(shipped):
-    answer = reply(shipped, "charge rate England and Wales 2025/26")
-    assert answer.text.startswith(
-        "442,512 (8.6%) of the 5,143,915 crimes recorded in England and Wales in the year to "
-        "March 2026 resulted in a charge or summons"
-    )
-
-
-def test_real_2017_18_quarters_with_sample_context_say_so(shipped):
-    answer = reply(shipped, "stalking and harassment Cumbria 2017/18")
-    assert "Cumbria Constabulary recorded 1,228 stalking and harassment offences" in answer.text
-    assert answer.sample  # the year before is generated
-    text = answer.plain_text()
-    assert text.startswith("⚠️ These figures include SAMPLE data")
-    assert "python -m bot ingest --download" in text
-
-
-def test_every_sample_answer_is_labelled(shipped):
-    for question in (
-        "harassment Thames Valley",
-        "which force has the most shoplifting",
-        "compare burglary in the Met and GMP",
-        "is knife crime in Kent at a record high?",
-    ):
-        answer = reply(shipped, question)
-        assert answer.is_answer, question
-        assert answer.sample, question
-        assert "SAMPLE" in answer.source
-
-
-def test_coverage_forces_offences_quarters_outcomes():
-    recorded = pd.read_parquet(DATA / "recorded.parquet")
-    outcomes = pd.read_parquet(DATA / "outcomes.parquet")
-    assert set(recorded.force) == {f.force for f in forces()}
-    assert set(recorded.offence_code) >= {o["offence_code"] for o in seed_offences()} - {
-        o["offence_code"] for o in seed_offences() if "outcome only" in o["offence"]
-    }
-    indexes = set(recorded.quarter_index)
-    assert indexes == set(range(Quarter(2012, 1).index, Quarter(2025, 4).index + 1))
-    assert set(recorded[~recorded["sample"]].financial_year) == {"2017/18"}
-    assert {"0", "1", "14", "16", "18"} <= set(outcomes.outcome_type)
-    assert outcomes["sample"].all()
-
-
-def test_shipped_data_is_what_the_generator_builds(tmp_path):
-    """A change to the generator or the raw files must come with a rebuilt data/."""
+def test_shipped_data_is_what_the_build_makes(tmp_path):
+    """A change to the adapters, the ingest or raw/ must come with a rebuilt data/."""
     build_shipped(tmp_path / "data")
-    for table in ("recorded", "outcomes", "annual_recorded", "annual_outcomes", "offences"):
-        built = pd.read_parquet(tmp_path / "data" / f"{table}.parquet")
-        shipped = pd.read_parquet(DATA / f"{table}.parquet")
-        pd.testing.assert_frame_equal(built, shipped, check_like=True)
+    for path in DATA.glob("*.parquet"):
+        built = pd.read_parquet(tmp_path / "data" / path.name)
+        pd.testing.assert_frame_equal(built, pd.read_parquet(path), check_like=True)
+    assert {p.name for p in DATA.glob("*.parquet")} == {
+        p.name for p in (tmp_path / "data").glob("*.parquet")
+    }

@@ -1,50 +1,59 @@
-"""Rebuild the dataset shipped in data/: the real files in raw/ plus the generated sample.
+"""Rebuild the dataset shipped in data/ from the real files in raw/: nothing generated.
 
-The build goes through the ordinary ingest path into a scratch directory, and
-only a complete build replaces what data/ holds.
+The two offence-level PFA releases go in oldest first, through the same ingest a user runs
+(after their adapters put them back into the published layout), so the April 2026 release
+wins every quarter it covers and the October 2023 figures it revised become "revised from …"
+notes. Then the annual force tables and the ONS population estimates. The build happens in
+a scratch directory, and only a complete build replaces what data/ holds.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
-import pandas as pd
-
+from bot import datastore
 from bot.ingest import ingest
 from bot.ingest.annual import load_annual
-from bot.ingest.load import load_release
-from bot.ingest.sample import build_sample_release
+from bot.ingest.conversions import SHIPPED_PFA
+from bot.ingest.population import load_population
 from bot.ingest.store import save
-from bot.reference import seed_offences
+from bot.manifest import MANIFEST
 
 ROOT = Path(__file__).resolve().parents[2]
 RAW = ROOT / "raw"
-REAL_PFA = RAW / "pfa-2017-18" / "prc-pfa-mar2013-onwards-tables201718.csv"
-SAMPLE_SOURCE = (
-    "crimebot SAMPLE data, generated from real magnitudes: NOT official statistics "
-    "(see data/README.md)"
-)
-REAL_SOURCE = (
-    "Home Office, police recorded crime open data, Police Force Area tables (2017/18 sheet)"
-)
 
 
 def build_shipped(data_dir: Path, raw_dir: Path = RAW) -> dict:
+    """Build in scratch, then make ``data_dir`` a plain dataset of exactly those files (the
+    shipped data is read as it is; ingest copies it into a versioned directory of its own)."""
     data_dir.mkdir(parents=True, exist_ok=True)
-    real_file = raw_dir / REAL_PFA.relative_to(RAW)
-    real = load_release(real_file, progress=False)
-    offences = pd.DataFrame(seed_offences())
     with tempfile.TemporaryDirectory(dir=data_dir.parent) as scratch:
         scratch_dir = Path(scratch)
-        sample_files = build_sample_release(
-            real.tables["recorded"], offences, raw_dir, scratch_dir / "raw"
-        )
         build = scratch_dir / "data"
-        ingest([real_file], build, source=REAL_SOURCE, progress=False)
-        ingest(sample_files, build, sample=True, source=SAMPLE_SOURCE, progress=False)
-        manifest = save(build, [load_annual(raw_dir / "oocd-dashboard-outcomes")])
-        for path in build.iterdir():
-            os.replace(path, data_dir / path.name)
+        for conversion in SHIPPED_PFA:
+            path = conversion.to_official(raw_dir, scratch_dir / "raw")
+            ingest(
+                [path],
+                build,
+                release_date=conversion.release_date,
+                source=conversion.source,
+                progress=False,
+            )
+        manifest = save(
+            build,
+            [
+                load_annual(raw_dir / "oocd-dashboard-outcomes"),
+                load_population(raw_dir / "ons-pfa-population"),
+            ],
+        )
+        built = {path.name: path for path in datastore.current(build).iterdir() if path.is_file()}
+        for stale in data_dir.iterdir():
+            if datastore.DATA_FILE.match(stale.name) and stale.name not in built:
+                stale.unlink()
+        for name, path in sorted(built.items(), key=lambda item: item[0] == MANIFEST):
+            shutil.copyfile(path, data_dir / f".{name}.new")
+            os.replace(data_dir / f".{name}.new", data_dir / name)  # manifest last
     return manifest

@@ -28,12 +28,14 @@ COUNT_COLUMNS = {
     "outcomes": ("outcomes_for_recorded", "outcomes_in_quarter"),
     "annual_recorded": ("offences",),
     "annual_outcomes": ("outcomes_for_recorded",),
+    "population": ("population",),
 }
 KEYS = {
     "recorded": ["force", "offence_code", "quarter_index"],
     "outcomes": ["force", "offence_code", "quarter_index", "outcome_type"],
     "annual_recorded": ["force", "quarter_index"],
     "annual_outcomes": ["force", "quarter_index", "outcome_type"],
+    "population": ["force", "quarter_index"],
 }
 
 
@@ -167,32 +169,53 @@ def _coverage(rows: pd.DataFrame) -> dict:
 
 
 def _revisions(kind: str, replaced: pd.DataFrame, kept: pd.DataFrame) -> pd.DataFrame:
-    if replaced.empty:
-        return pd.DataFrame()
-    keys = KEYS[kind]
-    joined = replaced.merge(kept, on=keys, suffixes=("_old", "_new"))
-    found = []
-    for column in COUNT_COLUMNS[kind]:
-        changed = joined[joined[f"{column}_old"] != joined[f"{column}_new"]]
-        if changed.empty:
+    """Every count the winning release gives differently from each release it replaced, over
+    the quarters that release had: changed cells, and rows one of them lacks (a code added
+    or withdrawn) as a change from or to 0. With all of them, a replaced release's total for
+    any span it covered is exactly the new total minus the changes."""
+    found = [
+        _differences(kind, old, kept[kept["quarter_index"].isin(old["quarter_index"].unique())])
+        for _, old in replaced.groupby("release", observed=True)
+    ]
+    found = [f for f in found if not f.empty]
+    return pd.concat(found, ignore_index=True) if found else pd.DataFrame()
+
+
+def _differences(kind: str, old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
+    keys, counts = KEYS[kind], list(COUNT_COLUMNS[kind])
+    joined = old[[*keys, *counts]].merge(
+        new[[*keys, *counts]], on=keys, how="outer", suffixes=("_old", "_new")
+    )
+    winners = new.drop_duplicates("quarter_index").set_index("quarter_index")["release"]
+    parts = []
+    for column in counts:
+        old_values = joined[f"{column}_old"].fillna(0).astype("int64")
+        new_values = joined[f"{column}_new"].fillna(0).astype("int64")
+        changed = (old_values != new_values).to_numpy()
+        if not changed.any():
             continue
-        found.append(
+        rows = joined[changed]
+        parts.append(
             pd.DataFrame(
                 {
                     "kind": kind,
-                    "force": changed["force"],
-                    "offence_code": changed.get("offence_code"),
-                    "outcome_type": changed.get("outcome_type"),
-                    "quarter_index": changed["quarter_index"],
+                    "force": rows["force"].astype(str),
+                    "offence_code": rows["offence_code"].astype(str)
+                    if "offence_code" in rows
+                    else None,
+                    "outcome_type": rows["outcome_type"].astype(str)
+                    if "outcome_type" in rows
+                    else None,
+                    "quarter_index": rows["quarter_index"],
                     "measure": column,
-                    "old_value": changed[f"{column}_old"],
-                    "old_release": changed["release_old"],
-                    "new_value": changed[f"{column}_new"],
-                    "new_release": changed["release_new"],
+                    "old_value": old_values[changed],
+                    "old_release": str(old["release"].iloc[0]),
+                    "new_value": new_values[changed],
+                    "new_release": rows["quarter_index"].map(winners).astype(str),
                 }
             )
         )
-    return pd.concat(found, ignore_index=True) if found else pd.DataFrame()
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
 
 
 def _offences_table(existing: pd.DataFrame | None, releases: list[Release]) -> pd.DataFrame:

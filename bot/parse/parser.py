@@ -19,6 +19,7 @@ from bot.parse.text import MAX_QUESTION_CHARS, clean, strip_markup, tokens
 from bot.parse.vocabulary import AMBIGUOUS_PLACES, vocabulary
 from bot.places import areas
 from bot.query.plan import (
+    ALL_CRIME,
     LATEST,
     Measure,
     OffenceSelection,
@@ -36,7 +37,6 @@ EXAMPLES = (
     "is knife crime in Kent at a record high?",
     "compare burglary in the Met and GMP",
 )
-ALL_CRIME = OffenceSelection("all", (), "all crime")
 FUZZY_ACCEPT = 84
 FUZZY_SUGGEST = 70
 MAX_UNKNOWN_WORDS = 8  # past this it is not a misspelt question; and fuzzy matching costs time

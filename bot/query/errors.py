@@ -1,12 +1,13 @@
 from __future__ import annotations
 
-from bot.query.plan import PeriodSpec
+from bot.query.plan import PeriodSpec, QueryPlan
 
 
 class Unanswerable(Exception):
     """The data cannot answer the plan as asked; the message says why, with suggestions.
 
-    ``periods`` are periods the data does have, offered as "did you mean" buttons.
+    ``periods`` are periods the data does have, offered as "did you mean" buttons;
+    ``plans`` are the nearest questions it can answer, offered the same way.
     """
 
     def __init__(
@@ -14,8 +15,10 @@ class Unanswerable(Exception):
         message: str,
         suggestions: tuple[str, ...] = (),
         periods: tuple[PeriodSpec, ...] = (),
+        plans: tuple[QueryPlan, ...] = (),
     ) -> None:
         super().__init__(message)
         self.message = message
         self.suggestions = suggestions
         self.periods = periods
+        self.plans = plans

@@ -5,6 +5,7 @@ Nothing here formats text; ``bot.render`` turns findings into sentences.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from bot.periods import Period, Quarter
@@ -12,7 +13,7 @@ from bot.places import national, territorial_forces
 from bot.query.database import Database
 from bot.query.errors import Unanswerable
 from bot.query.periods import resolve_period
-from bot.query.plan import Measure, OffenceSelection, Place, QueryPlan
+from bot.query.plan import ALL_CRIME, Measure, OffenceSelection, Place, QueryPlan
 from bot.reference import ANNUAL_OUTCOME_TYPES, INCOMPLETE_2014_15
 
 SERIES_YEARS = 10
@@ -34,12 +35,21 @@ class ResolvedOffence:
     comparability: str = ""
 
 
+@dataclass(frozen=True)
+class Revision:
+    """What an earlier loaded release said for the same figure."""
+
+    value: int
+    release: str
+    release_date: dt.date | None
+
+
 @dataclass
 class PlaceFindings:
     place: Place
     offences: list[YearFigure]  # [0] is the period asked, [1] the year before, ...
     outcomes: list[YearFigure] = field(default_factory=list)
-    revised_from: int | None = None
+    revised_from: Revision | None = None
     releases: set[str] = field(default_factory=set)
 
     @property
@@ -208,33 +218,114 @@ def place_findings(
         found.outcomes = outcomes
         found.releases |= more
     if not annual and db.has_revisions:
-        revision = db.query(
-            "offence_revisions",
-            forces=forces,
-            codes=codes,
-            first=period.first_index,
-            last=period.last_index,
-        )[0]
-        if revision["cells"] and revision["change"]:
-            found.revised_from = offences[0].value - int(revision["change"])
+        found.revised_from = _revision(db, forces, codes, period, offences[0].value)
+        if found.revised_from:
+            found.releases.add(found.revised_from.release)
     return found
 
 
+def _revision(
+    db: Database, forces: list[str], codes: list[str], period: Period, now: int
+) -> Revision | None:
+    """The newest earlier release that covered the whole period and gave another figure."""
+    rows = db.query(
+        "offence_revisions",
+        forces=forces,
+        codes=codes,
+        first=period.first_index,
+        last=period.last_index,
+    )
+    coverage = {
+        entry["release"]: entry["tables"].get("recorded") for entry in db.manifest["releases"]
+    }
+    order = [entry["release"] for entry in db.manifest["releases"]]
+    covering = [
+        row
+        for row in rows
+        if (span := coverage.get(row["old_release"]))
+        and span["first_quarter_index"] <= period.first_index
+        and span["last_quarter_index"] >= period.last_index
+        and row["change"]
+    ]
+    if not covering:
+        return None
+    newest = max(covering, key=lambda row: order.index(row["old_release"]))
+    entry = db.manifest["releases"][order.index(newest["old_release"])]
+    date = dt.date.fromisoformat(entry["release_date"]) if entry.get("release_date") else None
+    return Revision(now - int(newest["change"]), newest["old_release"], date)
+
+
 def use_annual(db: Database, plan: QueryPlan, offence: ResolvedOffence, period: Period) -> bool:
-    """Real annual totals beat sample quarterly rows, where they can answer at all."""
+    """All crime for a financial year comes from the annual force totals when they have the
+    year and are the newer release (as shipped: July 2026 against April 2026), or when the
+    quarterly rows are sample."""
     if offence.selection.level != "all" or not period.is_financial_year:
         return False
     if plan.outcome is not None and not set(plan.outcome.types) <= ANNUAL_OUTCOME_TYPES:
         return False
-    check = db.query("period_is_sample", first=period.first_index, last=period.last_index)[0]
-    return bool(check["sample"] and check["annual"])
+    check = db.query("annual_or_quarterly", first=period.first_index, last=period.last_index)[0]
+    if not check["annual_release"]:
+        return False
+    dates = {e["release"]: e.get("release_date") or "" for e in db.manifest["releases"]}
+    quarterly = max((dates.get(r, "") for r in (check["releases"] or "").split("; ")), default="")
+    return bool(check["sample"]) or dates.get(check["annual_release"], "") > quarterly
+
+
+def _outcomes_loaded(db: Database) -> bool:
+    rows = {r["kind"]: r for r in db.reference("coverage")}
+    return rows["outcomes"]["first_quarter"] is not None
+
+
+def _no_offence_outcomes(db: Database, plan: QueryPlan, offence: ResolvedOffence) -> Unanswerable:
+    """An outcome question the loaded tables cannot answer: say what is loaded, offer the
+    nearest questions they can (the count; all crime's outcome), and how to load the rest."""
+    outcome = plan.outcome.name if plan.outcome else "outcome"
+    annual_types = plan.outcome is not None and set(plan.outcome.types) <= ANNUAL_OUTCOME_TYPES
+    first, last = _annual_outcome_years(db)
+    loaded = (
+        f"outcomes for all crime by force and financial year ({first} to {last})"
+        if first
+        else "no outcome figures"
+    )
+    what = (
+        f"outcome figures for {offence.selection.label} (so no {outcome})"
+        if offence.selection.level != "all"
+        else f"figures for crimes resulting in {plan.outcome.label if plan.outcome else outcome}"
+    )
+    nearest = [plan.with_changes(outcome=None, measure=Measure.COUNT)]
+    if annual_types and offence.selection.level != "all" and first:
+        nearest.append(plan.with_changes(offence=ALL_CRIME))
+    return Unanswerable(
+        f"The loaded data has no {what}: outcomes by offence are in the Home Office's outcomes "
+        f"open data tables, which are not loaded here. It has {loaded}. Load the full "
+        "outcome tables with `python -m bot ingest --download`.",
+        plans=tuple(nearest),
+    )
+
+
+def _annual_outcome_years(db: Database) -> tuple[str, str]:
+    rows = {r["kind"]: r for r in db.reference("coverage")}
+    row = rows["annual_outcomes"]
+    if row["first_quarter"] is None:
+        return "", ""
+    return (
+        Quarter.from_index(row["first_quarter"]).financial_year,
+        Quarter.from_index(row["last_quarter"]).financial_year,
+    )
 
 
 def find(db: Database, plan: QueryPlan) -> Findings:
     """Run the SQL a plan needs. Raises Unanswerable, never returns a figure it cannot back."""
     offence = resolve_offence(db, plan.offence)
     needs_outcomes = plan.outcome is not None
-    period = resolve_period(db, plan.period, needs_outcomes)
+    if needs_outcomes and not _outcomes_loaded(db):
+        # Only the annual force totals have outcomes: all crime, financial years.
+        annual_types = plan.outcome is not None and set(plan.outcome.types) <= ANNUAL_OUTCOME_TYPES
+        if offence.selection.level != "all" or not annual_types:
+            raise _no_offence_outcomes(db, plan, offence)
+        period = resolve_period(db, plan.period, True, annual=True)
+    else:
+        period = resolve_period(db, plan.period, needs_outcomes)
     years = (
         SERIES_YEARS
         if plan.measure
@@ -250,8 +341,8 @@ def find(db: Database, plan: QueryPlan) -> Findings:
             offence.selection,
             offence.codes,
             "all police recorded crime, from the annual force totals (no offence detail): the "
-            "forces' own recording, with British Transport Police only to 2014/15 and fraud "
-            "recorded centrally by Action Fraud, CIFAS and UK Finance not included",
+            "forces' own recording; fraud recorded centrally by Action Fraud, CIFAS and UK "
+            "Finance is not included",
         )
     if plan.measure is Measure.RANK:
         return _ranking(db, plan, offence, period, annual)
@@ -265,7 +356,7 @@ def find(db: Database, plan: QueryPlan) -> Findings:
     if note:
         findings.offence = ResolvedOffence(offence.selection, offence.codes, offence.counted, note)
     if needs_outcomes:
-        findings.latest_outcome_quarter = resolve_period(db, None, True).last_index
+        findings.latest_outcome_quarter = resolve_period(db, None, True, annual).last_index
     return findings
 
 
@@ -330,5 +421,5 @@ def _ranking(
         unranked=unranked,
     )
     if by_rate:
-        findings.latest_outcome_quarter = resolve_period(db, None, True).last_index
+        findings.latest_outcome_quarter = resolve_period(db, None, True, annual).last_index
     return findings

@@ -8,19 +8,26 @@ from bot.query.errors import Unanswerable
 from bot.query.plan import PeriodSpec
 
 
-def coverage(db: Database, outcomes: bool) -> tuple[int, int]:
-    """First and last quarter index of the table an answer relies on."""
+def coverage(db: Database, outcomes: bool, annual: bool = False) -> tuple[int, int]:
+    """First and last quarter index of the table an answer relies on: for the annual force
+    totals, the last quarters of the first and last financial years."""
     rows = {r["kind"]: r for r in db.reference("coverage")}
-    recorded = rows["recorded"]
+    prefix = "annual_" if annual else ""
+    recorded = rows[f"{prefix}recorded"]
     first, last = recorded["first_quarter"], recorded["last_quarter"]
+    if first is None:
+        raise Unanswerable("No recorded crime figures have been loaded.")
+    if annual:
+        first -= 3  # a year-end row stands for its four quarters
     if outcomes:
-        row = rows["outcomes"]
+        row = rows[f"{prefix}outcomes"]
         if row["first_quarter"] is None:
             raise Unanswerable(
                 "No outcomes data has been loaded, so there is no charge rate "
                 "or other outcome figure to give."
             )
-        first, last = max(first, row["first_quarter"]), min(last, row["last_quarter"])
+        first = max(first, row["first_quarter"] - (3 if annual else 0))
+        last = min(last, row["last_quarter"])
     return first, last
 
 
@@ -30,20 +37,25 @@ def covered_text(first: int, last: int) -> str:
     return f"from {earliest.label()} to {latest.label()}"
 
 
-def resolve_period(db: Database, spec: PeriodSpec | None, outcomes: bool) -> Period:
+def resolve_period(
+    db: Database, spec: PeriodSpec | None, outcomes: bool, annual: bool = False
+) -> Period:
+    """The period a spec means in the data; ``annual``: in the annual force totals, which
+    have financial years only (a bare year is the financial year ending in it)."""
     spec = spec or PeriodSpec("latest")
     if spec.years_back:
-        first, _ = coverage(db, outcomes)
-        later = resolve_period(db, PeriodSpec(spec.kind, spec.year, spec.month), outcomes)
+        first, _ = coverage(db, outcomes, annual)
+        later = resolve_period(db, PeriodSpec(spec.kind, spec.year, spec.month), outcomes, annual)
         earlier = later.years_before(spec.years_back)
         if earlier.first_index < first:
             raise Unanswerable(f"The data does not go back to {earlier.label()}.")
         return earlier
-    first, last = coverage(db, outcomes)
+    first, last = coverage(db, outcomes, annual)
     earliest_end = first + 3
+    ends = (3,) if annual else (3, 6, 9, 12)
 
     def within(quarter: Quarter, asked: str) -> Period:
-        if earliest_end <= quarter.index <= last:
+        if earliest_end <= quarter.index <= last and quarter.end_month in ends:
             return Period(quarter)
         what = "outcome figures" if outcomes else "figures"
         raise Unanswerable(
@@ -60,21 +72,28 @@ def resolve_period(db: Database, spec: PeriodSpec | None, outcomes: bool) -> Per
             return within(Quarter(year, 4), f"the financial year {year}/{(year + 1) % 100:02d}")
         case "year_to":
             month, year = spec.month or 0, spec.year or 0
-            if month not in (3, 6, 9, 12):
-                nearest = [
-                    q for q in _nearest_quarters(year, month) if earliest_end <= q.index <= last
-                ]
+            if month not in ends:
+                candidates = (
+                    _nearest_financial_years(year, month)
+                    if annual
+                    else _nearest_quarters(year, month)
+                )
+                nearest = [q for q in candidates if earliest_end <= q.index <= last]
                 options = [Period(q).label() for q in nearest]
+                why = (
+                    "These figures are published by financial year (the year to March)"
+                    if annual
+                    else "Figures are published by quarter"
+                )
                 raise Unanswerable(
-                    f"Figures are published by quarter, so there is no year to "
-                    f"{MONTHS[month - 1]} {year}."
+                    f"{why}, so there is no year to {MONTHS[month - 1]} {year}."
                     + (f" The nearest are {' and '.join(options)}." if options else ""),
                     periods=tuple(_spec(q) for q in nearest),
                 )
             return within(Quarter.ending(year, month), f"the year to {MONTHS[month - 1]} {year}")
         case "calendar_year":
             year = spec.year or 0
-            for month in (12, 9, 6, 3):
+            for month in sorted(ends, reverse=True):
                 quarter = Quarter.ending(year, month)
                 if earliest_end <= quarter.index <= last:
                     return Period(quarter)
@@ -84,6 +103,11 @@ def resolve_period(db: Database, spec: PeriodSpec | None, outcomes: bool) -> Per
 
 def _spec(quarter: Quarter) -> PeriodSpec:
     return PeriodSpec("year_to", quarter.end_year, quarter.end_month)
+
+
+def _nearest_financial_years(year: int, month: int) -> list[Quarter]:
+    before = year if month > 3 else year - 1
+    return [Quarter.ending(before, 3), Quarter.ending(before + 1, 3)]
 
 
 def _nearest_quarters(year: int, month: int) -> list[Quarter]:

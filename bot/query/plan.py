@@ -54,6 +54,7 @@ class OutcomeSelection:
     name: str  # "charge rate"
 
 
+ALL_CRIME = OffenceSelection("all", (), "all crime")
 CHARGE = OutcomeSelection(("1",), "a charge or summons", "charge rate")
 
 

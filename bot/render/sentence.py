@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from bot.periods import Period
 from bot.query.findings import Findings, PlaceFindings, YearFigure
 from bot.query.plan import Measure, OffenceSelection, Place, QueryPlan
@@ -18,6 +20,9 @@ OUTCOMES_CAVEAT = (
     "are still under investigation, so this share will rise as cases close."
 )
 SOURCE_DEFAULT = "Home Office, police recorded crime and outcomes open data tables"
+DATASET_PAGE = (
+    "https://www.gov.uk/government/statistics/police-recorded-crime-and-outcomes-open-data-tables"
+)
 
 
 def offence_phrase(findings: Findings, n: int | None = None) -> str:
@@ -87,7 +92,11 @@ def count_sentence(findings: Findings, found: PlaceFindings) -> str:
         f"in {findings.period.label()}"
     )
     if found.revised_from is not None:
-        text += f" (revised from {num.count(found.revised_from)} in an earlier release)"
+        revision = found.revised_from
+        text += (
+            f" (revised from {num.count(revision.value)} in "
+            f"{release_phrase(revision.release, revision.release_date)})"
+        )
     clauses = []
     if found.previous is not None:
         clauses.append(num.change(current.value, found.previous.value))
@@ -213,20 +222,29 @@ def source(findings: Findings, manifest: list[dict]) -> str:
     return source_line(findings.releases, findings.period, manifest)
 
 
+def release_phrase(name: str, date: dt.date | None) -> str:
+    """'the 23 April 2026 release', or the file's name when it carries no date."""
+    return f"the {date.day} {date:%B %Y} release" if date else f"the release {name}"
+
+
+def published(entry: dict) -> str:
+    date = entry.get("release_date")
+    return release_phrase(entry["release"], dt.date.fromisoformat(date) if date else None)
+
+
 def source_line(releases: set[str] | frozenset[str], period: Period, manifest: list[dict]) -> str:
-    """The releases the figures came from, the period and the licence."""
-    entries = [e for e in manifest if e["release"] in releases]
-    parts = []
-    for entry in entries:
-        text = f"{entry['release']}"
-        if entry.get("release_date"):
-            text += f", published {entry['release_date']}"
-        if entry.get("sample"):
-            text += ", SAMPLE"
-        parts.append(text)
-    sources = sorted({e.get("source") or SOURCE_DEFAULT for e in entries}) or [SOURCE_DEFAULT]
+    """One line: the releases the figures came from, with their dates, the period, the licence.
+    The file names are in the --json figures and the manifest, not here."""
+    entries = [e for e in manifest if e["release"] in releases] or manifest[-1:]
+    by_source: dict[str, list[str]] = {}
+    for entry in sorted(entries, key=lambda e: e.get("release_date") or "", reverse=True):
+        by_source.setdefault(entry.get("source") or SOURCE_DEFAULT, []).append(
+            published(entry).removeprefix("the ")
+            + (" (SAMPLE, not official)" if entry.get("sample") else "")
+        )
+    parts = [f"{source}, {' and '.join(dates)}" for source, dates in by_source.items()]
     return (
-        f"Source: {'; '.join(sources)} ({'; '.join(parts)}). "
+        f"Source: {'; '.join(parts)} ({DATASET_PAGE}). "
         f"Period: {period.long_label()}. Open Government Licence v3.0."
     )
 
