@@ -90,6 +90,7 @@ class Server:
         headers: dict | None = None,
         timestamp: int | None = None,
         signature: str | None = None,
+        timeout: float = 30,
     ) -> tuple[int, bytes, float]:
         timestamp = int(time.time()) if timestamp is None else timestamp
         all_headers = {
@@ -103,7 +104,7 @@ class Server:
         )
         start = time.perf_counter()
         try:
-            with urllib.request.urlopen(request, timeout=30) as response:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
                 return response.status, response.read(), time.perf_counter() - start
         except urllib.error.HTTPError as error:
             return error.code, error.read(), time.perf_counter() - start

@@ -1,22 +1,41 @@
 """Production HTTP serving (gunicorn, threads, Bolt's WSGI adapter) and Socket Mode.
 
-The WSGI guard answers 401 for request headers that Bolt's own verification would
-turn into a 500 (an empty, non-numeric or huge timestamp; a non-ASCII signature): anyone
-on the internet can send those, and a well-built endpoint refuses them politely.
+The WSGI guard checks each request before Bolt sees it: anyone on the internet can post to
+the endpoint, and Bolt parses a body before it verifies the signature, so forged garbage
+would cost a 500 and a traceback. The guard reads the raw body once, verifies the Slack
+signature on those bytes, checks the body is what its content type says, drops replays,
+and only then hands Bolt the same bytes.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import hmac
+import io
+import json
 import logging
+import socket
 import sys
+import time
 from collections.abc import Callable, Iterable
+from urllib.parse import parse_qsl
 
 from gunicorn.app.base import BaseApplication
+from gunicorn.workers.gthread import ThreadWorker
 
 from bot.settings import Settings
 
 EVENTS_PATH = "/slack/events"
 MAX_BODY = 1 << 20  # Slack's payloads are a few kB
+MAX_AGE = 300  # seconds a signed request stays valid (Slack's own rule)
+FORM = "application/x-www-form-urlencoded"  # slash commands and interactivity
+JSON = "application/json"  # events
+# Threads per process that read requests. Slack's requests come whole in a few ms, but a
+# client that stops mid-request holds a thread until READ_TIMEOUT: with many cheap threads,
+# a few hundred of those at once still leave threads for Slack.
+CONNECTION_THREADS = 256
+READ_TIMEOUT = 5  # seconds a client may go silent in the middle of a request
 SWITCH_INTERVAL = 0.001  # seconds; Python's default is 0.005
 
 log = logging.getLogger(__name__)
@@ -29,7 +48,62 @@ def _plain(start_response: StartResponse, status: str, text: str) -> list[bytes]
     return [body]
 
 
-def guarded(slack_app: Callable) -> Callable:
+def _read_exactly(stream, length: int) -> bytes | None:
+    """The body's `length` bytes, or None if the client sent fewer."""
+    chunks = []
+    while length > 0:
+        chunk = stream.read(length)
+        if not chunk:
+            return None
+        chunks.append(chunk)
+        length -= len(chunk)
+    return b"".join(chunks)
+
+
+def signature_problem(
+    secret: bytes, timestamp: str, signature: str, body: bytes, now: float
+) -> str | None:
+    """Why the request is not signed by Slack (None if it is): `v0=` + hex HMAC-SHA256 of
+    `v0:{timestamp}:{body}`, over the raw bytes, with a timestamp under five minutes old."""
+    if not (timestamp.isascii() and timestamp.isdigit() and len(timestamp) <= 11):
+        return "bad timestamp"
+    if abs(now - int(timestamp)) > MAX_AGE:
+        return "stale timestamp"
+    base = b"v0:" + timestamp.encode() + b":" + body
+    expected = b"v0=" + hmac.new(secret, base, hashlib.sha256).hexdigest().encode()
+    if not hmac.compare_digest(expected, signature.encode("latin-1", "replace")):
+        return "bad signature"
+    return None
+
+
+def well_formed(body: bytes, content_type: str) -> bool:
+    """The body is what Slack sends with that content type (events as a JSON object, commands
+    and button presses as a form, a press's `payload` a JSON object), so Bolt's parse of it
+    cannot fail."""
+    media = content_type.split(";")[0].strip().lower()
+    try:
+        text = body.decode()
+        if media == JSON:
+            return isinstance(json.loads(text), dict)
+        if media == FORM and not text.startswith("{"):  # Bolt reads `{…` as JSON
+            payload = dict(parse_qsl(text, keep_blank_values=True)).get("payload")
+            return payload is None or isinstance(json.loads(payload), dict)
+    except ValueError:  # not UTF-8, not JSON
+        return False
+    return False
+
+
+def guarded(
+    slack_app: Callable,
+    signing_secret: str,
+    first_delivery: Callable[[str], bool],
+    clock: Callable[[], float] = time.time,
+) -> Callable:
+    """Slack's endpoint behind checks that answer strangers briefly: 401 unsigned (one log line,
+    no traceback), 400 signed but malformed, 413 too large, and 200 with an empty body for a
+    replay of a request already answered (a Share pressed once posts once)."""
+    secret = signing_secret.encode()
+
     def application(environ: dict, start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
         if path == "/healthz":
@@ -38,22 +112,31 @@ def guarded(slack_app: Callable) -> Callable:
             return _plain(start_response, "404 Not Found", "not found")
         if environ.get("REQUEST_METHOD") != "POST":
             return _plain(start_response, "405 Method Not Allowed", "POST only")
-        timestamp = environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP", "")
-        signature = environ.get("HTTP_X_SLACK_SIGNATURE", "")
-        if not (
-            timestamp.isascii()
-            and timestamp.isdigit()
-            and len(timestamp) <= 11
-            and signature.isascii()
-            and signature.startswith("v0=")
-        ):
-            return _plain(start_response, "401 Unauthorized", "invalid request")
         try:
             length = int(environ.get("CONTENT_LENGTH") or 0)
         except ValueError:
-            length = MAX_BODY + 1
+            length = 0
         if length > MAX_BODY:
             return _plain(start_response, "413 Content Too Large", "too large")
+        body = _read_exactly(environ["wsgi.input"], length) if length > 0 else None
+        timestamp = environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP", "")
+        signature = environ.get("HTTP_X_SLACK_SIGNATURE", "")
+        problem = (
+            "no body"
+            if body is None
+            else signature_problem(secret, timestamp, signature, body, clock())
+        )
+        if problem:
+            log.warning("refused request from %s: %s", environ.get("REMOTE_ADDR"), problem)
+            return _plain(start_response, "401 Unauthorized", "invalid request")
+        if not well_formed(body, environ.get("CONTENT_TYPE", "")):
+            return _plain(start_response, "400 Bad Request", "malformed request")
+        # A replay is byte-identical, so its timestamp and signature are the original's;
+        # Slack's own retries are signed anew and pass.
+        if not first_delivery(f"request:{timestamp}:{signature}"):
+            start_response("200 OK", [("Content-Length", "0")])
+            return [b""]
+        environ = {**environ, "wsgi.input": io.BytesIO(body), "CONTENT_LENGTH": str(len(body))}
         return slack_app(environ, start_response)
 
     return application
@@ -63,8 +146,54 @@ def wsgi_app(settings: Settings) -> Callable:
     from slack_bolt.adapter.wsgi import SlackRequestHandler
 
     from bot.slack.app import build_app
+    from bot.state import State
 
-    return guarded(SlackRequestHandler(build_app(settings)))
+    state = State(settings.CRIMEBOT_STATE_URL)
+    return guarded(
+        SlackRequestHandler(build_app(settings)),
+        settings.SLACK_SIGNING_SECRET,
+        state.first_delivery,
+    )
+
+
+class _PatientSocket(socket.socket):
+    """A client connection whose blocking reads wait at most READ_TIMEOUT, then end it as if
+    the client had hung up: gunicorn's own reads have no deadline, so a client stalled in its
+    headers would hold a thread forever."""
+
+    __slots__ = ()
+
+    def setblocking(self, flag: bool) -> None:
+        self.settimeout(READ_TIMEOUT if flag else 0.0)
+
+    def recv(self, size: int, flags: int = 0) -> bytes:
+        try:
+            return super().recv(size, flags)
+        except TimeoutError:
+            with contextlib.suppress(OSError):  # so gunicorn's close does not linger on it
+                self.shutdown(socket.SHUT_RDWR)
+            return b""
+
+
+class _Listener:
+    """The listening socket, handing out patient connections."""
+
+    def __init__(self, listener) -> None:
+        self.listener = listener
+
+    def accept(self) -> tuple[socket.socket, object]:
+        client, address = self.listener.accept()
+        return _PatientSocket(fileno=client.detach()), address
+
+    def getsockname(self) -> object:
+        return self.listener.getsockname()
+
+
+class PatientThreadWorker(ThreadWorker):
+    """gunicorn's gthread worker, with a read deadline on every client connection."""
+
+    def accept(self, listener) -> None:
+        super().accept(_Listener(listener))
 
 
 class _Gunicorn(BaseApplication):
@@ -84,8 +213,19 @@ class _Gunicorn(BaseApplication):
         return wsgi_app(self.settings)
 
 
+def _preload() -> None:
+    """Import the bot in the master, before the port opens: each forked worker then starts
+    with the code loaded and is ready in a few hundred ms, so a command sent as the port
+    opens is not kept waiting for imports. Nothing is opened here: DuckDB and database
+    connections must not cross a fork."""
+    import slack_bolt.adapter.wsgi  # noqa: F401
+
+    import bot.slack.app  # noqa: F401
+
+
 def serve(settings: Settings, host: str = "0.0.0.0") -> None:
     settings.require("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
+    _preload()
     _Gunicorn(
         settings,
         {
@@ -93,8 +233,8 @@ def serve(settings: Settings, host: str = "0.0.0.0") -> None:
             # One process per core: Bolt's dispatch is Python, so a second process doubles what a
             # burst can be acked with. Each holds its own copy of the data (about 100 MB).
             "workers": int(settings.CRIMEBOT_WORKERS),
-            "worker_class": "gthread",
-            "threads": int(settings.CRIMEBOT_THREADS),
+            "worker_class": PatientThreadWorker,
+            "threads": max(int(settings.CRIMEBOT_THREADS), CONNECTION_THREADS),
             "timeout": 60,
             "graceful_timeout": 10,
             "accesslog": "-",
