@@ -200,11 +200,17 @@ def link_top_level(data_dir: Path, name: str) -> None:
 
 
 def prune(data_dir: Path) -> None:
-    """Remove versions beyond the newest KEEP (never the live one) and what dead runs left.
+    """Remove what dead runs left and versions beyond the newest KEEP (never the live one).
 
-    Call only under the lock: no other run can be writing a staging folder then."""
+    A version newer than the live one was never made live (its run died before the
+    switch) or was rolled back from: a new ingest drops it, as a new edit ends an undo's
+    redo, so a rerun after a crash leaves the versions an uninterrupted run would.
+    Call only under the lock: no other run can be writing then."""
     data_dir = Path(data_dir)
     live = live_version(data_dir)
+    for name in versions(data_dir):
+        if live is not None and name > live:
+            shutil.rmtree(data_dir / VERSIONS / name, ignore_errors=True)
     for name in versions(data_dir)[:-KEEP]:
         if name != live:
             shutil.rmtree(data_dir / VERSIONS / name, ignore_errors=True)
