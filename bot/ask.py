@@ -26,11 +26,12 @@ def ask(
     previous: QueryPlan | None = None,
 ) -> tuple[Answer, QueryPlan | None]:
     """The reply, and the plan it answered (for follow-ups), or None for a clarification."""
-    parsed = parse(question, today or dt.date.today(), previous)
+    today = today or dt.date.today()
+    parsed = parse(question, today, previous)
     if isinstance(parsed, Clarification):
         suggestions = parsed.questions(question)
         return clarification(parsed.message, suggestions, parsed.understood), None
-    return answer_plan(parsed, db), parsed
+    return answer_plan(parsed, db, today), parsed
 
 
 SOMETHING_WENT_WRONG = (
@@ -55,7 +56,7 @@ def pinned(db: Database) -> Database:
     return current() if current else db
 
 
-def answer_plan(plan: QueryPlan, db: Database) -> Answer:
+def answer_plan(plan: QueryPlan, db: Database, today: dt.date | None = None) -> Answer:
     db = pinned(db)
     read_as = understood(plan, None)
     try:
@@ -65,7 +66,7 @@ def answer_plan(plan: QueryPlan, db: Database) -> Answer:
     except Exception:  # a bug must cost one reply, not the server
         log.exception("failed to answer %r", plan)
         return clarification(SOMETHING_WENT_WRONG, [], read_as)
-    answer = render(findings, db.manifest["releases"])
+    answer = render(findings, db.manifest["releases"], today)
     if plan.notes:
         answer.understood += " (" + "; ".join(plan.notes) + ")"
     return answer

@@ -92,7 +92,18 @@ def test_json_answer_lists_figures_with_periods(capsys, article_data):
         "offence": "harassment",
         "period_start": "2022-10-01",
         "period_end": "2023-09-30",
+        "sources": [
+            {
+                "release": "prc-pfa-mar2013-onwards-tables-191023.xlsx",
+                "published": "2023-10-19",
+                "table": "recorded",
+            }
+        ],
+        "revised_from": None,
+        "revised_in": "",
     }
+    charge = next(f for f in answer["figures"] if f["unit"] == "outcomes")
+    assert charge["sources"][0]["table"] == "outcomes"
 
 
 def test_cli_as_a_process_exit_statuses(article_data):

@@ -25,6 +25,8 @@ class YearFigure:
     period: Period
     value: int
     sample: bool
+    releases: tuple[str, ...] = ()  # the releases its quarters came from
+    table: str = "recorded"  # the table it was summed from
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,7 @@ class Findings:
     latest_outcome_quarter: int | None = None
     ranking_releases: set[str] = field(default_factory=set)
     unranked: int = 0  # forces left out of a ranking by share: too few offences
+    annual: bool = False  # from the annual force totals, not the quarterly tables
 
     @property
     def sample(self) -> bool:
@@ -123,11 +126,15 @@ def _by_year(
     db: Database, name: str, period: Period, years: int, **parameters: object
 ) -> tuple[list[YearFigure], set[str]]:
     rows = db.query(name, last=period.last_index, years=years, **parameters)
-    return year_figures(rows, period, years, "outcomes" if "outcomes" in name else "offences")
+    value = "outcomes" if "outcomes" in name else "offences"
+    table = ("annual_" if name.startswith("annual") else "") + (
+        "outcomes" if value == "outcomes" else "recorded"
+    )
+    return year_figures(rows, period, years, value, table)
 
 
 def year_figures(
-    rows: list[dict], period: Period, years: int, value_column: str
+    rows: list[dict], period: Period, years: int, value_column: str, table: str = "recorded"
 ) -> tuple[list[YearFigure], set[str]]:
     """Complete rolling years, newest first, stopping at the first incomplete one, from the
     rows of a by-year query (years_back, the value, quarters, sample, releases)."""
@@ -137,11 +144,14 @@ def year_figures(
         row = by_back.get(back)
         if row is None or row["quarters"] < 4:
             break
+        names = tuple(sorted(set((row["releases"] or "").split("; ")) - {""}))
         figures.append(
-            YearFigure(period.years_before(back), int(row[value_column]), bool(row["sample"]))
+            YearFigure(
+                period.years_before(back), int(row[value_column]), bool(row["sample"]), names, table
+            )
         )
-        releases.update((row["releases"] or "").split("; "))
-    return figures, releases - {""}
+        releases.update(names)
+    return figures, releases
 
 
 def _comparability(db: Database, offence: ResolvedOffence, series: list[YearFigure]) -> str:
@@ -348,7 +358,7 @@ def find(db: Database, plan: QueryPlan) -> Findings:
         return _ranking(db, plan, offence, period, annual)
 
     places = [place_findings(db, plan, p, offence, period, years, annual) for p in plan.places]
-    findings = Findings(plan, period, offence, places)
+    findings = Findings(plan, period, offence, places, annual=annual)
     if plan.measure is not Measure.COMPARE and all(p.kind != "national" for p in plan.places):
         findings.national = place_findings(db, plan, national(), offence, period, 2, annual)
     longest = max((p.offences for p in places), key=len)
@@ -419,6 +429,7 @@ def _ranking(
         ranking=ranking,
         ranking_releases=releases,
         unranked=unranked,
+        annual=annual,
     )
     if by_rate:
         findings.latest_outcome_quarter = resolve_period(db, None, True, annual).last_index

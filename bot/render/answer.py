@@ -12,6 +12,15 @@ SAMPLE_WARNING = (
 
 
 @dataclass(frozen=True)
+class Provenance:
+    """Where a figure came from: the release (its file and publication date) and the table."""
+
+    release: str
+    published: str  # ISO date, "" when the release carries none
+    table: str
+
+
+@dataclass(frozen=True)
 class Figure:
     label: str
     value: int | float
@@ -20,6 +29,9 @@ class Figure:
     offence: str
     period_start: str
     period_end: str
+    sources: tuple[Provenance, ...] = ()
+    revised_from: int | None = None  # what an earlier release said
+    revised_in: str = ""  # that release
 
     def shown(self) -> str:
         """The value as printed: '9,632', '3.1%'."""

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from bot.periods import Period
-from bot.query.findings import Findings, PlaceFindings, YearFigure
+from bot.query.findings import Findings, PlaceFindings, Revision, YearFigure
 from bot.query.plan import Measure, OffenceSelection, Place, QueryPlan
 from bot.reference import force_by_name
 from bot.render import numbers as num
-from bot.render.answer import Answer, Figure, SeriesPoint
+from bot.render.answer import Answer, Figure, Provenance, SeriesPoint
 
 RECORDING_CAVEAT = (
     "Police recorded crime counts what the police record: it moves with recording practice "
@@ -157,13 +158,36 @@ def national_sentence(findings: Findings) -> str:
 
 
 def _figure(
-    label: str, value: int | float, unit: str, place: str, offence: str, period: Period
+    label: str,
+    value: int | float,
+    unit: str,
+    place: str,
+    offence: str,
+    period: Period,
+    sources: tuple[Provenance, ...] = (),
+    revision: Revision | None = None,
 ) -> Figure:
     start, end = period.date_range()
-    return Figure(label, value, unit, place, offence, start.isoformat(), end.isoformat())
+    return Figure(
+        label,
+        value,
+        unit,
+        place,
+        offence,
+        start.isoformat(),
+        end.isoformat(),
+        sources,
+        revision.value if revision else None,
+        revision.release if revision else "",
+    )
 
 
-def answer_figures(findings: Findings) -> list[Figure]:
+def provenance(names: Iterable[str], table: str, manifest: list[dict]) -> tuple[Provenance, ...]:
+    dates = {e["release"]: e.get("release_date") or "" for e in manifest}
+    return tuple(Provenance(name, dates.get(name, ""), table) for name in sorted(names))
+
+
+def answer_figures(findings: Findings, manifest: list[dict]) -> list[Figure]:
     figures = []
     label = findings.offence.selection.label
     counted = offence_phrase(findings)
@@ -179,6 +203,8 @@ def answer_figures(findings: Findings) -> list[Figure]:
                     place,
                     label,
                     figure.period,
+                    provenance(figure.releases, figure.table, manifest),
+                    found.revised_from if position == 0 else None,
                 )
             )
         outcome = findings.plan.outcome
@@ -186,6 +212,7 @@ def answer_figures(findings: Findings) -> list[Figure]:
             continue
         for position, figure in enumerate(found.outcomes[:2]):
             offences = found.offences[position].value
+            sources = provenance(figure.releases, figure.table, manifest)
             figures.append(
                 _figure(
                     f"{place}: offences resulting in {outcome.label}, {figure.period.label()}",
@@ -194,6 +221,7 @@ def answer_figures(findings: Findings) -> list[Figure]:
                     place,
                     label,
                     figure.period,
+                    sources,
                 )
             )
             if offences > 0:
@@ -205,6 +233,7 @@ def answer_figures(findings: Findings) -> list[Figure]:
                         place,
                         label,
                         figure.period,
+                        sources,
                     )
                 )
     return figures
@@ -249,13 +278,40 @@ def source_line(releases: set[str] | frozenset[str], period: Period, manifest: l
     )
 
 
-def render(findings: Findings, manifest: list[dict]) -> Answer:
+NATIONAL_BASIS = (
+    "England and Wales here means the 43 territorial police forces; British Transport Police "
+    "and the national fraud bodies (Action Fraud, CIFAS, UK Finance) are not included."
+)
+STALE_AFTER_MONTHS = 4
+
+
+def stale_note(releases: Iterable[str], manifest: list[dict], today: dt.date) -> str:
+    """One line when the newest release behind an answer is over four months old: the
+    Home Office publishes quarterly, so a newer one has probably come out."""
+    dates = [
+        dt.date.fromisoformat(e["release_date"])
+        for e in manifest
+        if e["release"] in set(releases) and e.get("release_date")
+    ]
+    if not dates:
+        return ""
+    newest = max(dates)
+    months = (today.year - newest.year) * 12 + today.month - newest.month
+    if months < STALE_AFTER_MONTHS or (months == STALE_AFTER_MONTHS and today.day < newest.day):
+        return ""
+    return (
+        f"These figures are from {release_phrase('', newest)}; newer figures may have been "
+        "published since. Load them with `python -m bot ingest --download`."
+    )
+
+
+def render(findings: Findings, manifest: list[dict], today: dt.date | None = None) -> Answer:
     plan = findings.plan
     sentences, notes = [], []
     chart = ""
     match plan.measure:
         case Measure.RANK:
-            sentences, figures = _ranking(findings)
+            sentences, figures = _ranking(findings, manifest)
             chart = "ranking"
         case Measure.COMPARE:
             for found in findings.places:
@@ -264,7 +320,7 @@ def render(findings: Findings, manifest: list[dict]) -> Answer:
                     if plan.outcome
                     else count_sentence(findings, found)
                 )
-            figures = answer_figures(findings)
+            figures = answer_figures(findings, manifest)
             chart = "comparison"
         case _:
             found = findings.places[0]
@@ -280,7 +336,7 @@ def render(findings: Findings, manifest: list[dict]) -> Answer:
             national = national_sentence(findings)
             if national:
                 sentences.append(national)
-            figures = answer_figures(findings)
+            figures = answer_figures(findings, manifest)
     if plan.outcome is not None:
         latest = findings.latest_outcome_quarter
         if latest is not None and findings.period.last_index > latest - 8:
@@ -290,6 +346,11 @@ def render(findings: Findings, manifest: list[dict]) -> Answer:
     if plan.measure in (Measure.TREND, Measure.RECORD, Measure.CHANGE):
         notes.append(RECORDING_CAVEAT)
     notes.append(f"Counted: {findings.offence.counted}.")
+    if findings.national or findings.ranking or any(p.kind == "national" for p in plan.places):
+        notes.append(NATIONAL_BASIS)
+    stale = stale_note(findings.releases, manifest, today) if today else ""
+    if stale:
+        notes.append(stale)
     return Answer(
         status="answer",
         title=_title(findings, chart),
@@ -349,7 +410,7 @@ def trend_sentence(findings: Findings, found: PlaceFindings) -> str:
     return text + "."
 
 
-def _ranking(findings: Findings) -> tuple[list[str], list[Figure]]:
+def _ranking(findings: Findings, manifest: list[dict]) -> tuple[list[str], list[Figure]]:
     plan = findings.plan
     ranking = findings.ranking
     total = len(ranking)
@@ -371,6 +432,8 @@ def _ranking(findings: Findings) -> tuple[list[str], list[Figure]]:
             )
         return num.count(row.offences)
 
+    table = ("annual_" if findings.annual else "") + ("outcomes" if plan.outcome else "recorded")
+    sources = provenance(findings.ranking_releases, table, manifest)
     positions = {row.force: i + 1 for i, row in enumerate(ranking)}
     for found in findings.places:
         if found.place.kind == "force" and found.place.name in positions:
@@ -389,6 +452,7 @@ def _ranking(findings: Findings) -> tuple[list[str], list[Figure]]:
                     found.place.label,
                     label,
                     findings.period,
+                    sources,
                 )
             )
     top = ranking[: plan.rank_limit]
@@ -404,6 +468,7 @@ def _ranking(findings: Findings) -> tuple[list[str], list[Figure]]:
                 name(row.force),
                 label,
                 findings.period,
+                sources,
             )
         )
     if findings.unranked:

@@ -111,7 +111,9 @@ def render_story(found: StoryFindings, manifest: list[dict]) -> Story:
     notes.append(f"Counted: {trend.offence.counted}.")
     releases = trend.releases | (charges.releases if charges else set())
     who = place.place.label if place.place.kind == "force" else "the police forces named"
-    figures = answer_figures(trend) + (answer_figures(charges) if charges else [])
+    figures = answer_figures(trend, manifest) + (
+        answer_figures(charges, manifest) if charges else []
+    )
     return Story(
         headline=headline(trend),
         paragraphs=paragraphs,
