@@ -202,10 +202,7 @@ def _ingest(args: argparse.Namespace, data_dir: Path) -> int:
 
             files = download_latest(args.page_url, Path(args.download_dir))
         elif args.shipped:
-            from bot.ingest.shipped import build_shipped
-
-            manifest = build_shipped(data_dir)
-            _report(manifest)
+            _report(_shipped(data_dir))
             return EXIT_OK
         else:
             files = [Path(f) for f in args.files]
@@ -219,6 +216,22 @@ def _ingest(args: argparse.Namespace, data_dir: Path) -> int:
         return EXIT_ERROR
     _report(manifest)
     return EXIT_OK
+
+
+def _shipped(data_dir: Path) -> dict:
+    """Rebuild the shipped dataset: in place in a plain directory (the repository's data/),
+    as a new version in a versioned one (so the bot sees it, and --rollback undoes it)."""
+    import tempfile
+
+    from bot import datastore
+    from bot.ingest.shipped import build_shipped
+
+    if datastore.live_version(data_dir) is None:
+        return build_shipped(data_dir)
+    with tempfile.TemporaryDirectory(prefix="crimebot-shipped-") as scratch:
+        manifest = build_shipped(Path(scratch) / "data")
+        datastore.publish(data_dir, Path(scratch) / "data")
+    return manifest
 
 
 def _report(manifest: dict) -> None:

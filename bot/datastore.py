@@ -227,9 +227,23 @@ def adopt_plain(data_dir: Path) -> str:
 
     The plain files stay where they are until the next version's links replace them,
     so a reader of the top-level files sees the same data throughout."""
-    data_dir = Path(data_dir)
+    return _copy_in(Path(data_dir), Path(data_dir))
+
+
+def publish(data_dir: Path, source: Path) -> str:
+    """Make a copy of the plain dataset in ``source`` the live version of ``data_dir``
+    (how a rebuilt shipped dataset replaces a versioned directory's, --rollback-able)."""
+    with locked(data_dir):
+        prune(data_dir)
+        name = _copy_in(Path(data_dir), Path(source))
+        link_top_level(data_dir, name)
+        prune(data_dir)
+        return name
+
+
+def _copy_in(data_dir: Path, source: Path) -> str:
     staging = new_staging(data_dir)
-    for path in data_dir.iterdir():
+    for path in source.iterdir():
         if DATA_FILE.match(path.name) and path.is_file():
             shutil.copy2(path, staging / path.name)
     seal(staging)

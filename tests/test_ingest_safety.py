@@ -256,3 +256,16 @@ def test_a_pointer_to_a_missing_version_names_the_pointer(data_dir, releases, ca
     assert f"{data_dir / 'CURRENT'} names version" in err and "--rollback" in err
     assert main(["ask", "--data-dir", str(data_dir / "nothing-here"), QUESTION]) == 1
     assert "run `python -m bot ingest" in capsys.readouterr().err
+
+
+def test_the_suggested_shipped_rebuild_fixes_a_versioned_directory(tmp_path, releases, capsys):
+    data_dir = tmp_path / "data"
+    ingest([releases["april"]], data_dir, progress=False)  # one version: nothing to roll back to
+    recorded = datastore.current(data_dir) / "recorded.parquet"
+    recorded.write_bytes(recorded.read_bytes()[:100])
+    assert main(["ask", "--data-dir", str(data_dir), QUESTION]) == 1
+    fix = f"python -m bot ingest --data-dir {data_dir} --shipped"
+    assert fix in capsys.readouterr().err
+    assert main(fix.split()[3:]) == 0
+    assert main(["ask", "--data-dir", str(data_dir), QUESTION]) == 0
+    assert len(datastore.versions(data_dir)) == 2  # the damaged one stays, for the record
