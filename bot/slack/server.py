@@ -76,16 +76,15 @@ def signature_problem(
     return None
 
 
-def well_formed(body: bytes, content_type: str) -> bool:
+def well_formed(body: bytes, media_type: str) -> bool:
     """The body is what Slack sends with that content type (events as a JSON object, commands
     and button presses as a form, a press's `payload` a JSON object), so Bolt's parse of it
     cannot fail."""
-    media = content_type.split(";")[0].strip().lower()
     try:
         text = body.decode()
-        if media == JSON:
+        if media_type == JSON:
             return isinstance(json.loads(text), dict)
-        if media == FORM and not text.startswith("{"):  # Bolt reads `{…` as JSON
+        if media_type == FORM and not text.startswith("{"):  # Bolt reads `{…` as JSON
             payload = dict(parse_qsl(text, keep_blank_values=True)).get("payload")
             return payload is None or isinstance(json.loads(payload), dict)
     except ValueError:  # not UTF-8, not JSON
@@ -101,7 +100,7 @@ def guarded(
 ) -> Callable:
     """Slack's endpoint behind checks that answer strangers briefly: 401 unsigned (one log line,
     no traceback), 400 signed but malformed, 413 too large, and 200 with an empty body for a
-    replay of a request already answered (a Share pressed once posts once)."""
+    replayed command or button press (a Share pressed once posts once)."""
     secret = signing_secret.encode()
 
     def application(environ: dict, start_response: StartResponse) -> Iterable[bytes]:
@@ -129,11 +128,13 @@ def guarded(
         if problem:
             log.warning("refused request from %s: %s", environ.get("REMOTE_ADDR"), problem)
             return _plain(start_response, "401 Unauthorized", "invalid request")
-        if not well_formed(body, environ.get("CONTENT_TYPE", "")):
+        media_type = environ.get("CONTENT_TYPE", "").split(";")[0].strip().lower()
+        if not well_formed(body, media_type):
             return _plain(start_response, "400 Bad Request", "malformed request")
-        # A replay is byte-identical, so its timestamp and signature are the original's;
-        # Slack's own retries are signed anew and pass.
-        if not first_delivery(f"request:{timestamp}:{signature}"):
+        # A replayed command or button press is byte-identical, so its timestamp and signature
+        # are the original's. Events are left to their event_id check (one write each is
+        # enough), and Slack's own retries are signed anew and pass.
+        if media_type == FORM and not first_delivery(f"request:{timestamp}:{signature}"):
             start_response("200 OK", [("Content-Length", "0")])
             return [b""]
         environ = {**environ, "wsgi.input": io.BytesIO(body), "CONTENT_LENGTH": str(len(body))}
