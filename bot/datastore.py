@@ -34,6 +34,7 @@ import datetime as dt
 import fcntl
 import os
 import re
+import shlex
 import shutil
 import sys
 from collections.abc import Iterator
@@ -63,7 +64,7 @@ def fix_command(data_dir: Path) -> str:
     """What an operator runs to get a readable dataset back."""
     if Path(data_dir).parent.name == VERSIONS:  # given a version folder: its data directory
         data_dir = Path(data_dir).parent.parent
-    target = f"--data-dir {data_dir} "
+    target = f"--data-dir {shlex.quote(str(data_dir))} "
     if earlier(data_dir):
         return f"`python -m bot ingest {target}--rollback` (back to the previous version)"
     return (
@@ -202,14 +203,14 @@ def link_top_level(data_dir: Path, name: str) -> None:
 def prune(data_dir: Path) -> None:
     """Remove what dead runs left and versions beyond the newest KEEP (never the live one).
 
-    A version newer than the live one was never made live (its run died before the
-    switch) or was rolled back from: a new ingest drops it, as a new edit ends an undo's
-    redo, so a rerun after a crash leaves the versions an uninterrupted run would.
-    Call only under the lock: no other run can be writing then."""
+    A version newer than the live one (any version, when none is live) was never made
+    live (its run died before the switch) or was rolled back from: a new ingest drops
+    it, as a new edit ends an undo's redo, so a rerun after a crash leaves the versions
+    an uninterrupted run would. Call only under the lock: no other run is writing then."""
     data_dir = Path(data_dir)
     live = live_version(data_dir)
     for name in versions(data_dir):
-        if live is not None and name > live:
+        if live is None or name > live:
             shutil.rmtree(data_dir / VERSIONS / name, ignore_errors=True)
     for name in versions(data_dir)[:-KEEP]:
         if name != live:

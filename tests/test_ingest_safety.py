@@ -269,3 +269,15 @@ def test_the_suggested_shipped_rebuild_fixes_a_versioned_directory(tmp_path, rel
     assert main(fix.split()[3:]) == 0
     assert main(["ask", "--data-dir", str(data_dir), QUESTION]) == 0
     assert len(datastore.versions(data_dir)) == 2  # the damaged one stays, for the record
+
+
+def test_a_first_ingest_killed_before_its_switch_leaves_no_data_and_a_rerun_one_version(
+    tmp_path, releases, capsys
+):
+    data_dir = tmp_path / "data"
+    run = run_ingest(data_dir, str(releases["april"]), die_at="versioned")
+    assert run.wait(timeout=120) == DIED
+    assert main(["ask", "--data-dir", str(data_dir), QUESTION]) == 1
+    assert f"no data in {data_dir}" in capsys.readouterr().err
+    ingest([releases["april"]], data_dir, progress=False)
+    assert len(datastore.versions(data_dir)) == 1  # the dead run's version is gone

@@ -259,9 +259,8 @@ def save(data_dir: Path, releases: list[Release]) -> dict:
             _step("migrated")
         datastore.prune(data_dir)  # what a killed run left
         manifest = read_manifest(data_dir)
-        if releases and _loaded_last(
-            manifest, releases
-        ):  # a rerun of a run killed after its switch
+        if releases and _loaded_last(manifest, releases):
+            # A rerun of a run killed after its switch: finish it, do not add a copy.
             datastore.link_top_level(data_dir, datastore.live_version(data_dir))
             return manifest
         return _merge_and_write(data_dir, releases)
