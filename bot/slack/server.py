@@ -238,6 +238,9 @@ def serve(settings: Settings, host: str = "0.0.0.0") -> None:
             "threads": max(int(settings.CRIMEBOT_THREADS), CONNECTION_THREADS),
             "timeout": 60,
             "graceful_timeout": 10,
+            # gunicorn's runtime control socket ($HOME/.gunicorn/gunicorn.ctl) is unused here,
+            # and a second server on the same host would take over its path.
+            "control_socket_disable": True,
             "accesslog": "-",
             "loglevel": "info",
         },
