@@ -166,6 +166,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     data_dir = _data_dir(args)
     try:
         if args.rollback:
+            if args.files or args.download or args.shipped:
+                print("error: --rollback takes no files (run it, then ingest)", file=sys.stderr)
+                return EXIT_ERROR
             return _rollback(data_dir)
         return _ingest(args, data_dir)
     except DataMissing as error:

@@ -155,8 +155,13 @@ def test_an_ingest_killed_at_any_step_leaves_old_or_new_and_a_rerun_converges(
 
 def test_rollback_returns_to_the_previous_version_and_says_which(data_dir, releases, capsys):
     old = answer_text(data_dir)
+    assert main(["ingest", "--data-dir", str(data_dir), "--rollback"]) == 1
+    assert "no ingest has written a version there yet" in capsys.readouterr().err
     ingest([releases["april"]], data_dir, progress=False)
     assert answer_text(data_dir) != old
+    april = str(releases["april"])
+    assert main(["ingest", "--data-dir", str(data_dir), "--rollback", april]) == 1
+    assert "--rollback takes no files" in capsys.readouterr().err
     assert main(["ingest", "--data-dir", str(data_dir), "--rollback"]) == 0
     out = capsys.readouterr().out
     assert f"Rolled back {data_dir} from version 000002-" in out
