@@ -18,7 +18,9 @@ A data directory written by ``python -m bot ingest`` looks like this::
 Why: an ingest writes a whole new version beside the live one and then replaces
 ``CURRENT`` in one ``os.replace``, so a reader (and a run killed at any moment)
 sees the old dataset or the new one, never a mixture; a reader resolves the
-pointer once and reads every table from that one folder.
+pointer once and reads every table from that one folder. ``--rollback`` points
+``CURRENT`` back at the previous version; the next ingest builds on that one and
+drops the versions rolled back from.
 
 A directory without ``CURRENT`` whose manifest.json and parquet files sit at its
 top (the shipped ``data/``, older installs) is a plain dataset: it is read as it
