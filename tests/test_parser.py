@@ -25,7 +25,7 @@ def _rows():
 
 def describe(plan: QueryPlan) -> list[str]:
     row = [
-        plan.measure.value,
+        plan.measure.value + (" per 1,000" if plan.per_head else ""),
         ", ".join(p.name for p in plan.places) or "-",
         plan.offence.label,
         plan.period.describe(),

@@ -52,6 +52,8 @@ def question_for(plan: QueryPlan) -> str:
     if plan.outcome is not None:
         parts.append(_outcome_words(plan))
     parts.append(_offence_words(plan))
+    if plan.per_head:
+        parts.append("per 1,000 people")
     if places and plan.measure is not Measure.RANK:
         parts.append(places)
     parts.append(period_words(plan.period))

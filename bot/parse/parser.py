@@ -342,6 +342,7 @@ def _plan(
         charge_like = outcome is not None and "1" in outcome.types
         rank_order = "lowest" if ("worst" in found.measures) == charge_like else "highest"
     limits = [int(m.split(":")[1]) for m in found.measures if m.startswith("limit:")]
+    per_head = "per_head" in found.measures or ("rate" in found.measures and outcome is None)
 
     if previous is not None:
         places = places or list(previous.places)
@@ -350,6 +351,7 @@ def _plan(
             outcome = previous.outcome
         if not found.measures and outcome == previous.outcome:
             measure = previous.measure if len(places) == len(previous.places) else measure
+            per_head = previous.per_head
         if period is None:
             period = previous.period.earlier() if found.year_before else previous.period
     elif found.year_before and period is not None:
@@ -377,6 +379,7 @@ def _plan(
         rank_order=rank_order,
         rank_limit=limits[0] if limits else 5,
         notes=notes,
+        per_head=per_head,
     )
 
 

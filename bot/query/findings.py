@@ -6,7 +6,7 @@ Nothing here formats text; ``bot.render`` turns findings into sentences.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from bot.periods import Period, Quarter
 from bot.places import national, territorial_forces
@@ -14,6 +14,13 @@ from bot.query.database import Database
 from bot.query.errors import Unanswerable
 from bot.query.periods import resolve_period
 from bot.query.plan import ALL_CRIME, Measure, OffenceSelection, Place, QueryPlan
+from bot.query.rates import (
+    SMALL_RESIDENT_FORCES,
+    Population,
+    check_rate_question,
+    place_population,
+    populations,
+)
 from bot.reference import ANNUAL_OUTCOME_TYPES, INCOMPLETE_2014_15
 
 SERIES_YEARS = 10
@@ -53,6 +60,7 @@ class PlaceFindings:
     outcomes: list[YearFigure] = field(default_factory=list)
     revised_from: Revision | None = None
     releases: set[str] = field(default_factory=set)
+    population: list[Population | None] = field(default_factory=list)  # beside offences[i]
 
     @property
     def current(self) -> YearFigure:
@@ -69,6 +77,11 @@ class RankRow:
     offences: int
     outcomes: int | None
     sample: bool
+    residents: Population | None = None
+
+    @property
+    def per_1000(self) -> float | None:
+        return self.residents.per_1000(self.offences) if self.residents else None
 
     @property
     def rate(self) -> float | None:
@@ -89,6 +102,7 @@ class Findings:
     ranking_releases: set[str] = field(default_factory=set)
     unranked: int = 0  # forces left out of a ranking by share: too few offences
     annual: bool = False  # from the annual force totals, not the quarterly tables
+    set_aside: list[RankRow] = field(default_factory=list)  # ranked apart (City of London)
 
     @property
     def sample(self) -> bool:
@@ -162,18 +176,31 @@ def _comparability(db: Database, offence: ResolvedOffence, series: list[YearFigu
     late = [r for r in rows if r["first_quarter"] > first]
     if not late:
         return ""
-    names = {
-        r["offence_code"]: r
-        for r in db.reference(
-            "offence_codes", level="offence", keys=[r["offence_code"] for r in late]
-        )
-    }
+    if len(late) <= 2:
+        names = {
+            r["offence_code"]: r
+            for r in db.reference(
+                "offence_codes", level="offence", keys=[r["offence_code"] for r in late]
+            )
+        }
+        parts = [
+            f"{names[r['offence_code']]['offence']} ({r['offence_code']}) is counted only from "
+            f"{Quarter.from_index(r['first_quarter']).label().removeprefix('the ')}"
+            for r in late
+        ]
+        return "; ".join(parts) + ", so earlier years are not directly comparable."
+    starts: dict[int, int] = {}
+    for r in late:
+        starts[r["first_quarter"]] = starts.get(r["first_quarter"], 0) + 1
     parts = [
-        f"{names[r['offence_code']]['offence']} ({r['offence_code']}) is counted only from "
-        f"{Quarter.from_index(r['first_quarter']).label().removeprefix('the ')}"
-        for r in late
+        f"{count} in {Quarter.from_index(first).label()}" for first, count in sorted(starts.items())
     ]
-    return "; ".join(parts) + ", so earlier years are not directly comparable."
+    return (
+        f"The classification changed: {parts[0].split(' ', 1)[0]} of the {len(offence.codes)} "
+        f"offence codes counted begin {parts[0].split(' ', 1)[1]}"
+        + "".join(f" and {part}" for part in parts[1:])
+        + ", so earlier years are not directly comparable."
+    )
 
 
 def place_findings(
@@ -201,6 +228,15 @@ def place_findings(
     if not offences:
         raise Unanswerable(f"There are no complete figures for {place.label} for {period.label()}.")
     found = PlaceFindings(place, offences, releases=releases)
+    if plan.per_head:
+        found.population = [place_population(db, place, f.period) for f in offences[:2]]
+        if found.population[0] is None:
+            raise Unanswerable(
+                f"There is no population estimate for {place.label} for {period.label()}, so "
+                "no rate per 1,000 residents.",
+                plans=(plan.with_changes(per_head=False),),
+            )
+        found.releases |= {p.release for p in found.population if p}
     if plan.outcome is not None:
         types = list(plan.outcome.types)
         if annual:
@@ -327,6 +363,7 @@ def _annual_outcome_years(db: Database) -> tuple[str, str]:
 def find(db: Database, plan: QueryPlan) -> Findings:
     """Run the SQL a plan needs. Raises Unanswerable, never returns a figure it cannot back."""
     offence = resolve_offence(db, plan.offence)
+    check_rate_question(db, plan)
     needs_outcomes = plan.outcome is not None
     if needs_outcomes and not _outcomes_loaded(db):
         # Only the annual force totals have outcomes: all crime, financial years.
@@ -411,10 +448,17 @@ def _ranking(
         if r["quarters"] == 4
     ]
     unranked = 0
+    set_aside: list[RankRow] = []
     if by_rate:
         rated = [r for r in ranking if r.rate is not None and r.offences >= SMALL_COUNT]
         unranked, ranking = len(ranking) - len(rated), rated
         ranking.sort(key=lambda r: (r.rate, r.offences), reverse=plan.rank_order == "highest")
+    elif plan.per_head:
+        residents = populations(db, forces, period)
+        ranking = [replace(r, residents=residents.get(r.force)) for r in ranking]
+        set_aside = [r for r in ranking if r.force in SMALL_RESIDENT_FORCES]
+        ranking = [r for r in ranking if r.per_1000 is not None and r not in set_aside]
+        ranking.sort(key=lambda r: r.per_1000 or 0.0, reverse=plan.rank_order == "highest")
     else:
         ranking.sort(key=lambda r: r.offences, reverse=plan.rank_order == "highest")
     if not ranking:
@@ -430,7 +474,10 @@ def _ranking(
         ranking_releases=releases,
         unranked=unranked,
         annual=annual,
+        set_aside=set_aside,
     )
+    if plan.per_head:
+        findings.ranking_releases |= {r.residents.release for r in ranking if r.residents}
     if by_rate:
         findings.latest_outcome_quarter = resolve_period(db, None, True, annual).last_index
     return findings

@@ -99,6 +99,7 @@ class QueryPlan:
     rank_order: str = "highest"  # highest | lowest
     rank_limit: int = 5
     notes: tuple[str, ...] = field(default=())
+    per_head: bool = False  # offences per 1,000 residents, beside the count
 
     def with_changes(self, **changes: object) -> QueryPlan:
         return replace(self, **changes)
@@ -132,4 +133,5 @@ def plan_from_dict(data: dict) -> QueryPlan:
         rank_order=data.get("rank_order", "highest"),
         rank_limit=data.get("rank_limit", 5),
         notes=tuple(data.get("notes", ())),
+        per_head=bool(data.get("per_head", False)),
     )

@@ -11,6 +11,9 @@ SAMPLE_WARNING = (
 )
 
 
+PER_1000 = "per 1,000 residents"
+
+
 @dataclass(frozen=True)
 class Provenance:
     """Where a figure came from: the release (its file and publication date) and the table."""
@@ -24,7 +27,7 @@ class Provenance:
 class Figure:
     label: str
     value: int | float
-    unit: str  # offences | outcomes | percent | rank
+    unit: str  # offences | outcomes | percent | rank | residents | per 1,000 residents
     place: str
     offence: str
     period_start: str
@@ -37,6 +40,8 @@ class Figure:
         """The value as printed: '9,632', '3.1%'."""
         if self.unit == "percent":
             return f"{self.value:.1f}%"
+        if self.unit == PER_1000:
+            return f"{self.value:,.1f} per 1,000"
         if isinstance(self.value, int):
             return f"{self.value:,}"
         return str(self.value)

@@ -10,7 +10,8 @@ from bot.query.findings import Findings, PlaceFindings, Revision, YearFigure
 from bot.query.plan import Measure, OffenceSelection, Place, QueryPlan
 from bot.reference import force_by_name
 from bot.render import numbers as num
-from bot.render.answer import Answer, Figure, Provenance, SeriesPoint
+from bot.render.answer import PER_1000, Answer, Figure, Provenance, SeriesPoint
+from bot.render.rates import national_rate_sentence, rate_clause, rate_value, set_aside_sentence
 
 RECORDING_CAVEAT = (
     "Police recorded crime counts what the police record: it moves with recording practice "
@@ -57,6 +58,8 @@ def understood(plan: QueryPlan, period: Period | None) -> str:
         parts[0] = f"rank ({plan.rank_order}" + (
             f" {plan.outcome.name})" if plan.outcome else " number of offences)"
         )
+    if plan.per_head:
+        parts.insert(1, "per 1,000 residents")
     parts.append(period.label().removeprefix("the ") if period else plan.period.describe())
     return "I read this as: " + " · ".join(parts)
 
@@ -92,6 +95,8 @@ def count_sentence(findings: Findings, found: PlaceFindings) -> str:
         f"{subject(found.place)} recorded {offence_phrase(findings, current.value)} "
         f"in {findings.period.label()}"
     )
+    if findings.plan.per_head:
+        return text + rate_clause(found) + "."
     if found.revised_from is not None:
         revision = found.revised_from
         text += (
@@ -143,6 +148,8 @@ def national_sentence(findings: Findings) -> str:
     national = findings.national
     if national is None:
         return ""
+    if findings.plan.per_head:
+        return national_rate_sentence(findings)
     if findings.plan.outcome is not None and national.outcomes:
         outcomes, offences = national.outcomes[0].value, national.current.value
         return (
@@ -187,6 +194,40 @@ def provenance(names: Iterable[str], table: str, manifest: list[dict]) -> tuple[
     return tuple(Provenance(name, dates.get(name, ""), table) for name in sorted(names))
 
 
+def rate_figures(findings: Findings, found: PlaceFindings, manifest: list[dict]) -> list[Figure]:
+    """Residents and the rate per 1,000, beside the count they divide, for each year shown."""
+    figures = []
+    place, label = found.place.label, findings.offence.selection.label
+    for figure, population in zip(found.offences[:2], found.population, strict=False):
+        if population is None:
+            continue
+        sources = provenance([population.release], "population", manifest)
+        when = figure.period.label()
+        figures.append(
+            _figure(
+                f"{place}: residents, ONS mid-{population.mid_year} estimate",
+                population.residents,
+                "residents",
+                place,
+                label,
+                figure.period,
+                sources,
+            )
+        )
+        figures.append(
+            _figure(
+                f"{place}: {offence_phrase(findings)} per 1,000 residents, {when}",
+                round(population.per_1000(figure.value), 1),
+                PER_1000,
+                place,
+                label,
+                figure.period,
+                provenance(figure.releases, figure.table, manifest) + sources,
+            )
+        )
+    return figures
+
+
 def answer_figures(findings: Findings, manifest: list[dict]) -> list[Figure]:
     figures = []
     label = findings.offence.selection.label
@@ -207,6 +248,7 @@ def answer_figures(findings: Findings, manifest: list[dict]) -> list[Figure]:
                     found.revised_from if position == 0 else None,
                 )
             )
+        figures += rate_figures(findings, found, manifest)
         outcome = findings.plan.outcome
         if outcome is None:
             continue
@@ -267,11 +309,15 @@ def source_line(releases: set[str] | frozenset[str], period: Period, manifest: l
     entries = [e for e in manifest if e["release"] in releases] or manifest[-1:]
     by_source: dict[str, list[str]] = {}
     for entry in sorted(entries, key=lambda e: e.get("release_date") or "", reverse=True):
-        by_source.setdefault(entry.get("source") or SOURCE_DEFAULT, []).append(
-            published(entry).removeprefix("the ")
-            + (" (SAMPLE, not official)" if entry.get("sample") else "")
-        )
-    parts = [f"{source}, {' and '.join(dates)}" for source, dates in by_source.items()]
+        dates = by_source.setdefault(entry.get("source") or SOURCE_DEFAULT, [])
+        if entry.get("release_date"):
+            dates.append(published(entry).removeprefix("the "))
+        if entry.get("sample"):
+            dates.append("SAMPLE, not official")
+    parts = [
+        f"{source}, {' and '.join(dates)}" if dates else source
+        for source, dates in by_source.items()
+    ]
     return (
         f"Source: {'; '.join(parts)} ({DATASET_PAGE}). "
         f"Period: {period.long_label()}. Open Government Licence v3.0."
@@ -418,6 +464,8 @@ def _ranking(findings: Findings, manifest: list[dict]) -> tuple[list[str], list[
     what = (
         f"{plan.outcome.name} for {offence_phrase(findings)}"
         if plan.outcome
+        else f"rate of {offence_phrase(findings)} per 1,000 residents"
+        if plan.per_head
         else f"number of {offence_phrase(findings)}"
     )
     sentences, figures = [], []
@@ -426,6 +474,8 @@ def _ranking(findings: Findings, manifest: list[dict]) -> tuple[list[str], list[
         return force_by_name()[force].display_name
 
     def value(row) -> str:
+        if plan.per_head:
+            return rate_value(row)
         if plan.outcome:
             return (
                 f"{num.percent(row.rate)} ({num.count(row.outcomes)} of {num.count(row.offences)})"
@@ -459,18 +509,27 @@ def _ranking(findings: Findings, manifest: list[dict]) -> tuple[list[str], list[
     listing = "; ".join(f"{i + 1}. {name(r.force)} {value(r)}" for i, r in enumerate(top))
     sentences.append(f"The {plan.rank_order} {what} in {findings.period.label()}: {listing}.")
     for i, row in enumerate(top):
-        unit_value = round(row.rate * 100, 1) if plan.outcome else row.offences
+        unit_value = (
+            round(row.rate * 100, 1)
+            if plan.outcome
+            else round(row.per_1000 or 0.0, 1)
+            if plan.per_head
+            else row.offences
+        )
+        unit = "percent" if plan.outcome else PER_1000 if plan.per_head else "offences"
         figures.append(
             _figure(
                 f"{i + 1}. {name(row.force)}",
                 unit_value,
-                "percent" if plan.outcome else "offences",
+                unit,
                 name(row.force),
                 label,
                 findings.period,
                 sources,
             )
         )
+    if findings.set_aside:
+        sentences.append(set_aside_sentence(findings))
     if findings.unranked:
         sentences.append(
             f"{findings.unranked} forces with fewer than {num.SMALL_COUNT} offences are not "
