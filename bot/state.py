@@ -16,13 +16,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import fcntl
 import json
 import logging
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
@@ -155,34 +154,24 @@ def _current(connection: Connection) -> set[str]:
     return set(MigrationContext.configure(connection).get_current_heads())
 
 
-@contextlib.contextmanager
-def _file_lock(database: Path | None) -> Iterator[None]:
-    if database is None:
-        yield
-        return
-    with open(f"{database}.migrate-lock", "a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
-
-
 def upgrade_schema(engine: Engine) -> None:
-    """Bring the database to the newest migration; safe to call from many processes at once."""
+    """Bring the database to the newest migration; safe to call from many processes at once:
+    the first takes the database's write lock (SQLite: BEGIN IMMEDIATE; Postgres: an advisory
+    lock), the others wait for it, then find nothing left to do."""
     with engine.connect() as connection:
         if _current(connection) == _newest():
             return
-    database = _sqlite_path(str(engine.url)) if engine.dialect.name == "sqlite" else None
-    with _upgrading, _file_lock(database), engine.begin() as connection:
-        if engine.dialect.name == "postgresql":  # held until this transaction ends
+    with _upgrading, engine.connect() as connection:
+        if engine.dialect.name == "sqlite":  # the write lock, before anything is read
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        elif engine.dialect.name == "postgresql":  # held until this transaction ends
             connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK})
-        if _current(connection) == _newest():  # another process did it while we waited
-            return
-        config = _config()
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
-        log.info("state database upgraded to %s", ", ".join(sorted(_newest())))
+        if _current(connection) != _newest():  # another process may have done it meanwhile
+            config = _config()
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+            log.info("state database upgraded to %s", ", ".join(sorted(_newest())))
+        connection.commit()
 
 
 # --- state -------------------------------------------------------------------------------

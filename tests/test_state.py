@@ -8,7 +8,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
-import shutil
 import socket
 import subprocess
 import sys
@@ -54,7 +53,7 @@ from bot.state import State
 print("ready", flush=True)
 sys.stdin.readline()
 state = State(sys.argv[1])
-assert state.first_delivery(sys.argv[2])
+assert state.healthy() and state.first_delivery(sys.argv[2])
 print("ok", flush=True)
 """
 
@@ -261,14 +260,3 @@ def test_postgres_going_down_degrades_and_coming_back_recovers(postgres_schema_u
         assert "back" in state_warnings(caplog)[-1]
     finally:
         proxy.close()
-
-
-def test_an_up_to_date_database_opens_without_the_migration_lock(tmp_path):
-    """Workers after the first find the schema current and take no lock (no lock file)."""
-    path = tmp_path / "state.db"
-    State(f"sqlite:///{path}")
-    copy = tmp_path / "copy.db"
-    shutil.copy(path, copy)
-    State(f"sqlite:///{copy}")
-    assert (tmp_path / "state.db.migrate-lock").exists()
-    assert not (tmp_path / "copy.db.migrate-lock").exists()
