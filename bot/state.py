@@ -3,8 +3,8 @@ question, digest subscriptions and the digests posted. Any SQLAlchemy URL: a SQL
 default, Postgres in production.
 
 The schema is Alembic's (``bot/migrations``): opening a ``State`` upgrades the database to the
-newest revision under a lock (a file lock beside a SQLite file, ``pg_advisory_xact_lock`` on
-Postgres), so any number of workers can start at once on a fresh or an older database.
+newest revision under a lock (SQLite: ``BEGIN IMMEDIATE``; Postgres: ``pg_advisory_xact_lock``),
+so any number of workers can start at once on a fresh or an older database.
 
 An unusable database (read-only, deleted, unreachable) must not stop the bot answering: the
 mention path degrades (``first_delivery`` says "first", thread context is neither read nor
@@ -176,9 +176,9 @@ def upgrade_schema(engine: Engine) -> None:
 
 # --- state -------------------------------------------------------------------------------
 
-# What "the database is unusable" looks like: anything the driver raises except a constraint
-# doing its job, and the lock file beside a SQLite database that cannot be opened.
-_UNUSABLE = (DBAPIError, OSError)
+# What "the database is unusable" looks like: anything the driver raises (read-only, no such
+# file or table, connection refused or lost) except a constraint doing its job.
+_UNUSABLE = (DBAPIError,)
 
 
 def _reason(error: BaseException) -> str:
