@@ -241,7 +241,7 @@ class State:
             down_for = time.monotonic() - self._down_since
             self._down_since = None
             self._health = None
-        log.warning("The state database is back after %.0f s.", down_for)
+        log.info("The state database is back after %.0f s.", down_for)
 
     def _use(
         self, operation: Callable[[], T], fallback: T, writes: bool = True, backoff: bool = True

@@ -113,6 +113,13 @@ def state_warnings(caplog) -> list[str]:
     ]
 
 
+def back_again(caplog) -> bool:
+    return any(
+        r.name == "bot.state" and r.getMessage().startswith("The state database is back after")
+        for r in caplog.records
+    )
+
+
 def assert_degraded(state: State, key: str) -> None:
     plan = parse(PLAN_QUESTION, TODAY)
     for _ in range(3):
@@ -124,6 +131,7 @@ def assert_degraded(state: State, key: str) -> None:
 
 
 def test_a_sqlite_database_that_cannot_be_opened_degrades_and_recovers(tmp_path, caplog):
+    caplog.set_level(logging.INFO, logger="bot.state")
     path = tmp_path / "state.db"
     path.mkdir()  # a directory where the file should be: fails even for root
     state = State(f"sqlite:///{path}", retry_after=0, health_ttl=0)  # starts, no exception
@@ -135,11 +143,12 @@ def test_a_sqlite_database_that_cannot_be_opened_degrades_and_recovers(tmp_path,
     assert state.first_delivery("message:C1:1.1")
     assert not state.first_delivery("message:C1:1.1")
     assert state.healthy()
-    assert len(state_warnings(caplog)) == 2
-    assert state_warnings(caplog)[1].startswith("The state database is back after")
+    assert len(state_warnings(caplog)) == 1
+    assert back_again(caplog)
 
 
 def test_a_sqlite_database_deleted_under_a_running_bot_degrades_and_recovers(tmp_path, caplog):
+    caplog.set_level(logging.INFO, logger="bot.state")
     path = tmp_path / "state.db"
     state = State(f"sqlite:///{path}", retry_after=0, health_ttl=0)
     plan = parse(PLAN_QUESTION, TODAY)
@@ -155,6 +164,19 @@ def test_a_sqlite_database_deleted_under_a_running_bot_degrades_and_recovers(tmp
     state.save_thread_plan("C1", "1.1", plan)
     assert state.thread_plan("C1", "1.1") == plan
     assert state.healthy()
+    assert back_again(caplog)
+
+
+def test_a_deleted_sqlite_database_is_recreated_by_the_next_call(tmp_path, caplog):
+    path = tmp_path / "state.db"
+    state = State(f"sqlite:///{path}", retry_after=0)
+    assert state.first_delivery("message:C1:1.1")
+    path.unlink()
+    assert state.first_delivery("message:C1:2.2")  # no tables: answered, and a warning
+    assert "no such table" in state_warnings(caplog)[0]
+    assert state.first_delivery("message:C1:2.2")  # tables made again, and it is recorded
+    assert not state.first_delivery("message:C1:2.2")
+    assert len(state_warnings(caplog)) == 1
 
 
 def test_a_read_only_sqlite_database_answers_and_warns_once(tmp_path, caplog):
@@ -237,6 +259,7 @@ class Proxy:
 
 
 def test_postgres_going_down_degrades_and_coming_back_recovers(postgres_schema_url, caplog):
+    caplog.set_level(logging.INFO, logger="bot.state")
     from sqlalchemy import make_url
 
     url = make_url(postgres_schema_url)
@@ -257,6 +280,7 @@ def test_postgres_going_down_degrades_and_coming_back_recovers(postgres_schema_u
         assert not state.first_delivery("message:C1:1.1")  # remembered from before
         assert state.thread_plan("C1", "1.1") == plan
         assert state.healthy()
-        assert "back" in state_warnings(caplog)[-1]
+        assert len(state_warnings(caplog)) == 1
+        assert back_again(caplog)
     finally:
         proxy.close()
