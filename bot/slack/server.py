@@ -5,6 +5,10 @@ the endpoint, and Bolt parses a body before it verifies the signature, so forged
 would cost a 500 and a traceback. The guard reads the raw body once, verifies the Slack
 signature on those bytes, checks the body is what its content type says, drops replays,
 and only then hands Bolt the same bytes.
+
+gunicorn's gthread worker gives each connection a thread that reads it with no deadline;
+PatientThreadWorker adds one (READ_TIMEOUT) and serve() gives it many threads, so clients
+that stall mid-request cannot take every thread from Slack.
 """
 
 from __future__ import annotations
