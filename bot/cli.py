@@ -28,12 +28,14 @@ def _data_dir(args: argparse.Namespace) -> Path:
 
 
 def _service(run: Callable[[Settings], object]) -> int:
-    """A long-running process: a missing setting is an error message, not a traceback."""
+    """A long-running process: a missing setting or unusable data is one error message naming
+    the fix, not a traceback."""
+    from bot.datastore import DataMissing
     from bot.settings import MissingSetting
 
     try:
         run(Settings.from_env())
-    except MissingSetting as error:
+    except (MissingSetting, DataMissing) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_ERROR
     return EXIT_OK
@@ -69,7 +71,13 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if db is None:
         return EXIT_ERROR
     today = dt.date.fromisoformat(args.today) if args.today else None
-    answer, _ = ask(" ".join(args.question), db, today)
+    question = " ".join(args.question)
+    if question.strip().lower() in ("help", "--help-data", "what data"):
+        from bot.render.releases import release_lines
+
+        print("Loaded releases, newest first:")
+        print("\n".join(f"  • {line}" for line in release_lines(db.manifest["releases"])))
+    answer, _ = ask(question, db, today)
     if args.json:
         print(json.dumps(answer.to_dict(), indent=2, ensure_ascii=False))
     else:

@@ -6,6 +6,7 @@ ingest path, or taken from the sources' own verification notes (raw/*/SOURCE.md)
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pandas as pd
@@ -188,3 +189,37 @@ def test_shipped_data_is_what_the_build_makes(tmp_path):
     assert {p.name for p in DATA.glob("*.parquet")} == {
         p.name for p in (tmp_path / "data").glob("*.parquet")
     }
+
+
+def test_every_example_question_answers_from_the_shipped_data(shipped):
+    from bot.parse import EXAMPLES
+
+    for question in EXAMPLES:
+        answer = reply(shipped, question)
+        assert answer.is_answer, (question, answer.text)
+
+
+def test_help_lists_each_release_with_its_date_and_coverage(capsys):
+    from bot.cli import main
+
+    main(["ask", "--data-dir", str(DATA), "help"])
+    out = capsys.readouterr().out
+    assert (
+        "Police Force Area tables, year ending March 2013 onwards (published 23 April 2026): "
+        "recorded crime by offence and quarter, quarters from April 2012 to December 2025"
+    ) in out
+    assert "(published 19 October 2023)" in out
+    assert "outcomes of all crime by financial year, 2014/15 to 2025/26" in out
+    assert "residents on 30 June, mid-2011 to mid-2024" in out
+
+
+def test_answers_from_a_release_over_four_months_old_say_newer_may_exist(shipped):
+    four_months = ask("harassment Kent", shipped, dt.date(2026, 8, 23))[0]
+    assert not any("newer figures" in note for note in four_months.notes)
+    a_day_more = ask("harassment Kent", shipped, dt.date(2026, 8, 24))[0]
+    assert any("newer figures" in note for note in a_day_more.notes)
+    stale = ask("harassment Kent", shipped, dt.date(2026, 11, 30))[0]
+    assert (
+        "These figures are from the 23 April 2026 release; newer figures may have been "
+        "published since. Load them with `python -m bot ingest --download`."
+    ) in stale.notes

@@ -257,7 +257,10 @@ def test_app_home_shows_what_the_bot_knows(server, stub):
     text = all_text(view["blocks"])
     assert "43 territorial forces" in text
     assert "rolling years from the year to March 2013 to the year to September 2023" in text
-    assert "prc-pfa-mar2013-onwards-tables-191023.xlsx (published 2023-10-19)" in text
+    assert (
+        "(published 19 October 2023): recorded crime by offence and quarter, quarters from "
+        "April 2012 to September 2023"
+    ) in text
 
 
 def test_web_api_error_gets_an_apology_and_the_server_keeps_serving(server, stub):

@@ -32,8 +32,8 @@ from bot.query.plan import (
 # Example questions: the first three follow every clarification; help and App Home list all.
 EXAMPLES = (
     "harassment Thames Valley year to September 2023",
-    "charge rate for stalking in Cumbria 2022/23",
-    "which force has the lowest charge rate for stalking?",
+    "charge rate Thames Valley 2023/24",
+    "which force has the highest burglary rate per head?",
     "is knife crime in Kent at a record high?",
     "compare burglary in the Met and GMP",
 )

@@ -343,7 +343,7 @@ def stale_note(releases: Iterable[str], manifest: list[dict], today: dt.date) ->
         return ""
     newest = max(dates)
     months = (today.year - newest.year) * 12 + today.month - newest.month
-    if months < STALE_AFTER_MONTHS or (months == STALE_AFTER_MONTHS and today.day < newest.day):
+    if months < STALE_AFTER_MONTHS or (months == STALE_AFTER_MONTHS and today.day <= newest.day):
         return ""
     return (
         f"These figures are from {release_phrase('', newest)}; newer figures may have been "

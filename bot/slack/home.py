@@ -8,11 +8,13 @@ from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.ask import pinned
 from bot.parse import EXAMPLES
 from bot.periods import Period, Quarter
 from bot.query.database import Database
 from bot.render.answer import SAMPLE_WARNING
 from bot.render.blocks import DIGEST_HELP, context, section
+from bot.render.releases import release_lines
 from bot.slack.replies import Crimebot
 
 log = logging.getLogger(__name__)
@@ -48,16 +50,10 @@ def home_blocks(db: Database) -> list[dict]:
         f"*Offences:* {len(offences)} offence codes in {len(groups)} groups: " + ", ".join(groups)
     )
     blocks.append(section("\n".join(lines)))
-    releases = db.manifest["releases"]
     blocks.append(
         section(
             "*Data loaded:*\n"
-            + "\n".join(
-                f"• {r['release']}"
-                + (f" (published {r['release_date']})" if r.get("release_date") else "")
-                + (" — SAMPLE" if r.get("sample") else "")
-                for r in releases[-8:]
-            )
+            + "\n".join(f"• {line}" for line in release_lines(db.manifest["releases"]))
         )
     )
     blocks.append(section("*Try:*\n" + "\n".join(f"• `/crimestats {e}`" for e in EXAMPLES)))
@@ -79,7 +75,7 @@ def register(app: App, bot: Crimebot) -> None:
             return
         try:
             client.views_publish(
-                user_id=event["user"], view={"type": "home", "blocks": home_blocks(bot.db)}
+                user_id=event["user"], view={"type": "home", "blocks": home_blocks(pinned(bot.db))}
             )
         except SlackApiError as error:
             log.error("views.publish failed: %s", error.response.data)
