@@ -12,3 +12,6 @@ FROM annual_recorded
 UNION ALL
 SELECT 'annual_outcomes', min(quarter_index), max(quarter_index)
 FROM annual_outcomes
+UNION ALL
+SELECT 'group_outcomes', min(quarter_index), max(quarter_index)
+FROM group_outcomes

@@ -56,4 +56,5 @@ def test_answering_connection_still_reads_its_tables(article_db):
         "outcomes",
         "annual_recorded",
         "annual_outcomes",
+        "group_outcomes",
     }

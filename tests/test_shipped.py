@@ -161,9 +161,11 @@ def test_charge_rate_for_an_offence_says_what_is_loaded_and_offers_the_nearest(s
     assert "python -m bot ingest --download" in answer.text
     assert answer.suggestions == [
         "harassment Thames Valley 2023",
+        "charge rate violence against the person Thames Valley 2024/25",
         "charge rate all crime Thames Valley 2023",
     ]
-    nearest = reply(shipped, answer.suggestions[1])
+    assert reply(shipped, answer.suggestions[1]).is_answer
+    nearest = reply(shipped, answer.suggestions[2])
     assert nearest.text.startswith(
         "11,677 (6.4%) of the 181,952 crimes Thames Valley Police recorded in the year to March "
         "2023 resulted in a charge or summons"
@@ -223,3 +225,49 @@ def test_answers_from_a_release_over_four_months_old_say_newer_may_exist(shipped
         "These figures are from the 23 April 2026 release; newer figures may have been "
         "published since. Load them with `python -m bot ingest --download`."
     ) in stale.notes
+
+
+@pytest.fixture(scope="module")
+def april_2026() -> pd.DataFrame:
+    return pd.read_csv(
+        RAW / "pfa-apr2026" / "prc-pfa-230426-all-years.csv.gz", dtype={"Offence Code": str}
+    )
+
+
+def test_an_offence_groups_charge_rate_divides_one_release(shipped, april_2026):
+    outcomes = pd.read_csv(
+        RAW
+        / "outcomes-2024-25-by-group"
+        / "outcomes-2024-25-force-quarter-offencegroup-outcometype.csv.gz"
+    )
+    charged = outcomes[
+        (outcomes["Force"] == "Thames Valley")
+        & (outcomes["Offence Group"] == "Violence against the person")
+        & (outcomes["Outcome Type"] == 1)
+    ]["n"].sum()
+    recorded = april_2026[
+        (april_2026["Force"] == "Thames Valley")
+        & (april_2026["Group"] == "Violence against the person")
+        & (april_2026["FY"] == "2024/25")
+    ]["n"].sum()
+    assert (charged, recorded) == (4326, 62231)
+    answer = reply(shipped, "charge rate violent crime Thames Valley 2024/25")
+    assert answer.text.startswith(
+        "4,326 (7.0%) of the 62,231 violence against the person offences Thames Valley Police "
+        "recorded in the year to March 2025 resulted in a charge or summons."
+    )
+    assert "23 April 2026 release" in answer.source
+    assert "July 2026" not in answer.source
+
+
+@pytest.mark.parametrize(
+    ("question", "says"),
+    [
+        ("charge rate violence Thames Valley 2023/24", "no outcome figures for the financial"),
+        ("which force has the lowest charge rate for robbery 2024/25", "(not ranked)"),
+    ],
+)
+def test_group_outcomes_outside_what_is_loaded_are_refused(shipped, question, says):
+    answer = reply(shipped, question)
+    assert not answer.is_answer
+    assert says in answer.text

@@ -3,7 +3,8 @@
 The two offence-level PFA releases go in oldest first, through the same ingest a user runs
 (after their adapters put them back into the published layout), so the April 2026 release
 wins every quarter it covers and the October 2023 figures it revised become "revised from …"
-notes. Then the annual force tables and the ONS population estimates. The build happens in
+notes. Then the annual force tables, the 2024/25 outcomes by offence group and the ONS
+population estimates. The build happens in
 a scratch directory, and only a complete build replaces what data/ holds.
 """
 
@@ -18,6 +19,7 @@ from bot import datastore
 from bot.ingest import ingest
 from bot.ingest.annual import load_annual
 from bot.ingest.conversions import SHIPPED_PFA
+from bot.ingest.group_outcomes import load_group_outcomes
 from bot.ingest.population import load_population
 from bot.ingest.store import save
 from bot.manifest import MANIFEST
@@ -47,6 +49,7 @@ def build_shipped(data_dir: Path, raw_dir: Path = RAW) -> dict:
             [
                 load_annual(raw_dir / "oocd-dashboard-outcomes"),
                 load_population(raw_dir / "ons-pfa-population"),
+                load_group_outcomes(raw_dir / "outcomes-2024-25-by-group"),
             ],
         )
         built = {path.name: path for path in datastore.current(build).iterdir() if path.is_file()}

@@ -29,6 +29,7 @@ COUNT_COLUMNS = {
     "annual_recorded": ("offences",),
     "annual_outcomes": ("outcomes_for_recorded",),
     "population": ("population",),
+    "group_outcomes": ("outcomes_for_recorded",),
 }
 KEYS = {
     "recorded": ["force", "offence_code", "quarter_index"],
@@ -36,6 +37,7 @@ KEYS = {
     "annual_recorded": ["force", "quarter_index"],
     "annual_outcomes": ["force", "quarter_index", "outcome_type"],
     "population": ["force", "quarter_index"],
+    "group_outcomes": ["force", "offence_group", "quarter_index", "outcome_type"],
 }
 
 

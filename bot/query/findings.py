@@ -13,7 +13,7 @@ from bot.places import national, territorial_forces
 from bot.query.database import Database
 from bot.query.errors import Unanswerable
 from bot.query.periods import resolve_period
-from bot.query.plan import ALL_CRIME, Measure, OffenceSelection, Place, QueryPlan
+from bot.query.plan import ALL_CRIME, Measure, OffenceSelection, PeriodSpec, Place, QueryPlan
 from bot.query.rates import (
     SMALL_RESIDENT_FORCES,
     Population,
@@ -211,6 +211,7 @@ def place_findings(
     period: Period,
     years: int,
     annual: bool = False,
+    by_group: bool = False,
 ) -> PlaceFindings:
     """Offences (and outcomes) for one place, from the quarterly tables or, for all crime in a
     financial year the quarterly tables only have as sample, from the real annual totals."""
@@ -243,6 +244,17 @@ def place_findings(
             outcomes, more = _by_year(
                 db, "annual_outcomes_by_year", period, min(years, 2), forces=forces, types=types
             )
+        elif by_group:
+            outcomes, more = _by_year(
+                db,
+                "group_outcomes_by_year",
+                period,
+                min(years, 2),
+                forces=forces,
+                groups=list(offence.selection.keys),
+                types=types,
+            )
+            _same_release(db, offences[0], outcomes[0] if outcomes else None)
         elif everywhere:
             outcomes, more = _by_year(
                 db, "national_outcomes_by_year", period, min(years, 2), codes=codes, types=types
@@ -301,6 +313,29 @@ def _revision(
     return Revision(now - int(newest["change"]), newest["old_release"], date)
 
 
+def _same_release(db: Database, counted: YearFigure, outcomes: YearFigure | None) -> None:
+    """A share divides figures of one quarterly release, or is not given."""
+    if outcomes is None:
+        return
+    dates = {e["release"]: e.get("release_date") for e in db.manifest["releases"]}
+    published = {dates.get(name) for name in (*counted.releases, *outcomes.releases)}
+    if len(published) > 1:
+        raise Unanswerable(
+            "The loaded offence counts and outcome figures for that period come from "
+            "different releases, so their share would not be a published figure."
+        )
+
+
+def _group_outcomes_answer(db: Database, plan: QueryPlan, offence: ResolvedOffence) -> bool:
+    """Whether the outcomes-by-group table can answer: an offence group, not a ranking."""
+    rows = {r["kind"]: r for r in db.reference("coverage")}
+    return (
+        offence.selection.level == "group"
+        and plan.measure is not Measure.RANK
+        and rows["group_outcomes"]["first_quarter"] is not None
+    )
+
+
 def use_annual(db: Database, plan: QueryPlan, offence: ResolvedOffence, period: Period) -> bool:
     """All crime for a financial year comes from the annual force totals when they have the
     year and are the newer release (as shipped: July 2026 against April 2026), or when the
@@ -333,12 +368,26 @@ def _no_offence_outcomes(db: Database, plan: QueryPlan, offence: ResolvedOffence
         if first
         else "no outcome figures"
     )
+    rows = {r["kind"]: r for r in db.reference("coverage")}
+    if rows["group_outcomes"]["first_quarter"] is not None:
+        groups = Period(Quarter.from_index(rows["group_outcomes"]["last_quarter"]))
+        loaded += f", and by offence group for {groups.label()} (not ranked)"
     what = (
         f"outcome figures for {offence.selection.label} (so no {outcome})"
         if offence.selection.level != "all"
         else f"figures for crimes resulting in {plan.outcome.label if plan.outcome else outcome}"
     )
-    nearest = [plan.with_changes(outcome=None, measure=Measure.COUNT)]
+    ranked = plan.measure is Measure.RANK
+    nearest = [plan.with_changes(outcome=None, measure=Measure.RANK if ranked else Measure.COUNT)]
+    group = _group_of(db, offence)
+    if group and rows["group_outcomes"]["first_quarter"] is not None and not ranked:
+        year = Quarter.from_index(rows["group_outcomes"]["last_quarter"]).fy_start
+        nearest.append(
+            plan.with_changes(
+                offence=OffenceSelection("group", (group,), group.lower()),
+                period=PeriodSpec("financial_year", year),
+            )
+        )
     if annual_types and offence.selection.level != "all" and first:
         nearest.append(plan.with_changes(offence=ALL_CRIME))
     return Unanswerable(
@@ -347,6 +396,16 @@ def _no_offence_outcomes(db: Database, plan: QueryPlan, offence: ResolvedOffence
         "outcome tables with `python -m bot ingest --download`.",
         plans=tuple(nearest),
     )
+
+
+def _group_of(db: Database, offence: ResolvedOffence) -> str | None:
+    """The one offence group an offence or subgroup belongs to (None for all crime, or a
+    selection spanning groups)."""
+    if offence.selection.level in ("all", "group"):
+        return None
+    rows = db.reference("offence_codes", level="offence", keys=list(offence.codes))
+    groups = {r["offence_group"] for r in rows}
+    return groups.pop() if len(groups) == 1 else None
 
 
 def _annual_outcome_years(db: Database) -> tuple[str, str]:
@@ -365,12 +424,18 @@ def find(db: Database, plan: QueryPlan) -> Findings:
     offence = resolve_offence(db, plan.offence)
     check_rate_question(db, plan)
     needs_outcomes = plan.outcome is not None
+    by_group = False
     if needs_outcomes and not _outcomes_loaded(db):
-        # Only the annual force totals have outcomes: all crime, financial years.
+        # Without outcomes by offence: all crime from the annual force totals (financial
+        # years), an offence group from the outcomes by group (2024/25), or nothing.
         annual_types = plan.outcome is not None and set(plan.outcome.types) <= ANNUAL_OUTCOME_TYPES
-        if offence.selection.level != "all" or not annual_types:
+        if offence.selection.level == "all" and annual_types:
+            period = resolve_period(db, plan.period, True, annual=True)
+        elif _group_outcomes_answer(db, plan, offence):
+            by_group = True
+            period = resolve_period(db, plan.period, True, by_group=True)
+        else:
             raise _no_offence_outcomes(db, plan, offence)
-        period = resolve_period(db, plan.period, True, annual=True)
     else:
         period = resolve_period(db, plan.period, needs_outcomes)
     years = (
@@ -394,16 +459,22 @@ def find(db: Database, plan: QueryPlan) -> Findings:
     if plan.measure is Measure.RANK:
         return _ranking(db, plan, offence, period, annual)
 
-    places = [place_findings(db, plan, p, offence, period, years, annual) for p in plan.places]
+    places = [
+        place_findings(db, plan, p, offence, period, years, annual, by_group) for p in plan.places
+    ]
     findings = Findings(plan, period, offence, places, annual=annual)
     if plan.measure is not Measure.COMPARE and all(p.kind != "national" for p in plan.places):
-        findings.national = place_findings(db, plan, national(), offence, period, 2, annual)
+        findings.national = place_findings(
+            db, plan, national(), offence, period, 2, annual, by_group
+        )
     longest = max((p.offences for p in places), key=len)
     note = _annual_note(findings) if annual else _comparability(db, offence, longest)
     if note:
         findings.offence = ResolvedOffence(offence.selection, offence.codes, offence.counted, note)
     if needs_outcomes:
-        findings.latest_outcome_quarter = resolve_period(db, None, True, annual).last_index
+        findings.latest_outcome_quarter = resolve_period(
+            db, None, True, annual, by_group
+        ).last_index
     return findings
 
 

@@ -8,7 +8,9 @@ from bot.query.errors import Unanswerable
 from bot.query.plan import PeriodSpec
 
 
-def coverage(db: Database, outcomes: bool, annual: bool = False) -> tuple[int, int]:
+def coverage(
+    db: Database, outcomes: bool, annual: bool = False, by_group: bool = False
+) -> tuple[int, int]:
     """First and last quarter index of the table an answer relies on: for the annual force
     totals, the last quarters of the first and last financial years."""
     rows = {r["kind"]: r for r in db.reference("coverage")}
@@ -20,7 +22,7 @@ def coverage(db: Database, outcomes: bool, annual: bool = False) -> tuple[int, i
     if annual:
         first -= 3  # a year-end row stands for its four quarters
     if outcomes:
-        row = rows[f"{prefix}outcomes"]
+        row = rows["group_outcomes" if by_group else f"{prefix}outcomes"]
         if row["first_quarter"] is None:
             raise Unanswerable(
                 "No outcomes data has been loaded, so there is no charge rate "
@@ -38,19 +40,25 @@ def covered_text(first: int, last: int) -> str:
 
 
 def resolve_period(
-    db: Database, spec: PeriodSpec | None, outcomes: bool, annual: bool = False
+    db: Database,
+    spec: PeriodSpec | None,
+    outcomes: bool,
+    annual: bool = False,
+    by_group: bool = False,
 ) -> Period:
     """The period a spec means in the data; ``annual``: in the annual force totals, which
     have financial years only (a bare year is the financial year ending in it)."""
     spec = spec or PeriodSpec("latest")
     if spec.years_back:
-        first, _ = coverage(db, outcomes, annual)
-        later = resolve_period(db, PeriodSpec(spec.kind, spec.year, spec.month), outcomes, annual)
+        first, _ = coverage(db, outcomes, annual, by_group)
+        later = resolve_period(
+            db, PeriodSpec(spec.kind, spec.year, spec.month), outcomes, annual, by_group
+        )
         earlier = later.years_before(spec.years_back)
         if earlier.first_index < first:
             raise Unanswerable(f"The data does not go back to {earlier.label()}.")
         return earlier
-    first, last = coverage(db, outcomes, annual)
+    first, last = coverage(db, outcomes, annual, by_group)
     earliest_end = first + 3
     ends = (3,) if annual else (3, 6, 9, 12)
 

@@ -1,0 +1,24 @@
+-- Outcomes of the given types for offences of some offence groups recorded in rolling years
+-- ending at one quarter, from the outcomes-by-group table (no offence codes): years_back 0 is
+-- the period asked for. The caller divides by the same groups' recorded offences.
+-- Parameters: $forces (list), $groups (list of offence group names), $types (list), $last,
+-- $years.
+WITH by_quarter AS (
+    SELECT quarter_index, sum(outcomes_for_recorded) AS outcomes, bool_or(sample) AS sample,
+           any_value(release) AS release
+    FROM group_outcomes
+    WHERE list_contains($forces, force)
+      AND list_contains($groups, offence_group)
+      AND list_contains($types, outcome_type)
+      AND quarter_index <= $last
+      AND quarter_index > $last - 4 * $years
+    GROUP BY quarter_index
+)
+SELECT ($last - quarter_index) // 4 AS years_back,
+       sum(outcomes) AS outcomes,
+       count(*) AS quarters,
+       bool_or(sample) AS sample,
+       string_agg(release, '; ') AS releases
+FROM by_quarter
+GROUP BY years_back
+ORDER BY years_back
