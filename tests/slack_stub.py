@@ -1,13 +1,17 @@
 """A local stand-in for Slack's Web API and response_url endpoints that records every call.
 
 Scenarios are chosen the way slack-sdk's own tests do: by token ("xoxb-ratelimited" gets
-a 429 first) or by channel ("CFAIL" gets not_in_channel).
+a 429 first) or by channel ("CFAIL" gets not_in_channel, for chat.postEphemeral too; a
+channel starting "CSLOW" gets a 429 with Retry-After: 1.5 and is rate-limited for those
+1.5 s), or by response_url ("/response/fail404…", "/response/fail500…" fail with that
+status). apps.connections.open answers with `socket_url` once a test sets it.
 """
 
 from __future__ import annotations
 
 import http.server
 import json
+import math
 import threading
 import time
 from dataclasses import dataclass, field
@@ -41,6 +45,10 @@ class SlackStub:
         self.calls: list[Call] = []
         self.lock = threading.Lock()
         self.rate_limited_once: set[str] = set()
+        self.slow_prefix = "CSLOW"
+        self.slow_retry_after = 1.5
+        self.limited_until: dict[str, float] = {}  # channel -> end of its rate-limit window
+        self.socket_url = ""  # what apps.connections.open returns (Socket Mode tests)
         self._ts = 1_700_000_000
         stub = self
 
@@ -96,6 +104,24 @@ class SlackStub:
         if limited and token not in self.rate_limited_once:
             self.rate_limited_once.add(token)
             return 429, {"ok": False, "error": "ratelimited"}, {"Retry-After": "1"}
+        if path.startswith(("/response/fail404", "/response/fail500")):
+            status = int(path.removeprefix("/response/fail")[:3])
+            return status, {"ok": False, "error": "failed"}, {}
+        channel = str(body.get("channel") or body.get("channel_id") or "")
+        if channel.startswith(self.slow_prefix) and method.startswith(("chat.", "files.")):
+            now = time.monotonic()
+            with self.lock:
+                until = self.limited_until.get(channel)
+                if until is None:  # the first call opens a window of slow_retry_after seconds
+                    until = self.limited_until[channel] = now + self.slow_retry_after
+            if now < until:
+                left = until - now  # whole seconds, as Slack sends, when set as an int
+                wait = math.ceil(left) if isinstance(self.slow_retry_after, int) else left
+                return 429, {"ok": False, "error": "ratelimited"}, {"Retry-After": f"{wait:.3g}"}
+        if method == "apps.connections.open" and self.socket_url:
+            return 200, {"ok": True, "url": self.socket_url}, {}
+        if method == "chat.postEphemeral" and body.get("channel") == "CFAIL":
+            return 200, {"ok": False, "error": "not_in_channel"}, {}
         if method == "auth.test":
             return (
                 200,

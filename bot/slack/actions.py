@@ -8,19 +8,35 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot.render.blocks import SHARE_ACTION, SUGGESTION_ACTION, answer_blocks, fallback_text
-from bot.slack.replies import Crimebot
+from bot.slack.replies import Crimebot, say_busy_privately
 
 
 def register(app: App, bot: Crimebot) -> None:
     @app.action(SHARE_ACTION)
     def share(ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient) -> None:
         ack()
-        bot.later(share_answer, bot, body, action["value"], respond, client)
+        bot.later(
+            share_answer,
+            bot,
+            body,
+            action["value"],
+            respond,
+            client,
+            busy=say_busy_privately(respond),
+        )
 
     @app.action(re.compile(f"^{SUGGESTION_ACTION}_\\d+$"))
     def suggestion(ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient) -> None:
         ack()
-        bot.later(ask_suggestion, bot, body, action["value"], respond, client)
+        bot.later(
+            ask_suggestion,
+            bot,
+            body,
+            action["value"],
+            respond,
+            client,
+            busy=say_busy_privately(respond),
+        )
 
 
 def share_answer(

@@ -7,15 +7,12 @@ from concurrent.futures import ThreadPoolExecutor
 
 from slack_bolt import App
 from slack_sdk import WebClient
-from slack_sdk.http_retry.builtin_handlers import (
-    ConnectionErrorRetryHandler,
-    RateLimitErrorRetryHandler,
-)
+from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler
 
 from bot.query.database import Database
 from bot.settings import Settings
 from bot.slack import actions, commands, digest, home, mentions
-from bot.slack.replies import Crimebot
+from bot.slack.replies import Crimebot, RetryAfterHandler
 from bot.state import State
 
 WARM_UP_QUESTION = "charge rate for harassment in Thames Valley"
@@ -23,13 +20,14 @@ WARM_UP_QUESTION = "charge rate for harassment in Thames Valley"
 
 def web_client(settings: Settings) -> WebClient:
     """Retries connection errors and honours 429 Retry-After (slack_sdk retries neither
-    rate limits by default)."""
+    by default). Answers are posted through the Outbox, where a 429 does not sleep the
+    thread but holds back only its channel; elsewhere (the digest) the call sleeps."""
     return WebClient(
         token=settings.SLACK_BOT_TOKEN,
         base_url=settings.api_url,
         retry_handlers=[
             ConnectionErrorRetryHandler(max_retry_count=2),
-            RateLimitErrorRetryHandler(max_retry_count=3),
+            RetryAfterHandler(max_retry_count=3),
         ],
     )
 

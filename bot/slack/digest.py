@@ -21,7 +21,7 @@ from bot.render.answer import Answer
 from bot.render.blocks import answer_blocks, escape, fallback_text
 from bot.render.digest import STORY_ACTION, subscription_text
 from bot.render.story import Story, story_blocks
-from bot.slack.replies import Crimebot
+from bot.slack.replies import Crimebot, rate_limited, say_busy_privately
 
 log = logging.getLogger(__name__)
 CANNOT_POST = (
@@ -34,7 +34,15 @@ def register(app: App, bot: Crimebot) -> None:
     @app.action(re.compile(f"^{STORY_ACTION}_\\d+$"))
     def write_it_up(ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient):
         ack()
-        bot.later(post_story, bot, body, action["value"], respond, client)
+        bot.later(
+            post_story,
+            bot,
+            body,
+            action["value"],
+            respond,
+            client,
+            busy=say_busy_privately(respond),
+        )
 
 
 def draft_reply(draft: Story | Answer) -> dict:
@@ -56,11 +64,19 @@ def post_story(bot: Crimebot, body: dict, question: str, respond: Respond, clien
     user = (body.get("user") or {}).get("id", "")
     requested = {"type": "mrkdwn", "text": f"Draft requested by <@{user}>"}
     reply["blocks"] = [*reply["blocks"], {"type": "context", "elements": [requested]}][:50]
-    try:
-        client.chat_postMessage(channel=channel, thread_ts=message_ts, unfurl_links=False, **reply)
-    except SlackApiError as error:
-        log.error("story draft to %s failed: %s", channel, error.response.data)
-        respond(response_type="ephemeral", replace_original=False, **draft_reply(draft))
+
+    def step() -> None:
+        try:
+            client.chat_postMessage(
+                channel=channel, thread_ts=message_ts, unfurl_links=False, **reply
+            )
+        except SlackApiError as error:
+            if rate_limited(error):
+                raise  # the outbox sends it again after Retry-After
+            log.error("story draft to %s failed: %s", channel, error.response.data)
+            respond(response_type="ephemeral", replace_original=False, **draft_reply(draft))
+
+    bot.outbox.send(channel, step)
 
 
 def answer_story(bot: Crimebot, question: str, respond: Respond) -> None:
