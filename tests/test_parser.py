@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.parse import Clarification, parse
+from bot.parse.vocabulary import vocabulary
 from bot.query.plan import QueryPlan
 from tests.conftest import TODAY
 
@@ -164,3 +165,64 @@ def test_any_text_gives_a_plan_or_a_clarification_quickly(text):
     assert elapsed < 0.05, f"{elapsed * 1000:.1f} ms for {text[:80]!r}"
     if isinstance(parsed, Clarification):
         assert parsed.message
+
+
+def _answerable_rows() -> list[str]:
+    return [
+        question
+        for question, expected in (p.values for p in _rows())
+        if expected[0] != "?" and isinstance(parse(question, TODAY), QueryPlan)
+    ]
+
+
+ANSWERABLE = _answerable_rows()
+KNOWN_WORDS = {
+    word
+    for table in (vocabulary().offences, vocabulary().places, vocabulary().outcomes)
+    for phrase in table
+    for word in phrase
+} | set(vocabulary().filler)
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.sampled_from(ANSWERABLE),
+    st.text(alphabet="bcdfghjklmnpqrstvwxyzaeiou", min_size=4, max_size=9).filter(
+        lambda w: w not in KNOWN_WORDS
+    ),
+    st.sampled_from(["start", "end", "middle"]),
+)
+def test_an_unknown_word_is_never_silently_left_out(question, word, where):
+    """Every word is used, filler, or named in the reply: a word the parser cannot place
+    either makes it ask, or is shown as what it was read as."""
+    words = question.split()
+    position = {"start": 0, "end": len(words), "middle": len(words) // 2}[where]
+    text = " ".join([*words[:position], word, *words[position:]])
+    parsed = parse(text, TODAY)
+    if isinstance(parsed, Clarification):
+        assert word in parsed.message.lower() or parsed.suggestions, (text, parsed)
+        return
+    read_as = [n for n in parsed.notes if word in n.lower() and not n.startswith("ignored")]
+    assert read_as or describe(parsed) != describe(parse(question, TODAY)), (text, parsed)
+
+
+@pytest.mark.parametrize(
+    ("question", "why"),
+    [
+        ("domestic violence in essex", "Domestic abuse is not an offence in these tables"),
+        ("domestic abuse kent 2024", "Domestic abuse is not an offence in these tables"),
+        ("hate crime in the met", "Hate crime is a separate Home Office publication"),
+        ("asb luton", "Anti-social behaviour is recorded by the police as incidents"),
+        ("drink driving essex", "most motoring offences are not notifiable"),
+        ("cyber crime kent", "recorded centrally by Action Fraud"),
+        ("how many arrests in kent", "Arrests, prosecutions, convictions and sentences"),
+        ("stop and search west mids", "police powers statistic"),
+    ],
+)
+def test_what_recorded_crime_does_not_have_is_said_with_the_nearest_questions(question, why):
+    parsed = parse(question, TODAY)
+    assert isinstance(parsed, Clarification)
+    assert why in parsed.message
+    assert parsed.suggestions
+    for suggestion in parsed.suggestions:
+        assert isinstance(parse(suggestion, TODAY), QueryPlan), suggestion

@@ -16,7 +16,7 @@ from rapidfuzz import fuzz, process
 
 from bot.parse.periods import find_period
 from bot.parse.text import MAX_QUESTION_CHARS, clean, strip_markup, tokens
-from bot.parse.vocabulary import AMBIGUOUS_PLACES, vocabulary
+from bot.parse.vocabulary import AMBIGUOUS_PLACES, NotRecorded, vocabulary
 from bot.places import areas
 from bot.query.plan import (
     ALL_CRIME,
@@ -73,6 +73,7 @@ class _Found:
     unknown: list[str] = field(default_factory=list)
     unknown_runs: list[list[str]] = field(default_factory=list)
     outside: list[str] = field(default_factory=list)  # places crimebot has no data for
+    not_recorded: list[NotRecorded] = field(default_factory=list)  # subjects it has no data on
     notes: list[str] = field(default_factory=list)
     year_before: bool = False
 
@@ -139,6 +140,9 @@ def _scan(words: list[str]) -> _Found:
             hit = False
             if phrase in vocab.outside:
                 found.outside.append(vocab.outside[phrase])
+                hit = True
+            elif phrase in vocab.not_recorded:
+                found.not_recorded.append(vocab.not_recorded[phrase])
                 hit = True
             elif phrase in vocab.places:
                 placed.append((start, vocab.places[phrase]))
@@ -297,6 +301,10 @@ def _plan(
             "I only have police recorded crime for England and Wales: the 43 forces, British "
             f"Transport Police and their regions. {found.outside[0]}"
         )
+    if found.not_recorded:
+        subject = found.not_recorded[0]
+        place = found.places[0].name if found.places else "England and Wales"
+        return Clarification(subject.why, tuple(q.format(place=place) for q in subject.nearest))
     problem = _fuzzy(found)
     if problem:
         return problem
@@ -318,12 +326,14 @@ def _plan(
         return Clarification(
             "Ask me about police recorded crime in England and Wales, for example:"
         )
-    if meaningful and (not found.places or _capitalised(original, meaningful)):
+    if meaningful:
+        # A word that could change the meaning is never dropped silently: ask about it.
         words = ", ".join(f"“{w}”" for w in meaningful[:3])
+        without = _without(original, meaningful)
         return Clarification(
             f"I don't know {words}. I know the 43 police forces of England and Wales, British "
             "Transport Police, the regions, and offences such as harassment or burglary.",
-            EXAMPLES[:3],
+            ((without,) if without else ()) + EXAMPLES[: 3 - bool(without)],
         )
     if len(found.offences) > 1:
         labels = tuple(dict.fromkeys(o.label for o in found.offences))
@@ -366,8 +376,6 @@ def _plan(
     if period is not None and period.kind == "since" and measure not in (Measure.RANK,):
         measure = Measure.TREND if measure in (Measure.COUNT, Measure.CHANGE) else measure
     notes = tuple(found.notes)
-    if meaningful:
-        notes += ("ignored: " + ", ".join(f"“{w}”" for w in meaningful[:5]),)
     if offence.note:
         notes += (offence.note,)
     return QueryPlan(
@@ -383,18 +391,14 @@ def _plan(
     )
 
 
-def _capitalised(original: str, words: list[str]) -> bool:
-    """An unknown capitalised word mid-sentence is probably a place we do not know.
-
-    Only telling in ordinary case: in Title Case or CAPITALS every word looks like a name.
-    """
-    letters = [w for w in re.findall(r"[A-Za-z]+", original) if len(w) > 1]
-    if letters and sum(w[0].isupper() for w in letters) / len(letters) > 0.5:
-        return False
-    for match in re.finditer(r"(?<!^)(?<![.?!]\s)\b([A-Z][a-z]+)", original.strip()):
-        if match.group(1).lower() in words:
-            return True
-    return False
+def _without(original: str, words: list[str]) -> str:
+    """The question with the words it did not understand taken out: the first suggestion, so
+    a reporter can see, and choose, what would be answered without them."""
+    text = strip_markup(original)
+    for word in words:
+        text = re.sub(rf"\b{re.escape(word)}\b", " ", text, flags=re.IGNORECASE)
+    text = " ".join(text.split()).strip(" ,?")
+    return text if any(ch.isalpha() for ch in text) else ""
 
 
 def places_in(text: str) -> list[Place] | Clarification:

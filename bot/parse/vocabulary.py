@@ -30,6 +30,14 @@ AMBIGUOUS_PLACES = {
 
 
 @dataclass(frozen=True)
+class NotRecorded:
+    """A subject police recorded crime does not cover: why, and questions it can answer."""
+
+    why: str
+    nearest: tuple[str, ...]  # with {place} to fill in
+
+
+@dataclass(frozen=True)
 class Vocabulary:
     offences: dict[tuple[str, ...], OffenceSelection]
     outcomes: dict[tuple[str, ...], OutcomeSelection]
@@ -38,11 +46,19 @@ class Vocabulary:
     measures: dict[str, frozenset[tuple[str, ...]]]
     outside: dict[tuple[str, ...], str]
     filler: frozenset[str]
+    not_recorded: dict[tuple[str, ...], NotRecorded]
     reporters_offences: frozenset[OffenceSelection] = frozenset()  # vocabulary.toml's own
 
     @property
     def longest_phrase(self) -> int:
-        tables = (self.offences, self.outcomes, self.places, self.towns, self.outside)
+        tables = (
+            self.offences,
+            self.outcomes,
+            self.places,
+            self.towns,
+            self.outside,
+            self.not_recorded,
+        )
         return max(len(p) for table in tables for p in table)
 
 
@@ -100,5 +116,9 @@ def vocabulary() -> Vocabulary:
         measures,
         {_key(place): why for place, why in raw["outside"].items()},
         frozenset(raw["filler"]["words"]),
+        {
+            _key(phrase): NotRecorded(entry["why"], tuple(entry["try"]))
+            for phrase, entry in raw["not_recorded"].items()
+        },
         frozenset(offences[_key(phrase)] for phrase in raw["offences"]),
     )
