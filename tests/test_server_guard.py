@@ -228,3 +228,40 @@ def test_the_app_gets_exactly_the_signed_bytes_and_short_or_huge_bodies_are_refu
     assert call_guard(EVENT, length=str(len(EVENT) + 5))[0] == "401 Unauthorized"  # cut short
     assert call_guard(EVENT, length=str(server_module.MAX_BODY + 1))[0].startswith("413")
     assert call_guard(EVENT, length="lots")[0] == "401 Unauthorized"
+
+
+def test_healthz_reports_unusable_state_or_data(tmp_path, article_data):
+    """Load balancers restart or route around a server whose data or state it cannot use."""
+    from bot.slack.server import health_problems
+    from bot.state import State
+
+    good = State(f"sqlite:///{tmp_path / 'state.db'}")
+    assert health_problems(good, article_data) == []
+    blocked = tmp_path / "blocked.db"
+    blocked.mkdir()  # a directory where the database file should be: unusable even as root
+    assert health_problems(State(f"sqlite:///{blocked}"), article_data) == [
+        "state database unusable"
+    ]
+    broken = tmp_path / "data"
+    broken.mkdir()
+    (broken / "CURRENT").write_text("version-000009-gone\n")
+    [problem] = health_problems(good, broken)
+    assert "CURRENT" in problem and "ingest" in problem
+
+    def app(environ, start_response):
+        raise AssertionError("/healthz never reaches Slack's app")
+
+    application = guarded(app, SECRET, lambda key: True, health=lambda: ["state database unusable"])
+    statuses = []
+    body = application(
+        {"PATH_INFO": "/healthz", "REQUEST_METHOD": "GET"},
+        lambda status, headers: statuses.append(status),
+    )
+    assert statuses == ["503 Service Unavailable"]
+    assert b"".join(body) == b"state database unusable"
+
+
+def test_healthz_is_ok_on_a_running_server(server):
+    with urllib.request.urlopen(f"{server.url}/healthz", timeout=10) as response:
+        assert response.status == 200
+        assert response.read() == b"ok"

@@ -24,12 +24,17 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl
 
 from gunicorn.app.base import BaseApplication
 from gunicorn.workers.gthread import ThreadWorker
 
 from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from bot.state import State
 
 EVENTS_PATH = "/slack/events"
 MAX_BODY = 1 << 20  # Slack's payloads are a few kB
@@ -102,6 +107,7 @@ def guarded(
     signing_secret: str,
     first_delivery: Callable[[str], bool],
     clock: Callable[[], float] = time.time,
+    health: Callable[[], list[str]] = list,
 ) -> Callable:
     """Slack's endpoint behind checks that answer strangers briefly: 401 unsigned (one log line,
     no traceback), 400 signed but malformed, 413 too large, and 200 with an empty body for a
@@ -111,6 +117,9 @@ def guarded(
     def application(environ: dict, start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
         if path == "/healthz":
+            problems = health()
+            if problems:
+                return _plain(start_response, "503 Service Unavailable", "; ".join(problems))
             return _plain(start_response, "200 OK", "ok")
         if path != EVENTS_PATH:
             return _plain(start_response, "404 Not Found", "not found")
@@ -154,12 +163,34 @@ def wsgi_app(settings: Settings) -> Callable:
     from bot.slack.app import build_app
     from bot.state import State
 
-    first_delivery = State(settings.CRIMEBOT_STATE_URL).first_delivery
+    state = State(settings.CRIMEBOT_STATE_URL)
+    first_delivery = state.first_delivery
     if settings.CRIMEBOT_STATE_URL.startswith("sqlite"):
         first_delivery = _one_at_a_time(first_delivery)
     return guarded(
-        SlackRequestHandler(build_app(settings)), settings.SLACK_SIGNING_SECRET, first_delivery
+        SlackRequestHandler(build_app(settings)),
+        settings.SLACK_SIGNING_SECRET,
+        first_delivery,
+        health=lambda: health_problems(state, settings.data_dir),
     )
+
+
+def health_problems(state: State, data_dir: Path) -> list[str]:
+    """What /healthz reports: an unusable state database (answers go on without thread memory)
+    or a data directory that a restarting worker could not load."""
+    from bot.datastore import DataMissing, current
+    from bot.manifest import read_manifest
+
+    problems = []
+    if not state.healthy():
+        problems.append("state database unusable")
+    try:
+        version = current(data_dir)
+        if not read_manifest(data_dir)["releases"] or not (version / "recorded.parquet").exists():
+            problems.append(f"no data loaded in {data_dir}")
+    except DataMissing as error:
+        problems.append(str(error))
+    return problems
 
 
 def _one_at_a_time(first_delivery: Callable[[str], bool]) -> Callable[[str], bool]:
