@@ -166,7 +166,8 @@ def test_outbox_gives_up_after_bounded_429s_and_logs_once(caplog):
     assert len(errors) == 1 and "ratelimited" in errors[0].getMessage()
 
 
-def test_full_answer_queue_says_busy_at_once_then_recovers(make_app, stub, monkeypatch):
+def test_full_answer_queue_says_busy_at_once_then_recovers(make_app, stub, monkeypatch, caplog):
+    caplog.set_level(logging.INFO, logger="bot.slack.replies")
     app, bot = make_app(max_pending=2)
     gate = threading.Event()
     real_answer = bot.answer
@@ -195,6 +196,11 @@ def test_full_answer_queue_says_busy_at_once_then_recovers(make_app, stub, monke
     command(app, "stalking Kent 2020", f"{url}4")  # the queue has drained: answered again
     [later] = stub.wait_for(lambda: stub.find(path_prefix="/response/busy4"))
     assert "stalking offences" in later.body["text"]
+    logged = [r.getMessage() for r in caplog.records if "answer queue" in r.getMessage()]
+    assert logged == [
+        "answer queue full (2): telling users to try again",  # once, not once per message
+        "answer queue accepting again, after refusing 2",
+    ]
 
 
 @pytest.mark.parametrize("status", ["404", "500"])
