@@ -125,6 +125,29 @@ def named_queries() -> dict[str, NamedQuery]:
     return queries
 
 
+def check_data(data_dir: Path) -> None:
+    """Raise DataMissing (naming the file and the fix) unless every table of the live version
+    can be opened: a cheap read of each parquet footer, so a server can refuse to start on a
+    damaged directory before it forks workers that would each fail to load it."""
+    import pyarrow.parquet as pq
+
+    version = datastore.current(Path(data_dir))
+    if not (version / "recorded.parquet").exists():
+        raise DataMissing(
+            f"no data in {data_dir}: run `python -m bot ingest --shipped` or "
+            "`python -m bot ingest FILE...` first"
+        )
+    read_manifest(version)
+    for path in sorted(version.glob("*.parquet")):
+        try:
+            pq.read_metadata(path)
+        except Exception as error:  # pyarrow raises several kinds for a damaged file
+            raise DataUnreadable(
+                f"{path} cannot be read ({error}): fix it with "
+                f"{datastore.fix_command(Path(data_dir))}"
+            ) from error
+
+
 class Database:
     """One version of the data directory, loaded and locked; ``current()`` the newest.
 

@@ -260,7 +260,24 @@ class _Gunicorn(BaseApplication):
         # Built in the worker, after the fork: DuckDB connections must not cross a fork.
         # A short GIL switch interval lets request threads ack between slices of answer work.
         sys.setswitchinterval(SWITCH_INTERVAL)
-        return wsgi_app(self.settings)
+        from bot.datastore import DataMissing
+
+        try:
+            return wsgi_app(self.settings)
+        except DataMissing as error:
+            # A worker that exits on boot makes gunicorn stop the whole server: stay up, say
+            # why on every request and on /healthz, and let the healthy workers serve.
+            log.error("worker cannot load the data: %s", error)
+            return unavailable(str(error))
+
+
+def unavailable(reason: str) -> Callable:
+    """A WSGI app for a worker without usable data: 503 and the reason, for every path."""
+
+    def application(environ: dict, start_response: StartResponse) -> Iterable[bytes]:
+        return _plain(start_response, "503 Service Unavailable", reason)
+
+    return application
 
 
 def _preload() -> None:
@@ -275,6 +292,9 @@ def _preload() -> None:
 
 def serve(settings: Settings, host: str = "0.0.0.0") -> None:
     settings.require("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
+    from bot.query.database import check_data
+
+    check_data(settings.data_dir)  # one clear message before any worker forks, not one each
     _preload()
     _Gunicorn(
         settings,
