@@ -10,10 +10,12 @@ import pytest
 
 from bot.cli import main
 from bot.ingest import IngestError, ingest
+from bot.ingest.csp import read_csp
 from bot.ingest.load import release_date_from_name
 from bot.periods import Quarter
 from bot.query.database import Database
 from tests.conftest import REAL_PFA_2017_18, checksums
+from tests.fixtures import official
 from tests.fixtures.article import (
     PFA_HEADER,
     PFA_ROW,
@@ -223,3 +225,154 @@ def test_zip_that_is_not_a_workbook(tmp_path, capsys):
         archive.writestr("hello.txt", "not a workbook")
     with pytest.raises(IngestError, match=r"release\.xlsx"):
         ingest([path], tmp_path / "data", progress=False)
+
+
+def _ingested(tmp_path, path, kind: str) -> pd.DataFrame:
+    data_dir = tmp_path / "data"
+    ingest([path], data_dir, progress=False)
+    rows = pd.read_parquet(data_dir / f"{kind}.parquet")
+    return rows[rows.release == path.name].reset_index(drop=True)
+
+
+@pytest.mark.parametrize(
+    ("sheet", "year", "header"),
+    [
+        ("Outcomes_open_data_2014-15", "2014/15", official.OUTCOMES_HEADER),
+        ("Outcomes open data 2021_22", "2021/22", official.OUTCOMES_HEADER),
+        ("Outcomes open data 2025_26", "2025/26", official.OUTCOMES_HEADER),
+        ("Outcomes_open_data_2023_24", "2023/24", official.OUTCOMES_HEADER_NUMBER_OF),
+    ],
+)
+def test_outcomes_workbook_as_published_is_read(tmp_path, sheet, year, header):
+    """Cover_sheet, Notes and Pivot sheets around a data sheet whose name varies by year,
+    and the recent count headers ("Outcomes for offences that were recorded in the
+    quarter", "... investigations closed in the quarter"): both counts are read."""
+    path = official.outcomes_workbook(
+        tmp_path / f"prc-outcomes-open-data-mar{int(year[:4]) + 1}-tables-230726.xlsx",
+        sheet,
+        [
+            official.outcome_row(
+                year, "Thames Valley", official.HARASSMENT, official.CHARGED, 30, 12
+            ),
+            official.outcome_row(
+                year, "London, City of", official.HARASSMENT, official.CHARGED, 2, 1
+            ),
+        ],
+        header,
+    )
+    rows = _ingested(tmp_path, path, "outcomes").sort_values("force")
+    assert rows.force.tolist() == ["City of London", "Thames Valley"]
+    assert rows.outcomes_for_recorded.tolist() == [2, 30]
+    assert rows.outcomes_in_quarter.tolist() == [1, 12]
+    assert set(rows.financial_year) == {year}
+
+
+@pytest.mark.parametrize(
+    "marker",
+    [
+        "NA",
+        "N/A",
+        "N/A - Offence code expired",
+        "N/A - offence code expired",
+        "N/A - data not provided",
+        "N/a",
+        " n/a ",
+    ],
+)
+def test_not_applicable_markers_are_no_figure_never_a_zero(tmp_path, marker):
+    """Each spelling of "not applicable" / "data not provided" is never a count of 0: a
+    row whose recorded-in-quarter count (what answers use) is a marker is left out, so it
+    has no figure; a marker in the closed-in-quarter column is a missing value."""
+    year = "2025/26"
+    path = official.outcomes_workbook(
+        tmp_path / "prc-outcomes-open-data-mar2026-tables-230726.xlsx",
+        "Outcomes open data 2025_26",
+        [
+            official.outcome_row(year, "Kent", official.HARASSMENT, official.CHARGED, 30, 12),
+            official.outcome_row(year, "Kent", official.HARASSMENT, official.NOT_YET, 100, marker),
+            official.outcome_row(year, "Kent", official.EXPIRED, official.CHARGED, marker, marker),
+            official.outcome_row(year, "Kent", official.HARASSMENT, official.VICTIM, marker, 5),
+        ],
+    )
+    rows = _ingested(tmp_path, path, "outcomes")
+    assert set(rows.offence_code) == {"8L"}  # the expired code's row of markers is left out
+    assert set(rows.outcome_type) == {"1", "0"}  # type 14's recorded count was a marker
+    by_type = rows.set_index("outcome_type")
+    assert by_type.outcomes_for_recorded.to_dict() == {"1": 30, "0": 100}
+    assert by_type.outcomes_in_quarter["1"] == 12
+    assert pd.isna(by_type.outcomes_in_quarter["0"])
+    assert rows.outcomes_in_quarter.sum() == 12
+
+
+def test_an_undocumented_marker_is_still_an_error(tmp_path):
+    path = official.outcomes_workbook(
+        tmp_path / "prc-outcomes-open-data-mar2026-tables-230726.xlsx",
+        "Outcomes open data 2025_26",
+        [official.outcome_row("2025/26", "Kent", official.HARASSMENT, official.CHARGED, 30, "..")],
+    )
+    with pytest.raises(IngestError, match=r"row 2: 'Outcomes for investigations .*'\.\.'"):
+        ingest([path], tmp_path / "data", progress=False)
+
+
+def test_2013_14_sheet_with_stray_columns_and_n_a_cells(tmp_path):
+    """Only the eight published columns are read (the three stray ones after them hold
+    junk here), a padded ' 2013/14 ' is a year, and an 'N/a' count is no row, not 0."""
+    row = [
+        " 2013/14 ",
+        1,
+        "Cumbria",
+        "Harassment",
+        "Violence against the person",
+        "Stalking and harassment",
+        "8L",
+    ]
+    path = official.pfa_2013_14_ods(
+        tmp_path / "prc-pfa-mar2013-onwards-tables-230426.ods",
+        [[*row, 120], [*row[:6], "8Q", "N/a"], [*row[:2], "Kent", *row[3:], -3]],
+    )
+    rows = _ingested(tmp_path, path, "recorded").sort_values("force")
+    assert rows[["force", "offence_code", "offences"]].values.tolist() == [
+        ["Cumbria", "8L", 120],
+        ["Kent", "8L", -3],
+    ]
+    assert set(rows.quarter_end.astype(str)) == {"2013-06-30"}
+
+
+def test_csp_tables_are_read_with_police_force_and_offence_count(tmp_path):
+    """The CSP layout: 'Police Force' and 'Offence Count', one row per force, partnership,
+    offence and quarter, from every year sheet; the Notes sheet is skipped."""
+    burglary = official.BURGLARY
+    path = official.csp_ods(
+        tmp_path / "prc-csp-mar2021-mar2026-tables-230726.ods",
+        {
+            "2024_25": [
+                ["2024/25", 1, "Avon and Somerset", "Bath and North East Somerset", *burglary, 149],
+                ["2024/25", 1, "Avon and Somerset", "Unassigned Avon & Somerset", *burglary, 3],
+            ],
+            "2025_26": [
+                ["2025/26", 1, "Greater Manchester", "Manchester Airport", *burglary, "N/A"],
+                ["2025/26", 2, "London, City of", "City of London", *burglary, 7],
+            ],
+        },
+    )
+    rows = read_csp(path)
+    assert rows.columns.tolist() == ["force", "csp", "offence_code", "quarter_index", "offences"]
+    assert rows.drop(columns="quarter_index").values.tolist() == [
+        ["Avon and Somerset", "Bath and North East Somerset", "30A", 149],
+        ["Avon and Somerset", "Unassigned Avon & Somerset", "30A", 3],
+        ["City of London", "City of London", "30A", 7],
+    ]
+    assert rows.quarter_index.tolist()[:2] == [Quarter(2024, 1).index] * 2
+
+
+def test_a_csp_file_missing_a_column_says_where(tmp_path):
+    header = [*official.CSP_HEADER[:-1], "Count"]
+    path = official.csp_ods(
+        tmp_path / "prc-csp.ods",
+        {"2024_25": [["2024/25", 1, "Kent", "Maidstone", *official.BURGLARY, 5]]},
+        header,
+    )
+    with pytest.raises(
+        IngestError, match=r"sheet '2024_25', row 1: missing column\(s\) 'Offence Count'"
+    ):
+        read_csp(path)

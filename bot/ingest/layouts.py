@@ -1,7 +1,8 @@
 """The two official table layouts and their conversion to tidy, validated frames.
 
 Column spellings drift between releases; each canonical column lists the
-spellings seen (matched case-, space- and punctuation-insensitively).
+spellings seen (matched case-, space- and punctuation-insensitively). The facts behind
+each spelling and marker are in raw/OFFICIAL-LAYOUTS.md.
 """
 
 from __future__ import annotations
@@ -62,12 +63,18 @@ OUTCOMES = Layout(
         "outcome_description": ("Outcome Description", "Outcome_Description", "Outcome"),
         "outcome_group": ("Outcome Group", "Outcome_Group"),
         "outcome_type": ("Outcome Type", "Outcome_Type", "Outcome Code", "Outcome Number"),
+        # The published spelling first (YE March 2015-2026 files), then a variant one
+        # unconfirmed source gives, then older spellings.
         "outcomes_for_recorded": (
+            "Outcomes for offences that were recorded in the quarter",
+            "Number of Outcomes for offences that were recorded in the quarter",
             "Force outcomes for offences recorded in quarter",
             "Outcomes for offences recorded in quarter",
             "Force outcomes for offences recorded in the quarter",
         ),
         "outcomes_in_quarter": (
+            "Outcomes for investigations closed in the quarter",
+            "Number of Outcomes for investigations that were closed in the quarter",
             "Force outcomes recorded in quarter",
             "Outcomes recorded in quarter",
             "Force outcomes recorded in the quarter",
@@ -78,6 +85,18 @@ OUTCOMES = Layout(
 )
 
 LAYOUTS = (OUTCOMES, RECORDED)
+
+# The Home Office's five spellings of "no figure here" (they vary by year), compared
+# case-insensitively with spaces collapsed, so the 2013/14 PFA sheet's "N/a" is one too.
+# "Offence code expired" (a retired code) and a bare "N/A" (the closed column of outcome
+# type 0) mean not applicable; "data not provided" means the force did not supply the
+# count. Neither is zero, so neither may become a figure; anything else that is not a
+# whole number ("[x]", "..", "-") is still an error, since its meaning is not documented.
+NOT_APPLICABLE = frozenset({"na", "n/a", "n/a - offence code expired", "n/a - data not provided"})
+
+
+def not_applicable(value: object) -> bool:
+    return isinstance(value, str) and " ".join(value.split()).lower() in NOT_APPLICABLE
 
 
 def cell_text(value: object) -> str:
@@ -153,7 +172,8 @@ def tidy(table: Table, layout: Layout) -> tuple[pd.DataFrame, pd.DataFrame]:
                 f"{table.file}, sheet {table.sheet!r}, row {rows[position]}: {message(position)}"
             )
 
-    for column in ("force", "offence_code", "financial_year", "quarter"):
+    text_keys = [k for k in layout.keys if k in frame and k != "outcome_type"]
+    for column in (*text_keys, "financial_year", "quarter"):
         fail(frame[column] == "", lambda _, c=column: f"empty {layout.aliases[c][0]!r}")
 
     canonical = _by_distinct(frame["force"], lambda name: canonical_force(name) or "")
@@ -177,16 +197,30 @@ def tidy(table: Table, layout: Layout) -> tuple[pd.DataFrame, pd.DataFrame]:
     )
     frame["quarter_index"] = index.astype("int64")
 
+    # A not-applicable marker is never a figure. A row whose first count (offences; the
+    # outcomes of offences recorded in the quarter, the basis of every answer) is a marker
+    # has nothing to answer with and is left out: a question about it finds no figure
+    # rather than a 0, and totals skip it. A marker in a later count (the closed-in-quarter
+    # column: a bare "N/A" for outcome type 0) is a missing value (nullable Int64) beside
+    # a real figure. Left in the first count, a missing value would reach the answers as
+    # a quarter with data and no number.
+    markers = pd.DataFrame(index=frame.index)
     for column in layout.counts:
         numbers = _by_distinct(raw[column], _whole_number)  # floats, NaN where not a number
+        markers[column] = _by_distinct(raw[column], lambda v: float(not_applicable(v))) == 1
         label = layout.aliases[column][0]
         fail(
-            numbers.isna(),
+            numbers.isna() & ~markers[column],
             lambda i, c=column, label=label: (
                 f"{label!r} is not a whole number: {shown(cell_text(raw[c][i]))}"
             ),
         )
-        frame[column] = numbers.astype("int64")
+        frame[column] = numbers.astype("Int64" if markers[column].any() else "int64")
+    figures = ~markers[layout.counts[0]].to_numpy()
+    if not figures.all():
+        frame, rows = frame[figures].reset_index(drop=True), rows[figures]
+        if frame.empty:
+            raise IngestError(f"{table.file}, sheet {table.sheet!r}: the table has no figures")
 
     if "outcome_type" in frame:
         frame["outcome_type"] = _by_distinct(frame["outcome_type"], normalise_outcome_type)
@@ -201,6 +235,9 @@ def tidy(table: Table, layout: Layout) -> tuple[pd.DataFrame, pd.DataFrame]:
     keyed = [k for k in layout.keys if k != "quarter_index"] + ["quarter_index"]
     tidy_rows = frame.groupby(keyed, as_index=False, sort=False, observed=True)[
         list(layout.counts)
-    ].sum()
+    ].sum(min_count=1)  # all markers stay missing, not 0
+    for column in layout.counts:
+        if not tidy_rows[column].isna().any():
+            tidy_rows[column] = tidy_rows[column].astype("int64")
     offences = offences.astype("str")
     return tidy_rows, offences
