@@ -30,7 +30,9 @@ def register(app: App, bot: Crimebot) -> None:
         handle_command(bot, command, reply, client)
 
 
-def handle_command(bot: Crimebot, command: dict, reply: Callable[..., None], client: WebClient):
+def handle_command(
+    bot: Crimebot, command: dict, reply: Callable[..., None], client: WebClient
+) -> None:
     """Help at once; anything that queries waits its turn in the bounded answer queue."""
     question = (command.get("text") or "").strip()
     if question.lower() in HELP_WORDS:
