@@ -151,7 +151,8 @@ def tidy(table: Table, layout: Layout) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Validated tidy rows and the offence descriptions this table carries.
 
     Any bad cell stops the whole ingest with its file, sheet and row: a
-    release is loaded entirely or not at all.
+    release is loaded entirely or not at all. A not-applicable marker (NOT_APPLICABLE) is
+    not a bad cell but no figure: see below for where it leaves a row out.
     """
     cells = table.cells
     frame = pd.DataFrame(index=cells.index)
