@@ -1,6 +1,6 @@
 """The bot's own state (not the crime data): deliveries already answered, each thread's last
-question, digest subscriptions and the digests posted. Any SQLAlchemy URL: a SQLite file by
-default, Postgres in production.
+question, digest subscriptions, the digests posted and the leads they showed. Any SQLAlchemy
+URL: a SQLite file by default, Postgres in production.
 
 The schema is Alembic's (``bot/migrations``): opening a ``State`` upgrades the database to the
 newest revision under a lock (SQLite: ``BEGIN IMMEDIATE``; Postgres: ``pg_advisory_xact_lock``),
@@ -89,6 +89,19 @@ digests = Table(
     Column("posting_at", DateTime(timezone=True)),
     Column("ts", String(40)),
     Column("error", Text),
+)
+# What each digest showed its channel (written with the composed message, counted as shown
+# once that day's digest is posted): a lead is posted again only when its figures change.
+leads_shown = Table(
+    "leads_shown",
+    metadata,
+    Column("channel", String(40), primary_key=True),
+    Column("day", String(10), primary_key=True),  # the digest's day
+    Column("lead_key", String(200), primary_key=True),  # place | kind | offence
+    Column("signature", String(64), nullable=False),  # sha256 of the figures and period
+    Column("figures", Text, nullable=False),  # JSON: the figures as shown
+    Column("period", String(60), nullable=False),
+    Column("releases", Text, nullable=False),  # JSON list: the releases they came from
 )
 KEEP_DELIVERIES = dt.timedelta(days=2)  # Slack retries within minutes; keep a margin
 RETRY_AFTER = 5.0  # seconds: while the database is down, calls skip it this long after a try

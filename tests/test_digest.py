@@ -17,7 +17,7 @@ from bot.digest.clock import tick
 from bot.digest.compose import compose
 from bot.digest.leads import LeadKind, find_leads, place_series
 from bot.digest.ledger import Ledger
-from bot.digest.post import DIGEST_EVENT, Poster, run
+from bot.digest.post import DIGEST_EVENT, NOTHING_NEW, Poster, preview, run
 from bot.digest.subscriptions import (
     DEFAULT_TIME,
     MAX_FORCES,
@@ -33,7 +33,13 @@ from bot.places import force_place, national
 from bot.query.database import Database
 from bot.query.periods import resolve_period
 from bot.render.answer import Answer
-from bot.render.digest import digest_blocks, digest_text, lead_sentence, story_question
+from bot.render.digest import (
+    digest_blocks,
+    digest_text,
+    lead_sentence,
+    story_question,
+    subscription_text,
+)
 from bot.render.story import Story
 from bot.settings import Settings
 from bot.slack.app import web_client
@@ -499,3 +505,74 @@ def test_every_lead_agrees_with_the_answer_to_its_question(article_db, force):
         assert answer.is_answer
         counts = [f.value for f in answer.figures if f.unit == "offences"]
         assert counts[:2] == [lead.series.now, lead.series.before]
+
+
+# --- never the same lead twice -----------------------------------------------------------
+
+
+def revising_release(data_dir, extra: int = 96):
+    """A release a few months on that revises Thames Valley's latest harassment quarter."""
+    revised = quarterly(annual_values())
+    latest = max(q.index for (_, _, q) in revised)
+    key = next(k for k in revised if k[:2] == ("Thames Valley", "8L") and k[2].index == latest)
+    revised[key] += extra
+    release = write_pfa_workbook(
+        data_dir.parent / "prc-pfa-mar2013-onwards-tables-250124.xlsx", revised
+    )
+    ingest([release], data_dir, progress=False)
+    return revised[key] - extra, revised[key]
+
+
+def lead_lines(text: str) -> list[str]:
+    """A digest's leads as printed: the national headline and each force's bullets."""
+    return [
+        line
+        for line in text.splitlines()
+        if line.startswith("England and Wales: ") or (line.startswith("• ") and " · " in line)
+    ]
+
+
+def test_a_month_of_digests_repeats_no_lead_and_leads_with_the_new_release(state, stub, data_copy):
+    Subscriptions(state).subscribe("C1", ("Thames Valley",), None, "U1")
+    outcomes = []
+    for day in range(30):
+        if day == 15:
+            old, new = revising_release(data_copy)
+        morning = MORNING + dt.timedelta(days=day)
+        [delivery] = run(poster_for(state, stub, Database(data_copy)), "Europe/London", morning)
+        outcomes.append(delivery.outcome)
+    # Posted on the first day and on the release day; every other day has nothing new.
+    assert outcomes == ["posted"] + ["nothing new"] * 14 + ["posted"] + ["nothing new"] * 14
+    first, release_day = (post.body["text"] for post in digest_posts(stub, "C1"))
+    parts = release_day.split("\n\n")
+    assert parts[1] == "New Home Office figures (year to September 2023)"
+    assert parts[2].startswith("Biggest moves on the year before:\n• Thames Valley Police: ")
+    assert "harassment 9,728, up from 7,892 the year before (+23.3%)" in parts[2]
+    assert (
+        f"It revised 1 published figure for this channel's forces: Thames Valley Police, "
+        f"Harassment (8L) offences, the quarter to September 2023: {old:,} → {new:,}."
+    ) in parts[3]
+    # The leads whose figures the release changed come back; the others are not repeated.
+    assert "9,632 harassment offences" in first and "9,728 harassment offences" in release_day
+    printed = lead_lines(first) + lead_lines(release_day)
+    assert len(printed) == len(set(printed)), "a lead was posted twice"
+    stalking = [line for line in lead_lines(first) if "stalking offences" in line]
+    assert stalking and not any(line in release_day for line in stalking)
+
+
+def test_a_quiet_day_is_reported_in_the_subscription_status(state, stub, article_db):
+    subscription = subscribed(state, "C1")
+    poster = poster_for(state, stub, article_db)
+    assert poster.deliver(subscription, DAY).outcome == "posted"
+    next_day = DAY + dt.timedelta(days=1)
+    quiet = poster.deliver(subscription, next_day)
+    assert (quiet.outcome, quiet.detail) == ("nothing new", NOTHING_NEW)
+    again = poster.deliver(subscription, next_day)
+    assert (again.outcome, again.detail) == ("skipped", "nothing new today (already checked)")
+    text = subscription_text(subscription, "Europe/London", Ledger(state).last_digest("C1"))
+    assert "On Tuesday 24 November 2026 nothing was posted: there was no lead with new figures" in (
+        text
+    )
+    assert len(digest_posts(stub, "C1")) == 1
+    preview_text = preview(article_db, state, ("Thames Valley",), next_day, "C1")
+    assert "Nothing is posted today." in preview_text

@@ -4,16 +4,31 @@ changed. Figures only; ``bot.render.digest`` words them."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 
-from bot.digest.leads import Lead, find_leads, place_series
+from bot.digest.leads import (
+    MIN_CHANGE,
+    MIN_SURPRISE,
+    Lead,
+    Series,
+    count_surprise,
+    find_leads,
+    place_series,
+)
 from bot.periods import Period, Quarter
 from bot.places import force_place, national
 from bot.query.database import Database
+from bot.query.findings import SMALL_COUNT
 from bot.query.periods import resolve_period
 from bot.query.plan import Place
 
 MAX_REVISIONS_LISTED = 5
+MAX_MOVES = 3  # per force, in a new release's opening section
+# A revision matters when it moves a published quarter by at least this many offences and
+# this share of what was published: smaller ones change no figure a story would print.
+MATERIAL_CHANGE = 10
+MATERIAL_SHARE = 0.01
 
 
 @dataclass(frozen=True)
@@ -21,6 +36,8 @@ class ForceLeads:
     place: Place
     leads: list[Lead]
     has_figures: bool = True  # False: the data has nothing for the force in the period
+    already_shown: int = 0  # leads left out: the channel was shown them, figures unchanged
+    moves: list[Series] = field(default_factory=list)  # biggest changes, for a new release
 
 
 @dataclass(frozen=True)
@@ -47,6 +64,13 @@ class Digest:
     new_releases: list[dict] = field(default_factory=list)
     revisions: list[Revision] = field(default_factory=list)
     revised: int = 0  # how many figures the new releases revised for the patch, in all
+    material: int = 0  # how many of those matter (``revisions`` lists the largest)
+    already_shown: int = 0  # leads left out because the channel was shown them
+
+    @property
+    def has_news(self) -> bool:
+        """Anything the channel has not been told: a new lead, new figures or a new release."""
+        return bool(self.leads or self.new_releases)
 
     @property
     def leads(self) -> list[Lead]:
@@ -69,35 +93,87 @@ class Digest:
 
 
 def compose(
-    db: Database, forces: list[str], day: dt.date, seen_releases: list[str] | None = None
+    db: Database,
+    forces: list[str],
+    day: dt.date,
+    seen_releases: list[str] | None = None,
+    shown: dict[str, str] | None = None,
 ) -> Digest:
     """``seen_releases``: the releases the channel's previous digest was built on (None for a
-    first digest, which has nothing to compare against)."""
+    first digest, which has nothing to compare against). ``shown``: each lead key the channel
+    was shown, with the signature of its figures then; a lead shown with the same figures is
+    left out (the ranking is not redone: the next-best lead is not news either)."""
+    shown = shown or {}
     period = resolve_period(db, None, False)
+    manifest = db.manifest["releases"]
+    new_releases = []
+    if seen_releases is not None:
+        new_releases = [e for e in manifest if e["release"] not in set(seen_releases)]
     national_series = place_series(db, national(), period)
     headline = next(iter(find_leads(national(), period, national_series, limit=1)), None)
+    left_out = 0
+    if headline is not None and _was_shown(headline, shown):
+        headline, left_out = None, 1
     patch = []
     for place in (force_place(force) for force in forces):
         series = place_series(db, place, period)
-        patch.append(
-            ForceLeads(place, find_leads(place, period, series, national_series), bool(series))
-        )
-    manifest = db.manifest["releases"]
-    digest = Digest(day, period, headline, patch, manifest)
-    if seen_releases is not None:
-        digest.new_releases = [e for e in manifest if e["release"] not in set(seen_releases)]
+        found = find_leads(place, period, series, national_series)
+        fresh = [lead for lead in found if not _was_shown(lead, shown)]
+        left_out += len(found) - len(fresh)
+        moves = biggest_moves(series) if new_releases else []
+        patch.append(ForceLeads(place, fresh, bool(series), len(found) - len(fresh), moves))
+    digest = Digest(day, period, headline, patch, manifest, new_releases, already_shown=left_out)
     if digest.new_releases:
-        digest.revisions, digest.revised = _revisions(
+        digest.revisions, digest.revised, digest.material = _revisions(
             db, forces, [e["release"] for e in digest.new_releases]
         )
     return digest
 
 
-def _revisions(db: Database, forces: list[str], releases: list[str]) -> tuple[list[Revision], int]:
+def _was_shown(lead: Lead, shown: dict[str, str]) -> bool:
+    return shown.get(lead.key) == lead.signature()
+
+
+def biggest_moves(series: dict[str, Series], limit: int = MAX_MOVES) -> list[Series]:
+    """The largest changes on the year before that are not noise, on counts large enough for
+    a percentage, weighted towards large offences; no two counting the same offences."""
+
+    def size(found: Series) -> float:
+        assert found.before is not None
+        change = abs(found.now - found.before) / found.before
+        return change * min(1.0, math.log10(found.now) / 4)
+
+    candidates = [
+        found
+        for found in series.values()
+        if found.before is not None
+        and min(found.now, found.before) >= SMALL_COUNT
+        and abs(found.now - found.before) / found.before >= MIN_CHANGE
+        and count_surprise(found.now, found.before) >= MIN_SURPRISE
+    ]
+    chosen: list[Series] = []
+    for found in sorted(candidates, key=lambda f: (-size(f), f.offence.label)):
+        if len(chosen) == limit:
+            break
+        if not any(found.codes & other.codes for other in chosen):
+            chosen.append(found)
+    return chosen
+
+
+def _revisions(
+    db: Database, forces: list[str], releases: list[str]
+) -> tuple[list[Revision], int, int]:
+    """The revisions that matter (largest first), how many figures were revised in all, and
+    how many of those matter."""
     if not db.has_revisions:
-        return [], 0
+        return [], 0, 0
     rows = db.query(
-        "release_revisions", forces=forces, releases=releases, limit=MAX_REVISIONS_LISTED
+        "material_revisions",
+        forces=forces,
+        releases=releases,
+        min_change=MATERIAL_CHANGE,
+        min_share=MATERIAL_SHARE,
+        limit=MAX_REVISIONS_LISTED,
     )
     revisions = [
         Revision(
@@ -111,5 +187,8 @@ def _revisions(db: Database, forces: list[str], releases: list[str]) -> tuple[li
             row["new_release"],
         )
         for row in rows
+        if row["material"]
     ]
-    return revisions, int(rows[0]["revised"]) if rows else 0
+    if not rows:
+        return [], 0, 0
+    return revisions, int(rows[0]["revised"]), int(rows[0]["material_count"])

@@ -9,6 +9,8 @@ percentage: counts under 50 never get one). Nothing here formats text.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 from dataclasses import dataclass
 from enum import StrEnum
@@ -117,6 +119,37 @@ class Lead:
     @property
     def releases(self) -> frozenset[str]:
         return self.series.releases | (self.national.releases if self.national else frozenset())
+
+    @property
+    def key(self) -> str:
+        """Stable across days and releases: the same story about the same offence and place."""
+        return f"{self.place.name}|{self.kind.value}|{self.series.offence.label}"
+
+    def figures(self) -> dict[str, int | str]:
+        """Every figure the lead's sentence prints, and its period: a lead whose figures are
+        unchanged has nothing new to tell a channel that was shown it."""
+        series = self.series
+        found: dict[str, int | str] = {"period": self.period.label(), "now": series.now}
+        if series.before is not None:
+            found["before"] = series.before
+        if self.kind in (LeadKind.CHARGE_LOW, LeadKind.CHARGE_FALL, LeadKind.NATIONAL_CHARGE):
+            found["charged"] = series.charges[0].value
+            if len(series.charges) > 1:
+                found["charged_before"] = series.charges[1].value
+        if self.kind is LeadKind.CHARGE_LOW:
+            found["charge_years"] = len(series.charges)
+        if self.kind in (LeadKind.HIGH, LeadKind.LOW):
+            found["years"] = len(series.offences)
+        if self.national is not None:
+            found["national_now"] = self.national.now
+            found["national_before"] = self.national.before or 0
+            if self.kind is LeadKind.NATIONAL_CHARGE:
+                found["national_charged"] = self.national.charges[0].value
+        return found
+
+    def signature(self) -> str:
+        text = json.dumps(self.figures(), sort_keys=True)
+        return hashlib.sha256(text.encode()).hexdigest()
 
 
 @lru_cache(maxsize=4)

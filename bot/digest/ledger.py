@@ -8,6 +8,10 @@ message's ts. A claim left by a crashed run goes stale and is taken over by comp
 - composed: the message is stored but was not sent, so it is sent as composed;
 - posting: it may or may not have reached Slack, so the channel's history is checked for the
   digest's metadata before anything is sent again.
+
+A day with nothing new for the channel ends "quiet": nothing is posted, and the day is done.
+The leads a digest shows are written with its composed message and count as shown once the
+digest is posted, so a later digest leaves out a lead whose figures have not changed.
 """
 
 from __future__ import annotations
@@ -21,9 +25,10 @@ from dataclasses import dataclass
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from bot.state import State, digests
+from bot.state import State, digests, leads_shown
 
 STALE_AFTER = dt.timedelta(minutes=10)  # composing and posting take seconds
+DONE = ("posted", "quiet")  # a day in one of these states is never claimed again
 
 
 def _now() -> dt.datetime:
@@ -85,7 +90,7 @@ class Ledger:
             row = connection.execute(
                 select(digests).where(digests.c.channel == channel, digests.c.day == day)
             ).first()
-        if row is None or row.status == "posted":
+        if row is None or row.status in DONE:
             return None
         if now - _aware(row.claimed_at) < self.stale_after:
             return None
@@ -96,7 +101,7 @@ class Ledger:
                     digests.c.channel == channel,
                     digests.c.day == day,
                     digests.c.claim == row.claim,
-                    digests.c.status != "posted",
+                    digests.c.status.notin_(DONE),
                 )
                 .values(claim=token, claimed_at=now)
             ).rowcount
@@ -119,10 +124,51 @@ class Ledger:
         if changed != 1:
             raise LostClaim(claim.key)
 
-    def composed(self, claim: Claim, message: dict, releases: list[str]) -> None:
-        self._set(
-            claim, status="composed", message=json.dumps(message), releases=json.dumps(releases)
-        )
+    def composed(
+        self, claim: Claim, message: dict, releases: list[str], leads: list[dict] | None = None
+    ) -> None:
+        """Store the message and the leads it shows (``lead_key``, ``signature``, ``figures``,
+        ``period``, ``releases``), in one transaction: a run that takes the claim over later
+        posts this message, and these are the leads it showed."""
+        with self.engine.begin() as connection:
+            changed = connection.execute(
+                update(digests)
+                .where(
+                    digests.c.channel == claim.channel,
+                    digests.c.day == claim.day,
+                    digests.c.claim == claim.token,
+                )
+                .values(
+                    status="composed", message=json.dumps(message), releases=json.dumps(releases)
+                )
+            ).rowcount
+            if changed != 1:
+                raise LostClaim(claim.key)
+            connection.execute(
+                delete(leads_shown).where(
+                    leads_shown.c.channel == claim.channel, leads_shown.c.day == claim.day
+                )
+            )
+            if leads:
+                connection.execute(
+                    insert(leads_shown),
+                    [
+                        {
+                            "channel": claim.channel,
+                            "day": claim.day,
+                            "lead_key": lead["lead_key"],
+                            "signature": lead["signature"],
+                            "figures": json.dumps(lead["figures"], sort_keys=True),
+                            "period": lead["period"],
+                            "releases": json.dumps(sorted(lead["releases"])),
+                        }
+                        for lead in leads
+                    ],
+                )
+
+    def quiet(self, claim: Claim, releases: list[str]) -> None:
+        """Nothing new for the channel today: nothing is posted, and the day is done."""
+        self._set(claim, status="quiet", message=None, releases=json.dumps(releases))
 
     def posting(self, claim: Claim) -> dt.datetime:
         now = self.clock()
@@ -154,6 +200,37 @@ class Ledger:
             return connection.execute(
                 select(digests.c.status).where(digests.c.channel == channel, digests.c.day == day)
             ).scalar()
+
+    def shown(self, channel: str, before_day: str) -> dict[str, str]:
+        """Each lead key the channel's posted digests before ``before_day`` showed, with the
+        signature of the figures it was last shown with."""
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                select(leads_shown.c.lead_key, leads_shown.c.signature)
+                .join(
+                    digests,
+                    (digests.c.channel == leads_shown.c.channel)
+                    & (digests.c.day == leads_shown.c.day),
+                )
+                .where(
+                    leads_shown.c.channel == channel,
+                    leads_shown.c.day < before_day,
+                    digests.c.status == "posted",
+                )
+                .order_by(leads_shown.c.day)
+            ).all()
+        return {row.lead_key: row.signature for row in rows}
+
+    def last_digest(self, channel: str) -> tuple[str, str] | None:
+        """The channel's latest finished day and how it ended (posted | quiet), or None."""
+        with self.engine.connect() as connection:
+            row = connection.execute(
+                select(digests.c.day, digests.c.status)
+                .where(digests.c.channel == channel, digests.c.status.in_(DONE))
+                .order_by(digests.c.day.desc())
+                .limit(1)
+            ).first()
+        return (row.day, row.status) if row else None
 
     def last_releases(self, channel: str, before_day: str) -> list[str] | None:
         """The releases the channel's last posted digest was built on (None: no digest yet)."""

@@ -21,15 +21,30 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
-from bot.digest.compose import compose
+from bot.digest.compose import Digest, compose
 from bot.digest.ledger import Claim, Ledger
 from bot.digest.subscriptions import Subscription, Subscriptions
 from bot.query.database import Database
-from bot.render.digest import digest_message, digest_text
+from bot.render.digest import digest_message, digest_text, nothing_new_text
 from bot.state import State
 
 log = logging.getLogger(__name__)
 DIGEST_EVENT = "crimebot_digest"  # message metadata: finds a digest already in the channel
+NOTHING_NEW = "no lead with new figures and no new release since the last digest"
+
+
+def leads_record(digest: Digest) -> list[dict]:
+    """What the ledger keeps of each lead a digest shows."""
+    return [
+        {
+            "lead_key": lead.key,
+            "signature": lead.signature(),
+            "figures": lead.figures(),
+            "period": lead.period.label(),
+            "releases": sorted(lead.releases),
+        }
+        for lead in digest.leads
+    ]
 
 
 @dataclass(frozen=True)
@@ -37,7 +52,7 @@ class Delivery:
     """What one run did for one channel."""
 
     channel: str
-    outcome: str  # posted | found already posted | skipped | failed | unknown
+    outcome: str  # posted | found already posted | nothing new | skipped | failed | unknown
     ts: str | None = None
     detail: str = ""
 
@@ -58,8 +73,14 @@ def preview(
     channel: str | None = None,
 ) -> str:
     """The digest a channel would get today, as text: nothing is posted or recorded."""
-    seen = Ledger(state).last_releases(channel, day.isoformat()) if channel else None
-    return digest_text(compose(db, list(forces), day, seen))
+    if not channel:
+        return digest_text(compose(db, list(forces), day))
+    ledger = Ledger(state)
+    seen = ledger.last_releases(channel, day.isoformat())
+    digest = compose(db, list(forces), day, seen, ledger.shown(channel, day.isoformat()))
+    if seen is not None and not digest.has_news:
+        return nothing_new_text(digest)
+    return digest_text(digest)
 
 
 def without_blind_retries(client: WebClient) -> WebClient:
@@ -96,7 +117,10 @@ class Poster:
         claim = self.ledger.claim(channel, day.isoformat())
         if claim is None:
             status = self.ledger.status(channel, day.isoformat())
-            why = "already posted today" if status == "posted" else "another run is posting it"
+            why = {
+                "posted": "already posted today",
+                "quiet": "nothing new today (already checked)",
+            }.get(status or "", "another run is posting it")
             return Delivery(channel, "skipped", detail=why)
         if claim.status == "posting":
             found = self._find_posted(claim)
@@ -109,7 +133,8 @@ class Poster:
         if message is None:
             try:
                 seen = self.ledger.last_releases(channel, claim.day)
-                digest = compose(self.database(), list(subscription.forces), day, seen)
+                shown = self.ledger.shown(channel, claim.day)
+                digest = compose(self.database(), list(subscription.forces), day, seen, shown)
                 message = digest_message(digest)
             except Exception:
                 # Nothing was composed or sent: let the next run (the next tick) try again at
@@ -117,7 +142,11 @@ class Poster:
                 # keeps its claim; the claim's timeout covers that.
                 self._release(claim)
                 raise
-            self.ledger.composed(claim, message, digest.release_names)
+            if seen is not None and not digest.has_news:
+                # The channel has had a digest and nothing in it has changed: a repeat is noise.
+                self.ledger.quiet(claim, digest.release_names)
+                return Delivery(channel, "nothing new", detail=NOTHING_NEW)
+            self.ledger.composed(claim, message, digest.release_names, leads_record(digest))
         return self._post(claim, message)
 
     def _release(self, claim: Claim) -> None:

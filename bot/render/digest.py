@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.digest.compose import Digest, ForceLeads, Revision
+from bot.digest.compose import MATERIAL_CHANGE, MATERIAL_SHARE, Digest, ForceLeads, Revision
 from bot.digest.leads import Lead, LeadKind
 from bot.digest.subscriptions import Subscription, force_names
 from bot.parse.canonical import question_for
@@ -23,6 +23,7 @@ from bot.render.sentence import (
 )
 
 STORY_ACTION = "write_story"
+NOTHING_NEW = "Nothing new since the last digest: its leads' figures are unchanged."
 MAX_RELEASES_NAMED = 3
 NOTHING_STANDS_OUT = (
     "Nothing stands out: no ten-year high or low, and no change on the year before larger "
@@ -105,6 +106,20 @@ def revision_text(revision: Revision) -> str:
     )
 
 
+def release_heading(digest: Digest) -> str:
+    """'New Home Office figures (year to December 2025)': what a new release brings."""
+    return f"New Home Office figures ({digest.period.label().removeprefix('the ')})"
+
+
+def moves_text(force: ForceLeads) -> str:
+    """'Thames Valley Police: shoplifting 9,120, up from 7,010 the year before (+30.1%); …'"""
+    moves = "; ".join(
+        f"{move.offence.label} {num.count(move.now)}, {num.change(move.now, move.before or 0)}"
+        for move in force.moves
+    )
+    return f"{force.place.label}: {moves or 'no change on the year before beyond the noise'}."
+
+
 def release_news(digest: Digest) -> str:
     if not digest.new_releases:
         return ""
@@ -117,19 +132,53 @@ def release_news(digest: Digest) -> str:
     if more > 0:
         names += f" and {more} more"
     text = f"New data since the last digest: {names}."
-    if digest.revised:
-        listed = "; ".join(revision_text(r) for r in digest.revisions)
-        text += (
-            f" It revised {num.count(digest.revised)} published figure"
-            f"{'s' if digest.revised != 1 else ''} for this channel's forces"
-            + (f"; the largest: {listed}." if digest.revised > 1 else f": {listed}.")
+    if not digest.revised:
+        return text + " It revised no earlier figures for this channel's forces."
+    text += (
+        f" It revised {num.count(digest.revised)} published figure"
+        f"{'s' if digest.revised != 1 else ''} for this channel's forces"
+    )
+    if not digest.revisions:
+        return text + (
+            f", none by {MATERIAL_CHANGE} offences and {MATERIAL_SHARE:.0%} or more: no "
+            "figure a story printed changes."
         )
-    else:
-        text += " It revised no earlier figures for this channel's forces."
-    return text
+    listed = "; ".join(revision_text(r) for r in digest.revisions)
+    if digest.revised == 1:
+        return text + f": {listed}."
+    matter = "all matter" if digest.material == digest.revised else f"{digest.material} matter"
+    return (
+        text
+        + f"; {matter} (a change of {MATERIAL_CHANGE}+ offences and {MATERIAL_SHARE:.0%}+)"
+        + f", the largest: {listed}."
+    )
+
+
+def release_section(digest: Digest) -> list[str]:
+    """The heading, the biggest moves for each force, and what the release revised."""
+    if not digest.new_releases:
+        return []
+    moves = "\n".join(f"• {moves_text(force)}" for force in digest.forces if force.has_figures)
+    return [
+        release_heading(digest),
+        "Biggest moves on the year before:\n" + moves,
+        release_news(digest),
+    ]
+
+
+def nothing_new_text(digest: Digest) -> str:
+    """What a dry run prints for a channel that gets no digest today."""
+    return (
+        f"{title(digest.day)}\n\nNothing new: no lead with new figures and no new release "
+        f"since the channel's last digest ({num.count(digest.already_shown)} lead"
+        f"{'s' if digest.already_shown != 1 else ''} already shown, figures unchanged). "
+        "Nothing is posted today."
+    )
 
 
 def _nothing(force: ForceLeads, digest: Digest) -> str:
+    if force.already_shown:
+        return NOTHING_NEW
     if force.has_figures:
         return NOTHING_STANDS_OUT
     return f"The data has no figures for {force.place.label} for {digest.period.label()}."
@@ -144,11 +193,9 @@ def digest_text(digest: Digest) -> str:
     parts = [title(digest.day)]
     if digest.sample:
         parts.append(f"⚠️ {SAMPLE_WARNING}")
+    parts += release_section(digest)
     if digest.headline:
         parts.append(f"England and Wales: {lead_sentence(digest.headline)}")
-    news = release_news(digest)
-    if news:
-        parts.append(news)
     for force in digest.forces:
         lines = [f"{force.place.label}, {digest.period.label()}:"]
         lines += [f"• {lead_tag(lead)}: {lead_sentence(lead)}" for lead in force.leads]
@@ -167,11 +214,12 @@ def digest_blocks(digest: Digest) -> list[dict]:
     ]
     if digest.sample:
         blocks.append(context(f"⚠️ {SAMPLE_WARNING}"))
+    if digest.new_releases:
+        heading, moves, news = release_section(digest)
+        blocks.append(section(f"*{heading}*\n{moves}"))
+        blocks.append(section(news))
     if digest.headline:
         blocks.append(section(f"*England and Wales* · {lead_sentence(digest.headline)}"))
-    news = release_news(digest)
-    if news:
-        blocks.append(section(news))
     number = 0
     for force in digest.forces:
         blocks.append({"type": "divider"})
@@ -199,7 +247,25 @@ def digest_message(digest: Digest) -> dict:
     }
 
 
-def subscription_text(subscription: Subscription | None, timezone: str) -> str:
+def last_digest_text(last: tuple[str, str] | None) -> str:
+    """How the channel's latest digest day ended, for `/crimestats subscriptions`."""
+    if last is None:
+        return ""
+    day, status = dt.date.fromisoformat(last[0]), last[1]
+    when = f"{day:%A} {day.day} {day:%B %Y}"
+    if status == "quiet":
+        return (
+            f" On {when} nothing was posted: there was no lead with new figures and no new "
+            "release since the last digest (a lead is posted again only when its figures "
+            "change, and a day with nothing new gets no digest)."
+        )
+    return f" The last digest was posted on {when}."
+
+
+def subscription_text(
+    subscription: Subscription | None, timezone: str, last: tuple[str, str] | None = None
+) -> str:
+    """``last``: the channel's latest digest day and how it ended (``Ledger.last_digest``)."""
     if subscription is None:
         return (
             "This channel has no crimebot digest. Subscribe with "
@@ -207,7 +273,8 @@ def subscription_text(subscription: Subscription | None, timezone: str) -> str:
         )
     return (
         f"This channel gets crimebot's digest of story leads every day at "
-        f"{subscription.at:%H:%M} ({timezone}) for {force_names(subscription)}. "
-        "Change it with `/crimestats subscribe <forces> at <time>`; stop it with "
+        f"{subscription.at:%H:%M} ({timezone}) for {force_names(subscription)}."
+        + last_digest_text(last)
+        + " Change it with `/crimestats subscribe <forces> at <time>`; stop it with "
         "`/crimestats unsubscribe` (or `unsubscribe <force>`)."
     )
