@@ -2,7 +2,7 @@
 -- ending at one quarter, from the outcomes-by-group table (no offence codes): years_back 0 is
 -- the period asked for. The caller divides by the same groups' recorded offences.
 -- Parameters: $forces (list), $groups (list of offence group names), $types (list), $last,
--- $years.
+-- $years, $quarters (4: rolling years; 1: the same quarter each year).
 WITH by_quarter AS (
     SELECT quarter_index, sum(outcomes_for_recorded) AS outcomes, bool_or(sample) AS sample,
            any_value(release) AS release
@@ -12,6 +12,7 @@ WITH by_quarter AS (
       AND list_contains($types, outcome_type)
       AND quarter_index <= $last
       AND quarter_index > $last - 4 * $years
+      AND ($last - quarter_index) % 4 < $quarters
     GROUP BY quarter_index
 )
 SELECT ($last - quarter_index) // 4 AS years_back,

@@ -3,7 +3,8 @@
 -- A year with fewer than four quarters is incomplete and must not be quoted. Each quarter
 -- comes from exactly one release (ingest keeps one per quarter), so summing by quarter
 -- first needs no DISTINCT, which is the slow part of such a query.
--- Parameters: $forces (list), $codes (list), $last (quarter index), $years (how many years).
+-- Parameters: $forces (list), $codes (list), $last (quarter index), $years (how many years),
+-- $quarters (4: rolling years; 1: the same quarter each year).
 WITH by_quarter AS (
     SELECT quarter_index, sum(offences) AS offences, bool_or(sample) AS sample,
            any_value(release) AS release
@@ -12,6 +13,7 @@ WITH by_quarter AS (
       AND list_contains($codes, offence_code)
       AND quarter_index <= $last
       AND quarter_index > $last - 4 * $years
+      AND ($last - quarter_index) % 4 < $quarters
     GROUP BY quarter_index
 )
 SELECT ($last - quarter_index) // 4 AS years_back,

@@ -14,7 +14,7 @@ from functools import cache, lru_cache
 
 from rapidfuzz import fuzz, process
 
-from bot.parse.periods import find_period
+from bot.parse.periods import FoundPeriod, find_period
 from bot.parse.text import MAX_QUESTION_CHARS, clean, strip_markup, tokens
 from bot.parse.vocabulary import AMBIGUOUS_PLACES, NotRecorded, vocabulary
 from bot.places import areas
@@ -24,7 +24,6 @@ from bot.query.plan import (
     Measure,
     OffenceSelection,
     OutcomeSelection,
-    PeriodSpec,
     Place,
     QueryPlan,
 )
@@ -110,7 +109,7 @@ def parse(
     found = _scan(tokens(cleaned))
     if period.note:
         found.notes.append(period.note)
-    return _plan(found, period.spec, previous, text)
+    return _plan(found, period, previous, text)
 
 
 def _looks_like_sql(text: str) -> bool:
@@ -280,7 +279,7 @@ def _measure(found: _Found, places: list[Place], outcome: OutcomeSelection | Non
         return Measure.RECORD
     if "trend" in measures:
         return Measure.TREND
-    if len(places) > 1 or "compare" in measures:
+    if len(places) > 1:
         return Measure.COMPARE
     if ranked and places:
         return Measure.RANK
@@ -294,8 +293,9 @@ def _measure(found: _Found, places: list[Place], outcome: OutcomeSelection | Non
 
 
 def _plan(
-    found: _Found, period: PeriodSpec | None, previous: QueryPlan | None, original: str
+    found: _Found, asked: FoundPeriod, previous: QueryPlan | None, original: str
 ) -> QueryPlan | Clarification:
+    period = asked.spec
     if found.outside:
         return Clarification(
             "I only have police recorded crime for England and Wales: the 43 forces, British "
@@ -367,6 +367,12 @@ def _plan(
     elif found.year_before and period is not None:
         period = period.earlier()
 
+    if asked.versus is not None and measure is not Measure.RANK:
+        measure = Measure.CHANGE
+    elif asked.years is not None and measure in (Measure.COUNT, Measure.CHANGE, Measure.NATIONAL):
+        measure = Measure.TREND
+    if measure is Measure.COMPARE and "national" in found.measures:
+        places.append(areas()["England and Wales"])
     if measure is Measure.RANK:
         places = [p for p in places if p.kind == "force"]
     elif not places:
@@ -388,6 +394,8 @@ def _plan(
         rank_limit=limits[0] if limits else 5,
         notes=notes,
         per_head=per_head,
+        years=asked.years if measure in (Measure.TREND, Measure.RECORD) else None,
+        versus=asked.versus if measure is Measure.CHANGE else None,
     )
 
 

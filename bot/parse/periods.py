@@ -1,12 +1,14 @@
-"""Find the period in a question: 'year to Sept 2023', '2022/23', 'FY23', '2023', 'since 2015'."""
+"""Find the period in a question: 'year to Sept 2023', '2022/23', '21/22', 'FY23', '2023',
+'since 2015', 'Q3 2024/25', 'October to December 2024', 'the last quarter', '5-year trend',
+and two of them compared ('2019/20 vs 2023/24')."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from bot.periods import MONTHS
+from bot.periods import MONTHS, Quarter
 from bot.query.plan import PeriodSpec
 
 _MONTHS = {
@@ -23,15 +25,60 @@ _MONTHS = {
     "nov": 11,
     "dec": 12,
 }
+_NUMBERS = {
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "decade": 10,
+}
 _MONTH = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+_END_OF = r"(?:(?:the\s+)?end\s+of\s+)?"
 _YEAR_TO = re.compile(
     r"\b(?:(?:the\s+)?(?:year|12\s+months|twelve\s+months)\s+(?:to|ending|ended|until|up\s+to|"
-    r"to\s+the\s+end\s+of)|ye|y/e)\s+(?:the\s+end\s+of\s+)?" + _MONTH + r"(?:\s+('?\d{2,4}))?\b"
+    r"to\s+the\s+end\s+of)|ye|y/e)\s+" + _END_OF + _MONTH + r"(?:\s+('?\d{2,4}))?\b"
 )
+_THREE_MONTHS = re.compile(
+    r"\b(?:the\s+)?(?:three|3)\s+months\s+(?:to|ending|ended|until)\s+"
+    + _END_OF
+    + _MONTH
+    + r"(?:\s+('?\d{2,4}))?\b"
+)
+_MONTH_RANGE = re.compile(r"\b" + _MONTH + r"\s*(?:to|-|until)\s*" + _MONTH + r"\s+('?\d{2,4})\b")
+_QUARTER_FY = re.compile(r"\bq([1-4])\s+(?:of\s+)?(?:fy\s*)?(\d{4})\s*[/-]\s*(\d{2}|\d{4})\b")
+_QUARTER_BARE = re.compile(r"\bq([1-4])\s+(?:of\s+)?(\d{4})\b")
 _FINANCIAL = re.compile(r"\b(\d{4})\s*[/-]\s*(\d{2}|\d{4})\b")
+_SHORT_FINANCIAL = re.compile(r"(?<![\d/])(\d{2})\s*[/-]\s*(\d{2})(?![\d/])")
+_FINANCIAL_WORDS = re.compile(r"\bfinancial\s+year\s+(\d{4})\b(?!\s*[/-]\s*\d)")
 _FY = re.compile(r"\bfy\s*'?(\d{2}|\d{4})\b")
 _SINCE = re.compile(r"\b(?:since|from)\s+(\d{4})\b")
 _YEAR = re.compile(r"\b(20\d{2}|19\d{2})\b")
+_N_YEARS = re.compile(
+    r"\b(?:(?:over|in|for|during)\s+)?(?:the\s+)?(?:last|past|previous)\s+"
+    r"(two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+years\b"
+    r"|\b(two|three|four|five|six|seven|eight|nine|ten|\d{1,2})[\s-]+years?[\s-]+"
+    r"(?:trend|series|history)\b"
+    r"|\b(?:(?:over|in|for|during)\s+)?(?:the\s+)?(?:last|past|previous)\s+(decade)\b"
+)
+_LATEST_QUARTER = ("last quarter", "latest quarter", "most recent quarter", "past quarter")
+_LATEST_YEAR = (
+    "last 12 months",
+    "last twelve months",
+    "past 12 months",
+    "past twelve months",
+    "latest 12 months",
+    "past year",
+    "latest",
+    "most recent",
+    "current",
+)
+_CALENDAR = (("last year", -1), ("previous year", -1), ("this year", 0))
+_VERSUS = re.compile(r"\b(vs|v|versus|compared|compare|against|with)\b")
 
 
 @dataclass(frozen=True)
@@ -40,6 +87,8 @@ class FoundPeriod:
     spans: tuple[tuple[int, int], ...] = ()
     problem: str = ""  # set when the period is there but unusable ("year to March" with no year)
     note: str = ""
+    years: int | None = None  # "5-year trend", "over the last decade"
+    versus: PeriodSpec | None = None  # the earlier of two periods compared
 
 
 def _year(text: str) -> int:
@@ -48,8 +97,67 @@ def _year(text: str) -> int:
     return 2000 + year if year < 100 else year
 
 
-def find_period(text: str, today: dt.date) -> FoundPeriod:
-    """``text`` must be cleaned (lower case)."""
+def _span(text: str, phrase: str) -> tuple[int, int]:
+    start = text.index(phrase)
+    return start, start + len(phrase)
+
+
+def _quarter(end_year: int, end_month: int, span: tuple[int, int]) -> FoundPeriod:
+    return FoundPeriod(PeriodSpec("year_to", end_year, end_month, quarters=1), (span,))
+
+
+def _quarters(text: str, today: dt.date) -> FoundPeriod | None:
+    """A single quarter, however it is written."""
+    if match := _QUARTER_FY.search(text):
+        start, end = int(match.group(2)), int(match.group(3))
+        if end % 100 == (start + 1) % 100:
+            quarter = Quarter(start, int(match.group(1)))
+            return _quarter(quarter.end_year, quarter.end_month, match.span())
+    if match := _QUARTER_BARE.search(text):
+        q, year = int(match.group(1)), int(match.group(2))
+        calendar = Quarter.ending(year, q * 3)
+        financial = Quarter(year, q)
+        return FoundPeriod(
+            None,
+            (match.span(),),
+            problem=f"Which quarter: {calendar.label().removeprefix('the ')} (Q{q} of {year}) or "
+            f"{financial.label().removeprefix('the ')} (Q{q} of the financial year "
+            f"{financial.financial_year})?",
+        )
+    for pattern in (_THREE_MONTHS, _MONTH_RANGE):
+        if match := pattern.search(text):
+            last = match.lastindex or 0
+            month = _MONTHS[match.group(last - 1 if pattern is _MONTH_RANGE else 1)[:3]]
+            year_text = match.group(last) if pattern is _MONTH_RANGE else match.group(2)
+            if pattern is _MONTH_RANGE:
+                first = _MONTHS[match.group(1)[:3]]
+                if (month - first) % 12 != 2:
+                    continue
+            if not year_text:
+                return FoundPeriod(
+                    None,
+                    (match.span(),),
+                    problem=f"Which year? For example “three months to {MONTHS[month - 1]} "
+                    f"{today.year - 1}”.",
+                )
+            if month not in (3, 6, 9, 12):
+                return FoundPeriod(
+                    None,
+                    (match.span(),),
+                    problem="Figures are published by quarter (April to June, July to "
+                    "September, October to December, January to March): which one?",
+                )
+            return _quarter(_year(year_text), month, match.span())
+    for phrase in _LATEST_QUARTER:
+        if phrase in text:
+            return FoundPeriod(PeriodSpec("latest", quarters=1), (_span(text, phrase),))
+    return None
+
+
+def _one(text: str, today: dt.date) -> FoundPeriod:
+    """The first period written in ``text`` (cleaned, lower case)."""
+    if found := _quarters(text, today):
+        return found
     if match := _YEAR_TO.search(text):
         month = _MONTHS[match.group(1)[:3]]
         if not match.group(2):
@@ -59,10 +167,19 @@ def find_period(text: str, today: dt.date) -> FoundPeriod:
                 problem=f"Which year? For example “year to {MONTHS[month - 1]} {today.year - 1}”.",
             )
         return FoundPeriod(PeriodSpec("year_to", _year(match.group(2)), month), (match.span(),))
-    if match := _FINANCIAL.search(text):
-        start, end = int(match.group(1)), int(match.group(2))
-        if end % 100 == (start + 1) % 100:
-            return FoundPeriod(PeriodSpec("financial_year", start), (match.span(),))
+    if match := _FINANCIAL_WORDS.search(text):
+        year = int(match.group(1))
+        return FoundPeriod(
+            None,
+            (match.span(),),
+            problem=f"Which financial year: {year - 1}/{year % 100:02d} (April {year - 1} to "
+            f"March {year}) or {year}/{(year + 1) % 100:02d} (April {year} to March {year + 1})?",
+        )
+    for pattern in (_FINANCIAL, _SHORT_FINANCIAL):
+        if match := pattern.search(text):
+            start, end = _year(match.group(1)), int(match.group(2))
+            if end % 100 == (start + 1) % 100:
+                return FoundPeriod(PeriodSpec("financial_year", start), (match.span(),))
     if match := _FY.search(text):
         end_year = _year(match.group(1))
         return FoundPeriod(
@@ -73,12 +190,10 @@ def find_period(text: str, today: dt.date) -> FoundPeriod:
         )
     if match := _SINCE.search(text):
         return FoundPeriod(PeriodSpec("since", int(match.group(1))), (match.span(),))
-    for phrase, offset in (("last year", -1), ("previous year", -1), ("this year", 0)):
+    for phrase, offset in _CALENDAR:
         if phrase in text:
-            start = text.index(phrase)
-            return FoundPeriod(
-                PeriodSpec("calendar_year", today.year + offset), ((start, start + len(phrase)),)
-            )
+            spec = PeriodSpec("calendar_year", today.year + offset)
+            return FoundPeriod(spec, (_span(text, phrase),))
     years = list(_YEAR.finditer(text))
     distinct = sorted({int(m.group(1)) for m in years})
     if len(distinct) > 1:
@@ -87,12 +202,61 @@ def find_period(text: str, today: dt.date) -> FoundPeriod:
             tuple(m.span() for m in years),
             problem="Which period? I found more than one year: "
             + ", ".join(str(y) for y in distinct)
-            + ".",
+            + ". To compare two, ask “2019 vs 2024”.",
         )
     if years:
         return FoundPeriod(PeriodSpec("calendar_year", distinct[0]), tuple(m.span() for m in years))
-    for phrase in ("latest", "most recent", "current"):
+    for phrase in _LATEST_YEAR:
         if phrase in text:
-            start = text.index(phrase)
-            return FoundPeriod(PeriodSpec("latest"), ((start, start + len(phrase)),))
+            return FoundPeriod(PeriodSpec("latest"), (_span(text, phrase),))
     return FoundPeriod(None)
+
+
+def _order(spec: PeriodSpec) -> tuple[int, int]:
+    """Roughly when a period ends, to tell the earlier of two apart."""
+    match spec.kind:
+        case "financial_year":
+            return (spec.year or 0) + 1, 3
+        case "year_to":
+            return spec.year or 0, spec.month or 12
+        case "calendar_year" | "since":
+            return spec.year or 0, 12
+    return 9999, 12
+
+
+def _blank(text: str, spans: tuple[tuple[int, int], ...]) -> str:
+    for start, end in spans:
+        text = text[:start] + " " * (end - start) + text[end:]
+    return text
+
+
+def find_period(text: str, today: dt.date) -> FoundPeriod:
+    """``text`` must be cleaned (lower case)."""
+    years: int | None = None
+    year_spans: tuple[tuple[int, int], ...] = ()
+    if match := _N_YEARS.search(text):
+        word = next(g for g in match.groups() if g)
+        years = _NUMBERS.get(word) or int(word)
+        year_spans = (match.span(),)
+        text = _blank(text, year_spans)
+    first = _one(text, today)
+    bare = list(_YEAR.finditer(text))
+    if first.problem and _VERSUS.search(text) and len(bare) == 2:
+        first = _one(text[: bare[0].end()], today)  # "2019 vs 2024": the first, then the other
+    if first.spec is not None and not first.problem and _VERSUS.search(text):
+        second = _one(_blank(text, first.spans), today)
+        if second.spec is not None and not second.problem and second.spec != first.spec:
+            later, earlier = sorted((first.spec, second.spec), key=_order, reverse=True)
+            if later.quarters != earlier.quarters:
+                later, earlier = replace(later, quarters=1), replace(earlier, quarters=1)
+            return FoundPeriod(
+                later,
+                first.spans + second.spans + year_spans,
+                note=" ".join(n for n in (first.note, second.note) if n),
+                versus=earlier,
+            )
+    if years is not None:
+        if years < 2 or years > 20:
+            return FoundPeriod(None, year_spans, problem="Ask for a trend of 2 to 20 years.")
+        return replace(first, spans=first.spans + year_spans, years=years)
+    return first

@@ -103,6 +103,7 @@ class Findings:
     unranked: int = 0  # forces left out of a ranking by share: too few offences
     annual: bool = False  # from the annual force totals, not the quarterly tables
     set_aside: list[RankRow] = field(default_factory=list)  # ranked apart (City of London)
+    versus: Period | None = None  # the earlier period of a two-period comparison
 
     @property
     def sample(self) -> bool:
@@ -139,6 +140,8 @@ def resolve_offence(db: Database, selection: OffenceSelection) -> ResolvedOffenc
 def _by_year(
     db: Database, name: str, period: Period, years: int, **parameters: object
 ) -> tuple[list[YearFigure], set[str]]:
+    if not name.startswith("annual"):
+        parameters["quarters"] = period.quarters
     rows = db.query(name, last=period.last_index, years=years, **parameters)
     value = "outcomes" if "outcomes" in name else "offences"
     table = ("annual_" if name.startswith("annual") else "") + (
@@ -156,7 +159,7 @@ def year_figures(
     figures, releases = [], set()
     for back in range(years):
         row = by_back.get(back)
-        if row is None or row["quarters"] < 4:
+        if row is None or row["quarters"] < period.quarters:
             break
         names = tuple(sorted(set((row["releases"] or "").split("; ")) - {""}))
         figures.append(
@@ -230,7 +233,8 @@ def place_findings(
         raise Unanswerable(f"There are no complete figures for {place.label} for {period.label()}.")
     found = PlaceFindings(place, offences, releases=releases)
     if plan.per_head:
-        found.population = [place_population(db, place, f.period) for f in offences[:2]]
+        pair = [offences[0], offences[-1]] if plan.versus else offences[:2]
+        found.population = [place_population(db, place, f.period) for f in pair]
         if found.population[0] is None:
             raise Unanswerable(
                 f"There is no population estimate for {place.label} for {period.label()}, so "
@@ -240,16 +244,17 @@ def place_findings(
         found.releases |= {p.release for p in found.population if p}
     if plan.outcome is not None:
         types = list(plan.outcome.types)
+        outcome_years = years if plan.versus else min(years, 2)
         if annual:
             outcomes, more = _by_year(
-                db, "annual_outcomes_by_year", period, min(years, 2), forces=forces, types=types
+                db, "annual_outcomes_by_year", period, outcome_years, forces=forces, types=types
             )
         elif by_group:
             outcomes, more = _by_year(
                 db,
                 "group_outcomes_by_year",
                 period,
-                min(years, 2),
+                outcome_years,
                 forces=forces,
                 groups=list(offence.selection.keys),
                 types=types,
@@ -257,14 +262,14 @@ def place_findings(
             _same_release(db, offences[0], outcomes[0] if outcomes else None)
         elif everywhere:
             outcomes, more = _by_year(
-                db, "national_outcomes_by_year", period, min(years, 2), codes=codes, types=types
+                db, "national_outcomes_by_year", period, outcome_years, codes=codes, types=types
             )
         else:
             outcomes, more = _by_year(
                 db,
                 "outcomes_by_year",
                 period,
-                min(years, 2),
+                outcome_years,
                 forces=forces,
                 codes=codes,
                 types=types,
@@ -446,6 +451,11 @@ def find(db: Database, plan: QueryPlan) -> Findings:
     )
     if plan.period.kind == "since" and plan.period.year is not None:
         years = max(2, period.end.end_year - plan.period.year + 1)
+    if plan.years is not None:
+        years = plan.years
+    versus = _versus(db, plan, period, needs_outcomes, by_group) if plan.versus else None
+    if versus is not None:
+        years = (period.last_index - versus.last_index) // 4 + 1
 
     annual = use_annual(db, plan, offence, period)
     if annual:
@@ -462,11 +472,14 @@ def find(db: Database, plan: QueryPlan) -> Findings:
     places = [
         place_findings(db, plan, p, offence, period, years, annual, by_group) for p in plan.places
     ]
-    findings = Findings(plan, period, offence, places, annual=annual)
+    findings = Findings(plan, period, offence, places, annual=annual, versus=versus)
     if plan.measure is not Measure.COMPARE and all(p.kind != "national" for p in plan.places):
         findings.national = place_findings(
-            db, plan, national(), offence, period, 2, annual, by_group
+            db, plan, national(), offence, period, years if versus else 2, annual, by_group
         )
+    if versus is not None:
+        for found in findings.all_places():
+            _keep_ends(found, years)
     longest = max((p.offences for p in places), key=len)
     note = _annual_note(findings) if annual else _comparability(db, offence, longest)
     if note:
@@ -476,6 +489,39 @@ def find(db: Database, plan: QueryPlan) -> Findings:
             db, None, True, annual, by_group
         ).last_index
     return findings
+
+
+def _versus(
+    db: Database, plan: QueryPlan, period: Period, outcomes: bool, by_group: bool
+) -> Period:
+    """The earlier period of "2019/20 vs 2023/24": the same length, ending in the same month."""
+    assert plan.versus is not None
+    annual = period.is_financial_year and plan.offence.level == "all" and outcomes
+    earlier = resolve_period(db, plan.versus, outcomes, annual and not by_group, by_group)
+    gap = period.last_index - earlier.last_index
+    if gap <= 0 or gap % 4 or earlier.quarters != period.quarters:
+        raise Unanswerable(
+            f"To compare like with like, both periods must cover the same months of the year: "
+            f"{period.label()} and {earlier.label()} do not.",
+            plans=(plan.with_changes(versus=None, measure=Measure.CHANGE),),
+        )
+    return earlier
+
+
+def _keep_ends(found: PlaceFindings, years: int) -> None:
+    """A two-period comparison keeps the period asked about and the earlier one, in that
+    order, where the by-year figures hold every year between."""
+    if len(found.offences) < years:
+        first = found.offences[-1].period.label() if found.offences else ""
+        raise Unanswerable(
+            f"There are no complete figures for {found.place.label} that far back"
+            + (f": they start with {first}." if first else ".")
+        )
+    found.offences = [found.offences[0], found.offences[years - 1]]
+    if len(found.outcomes) >= years:
+        found.outcomes = [found.outcomes[0], found.outcomes[years - 1]]
+    elif found.outcomes:
+        found.outcomes = found.outcomes[:1]
 
 
 def _annual_note(findings: Findings) -> str:
@@ -512,11 +558,13 @@ def _ranking(
         RankRow(
             r["force"],
             int(r["offences"]),
-            int(r["outcomes"] or 0) if by_rate and r["outcome_quarters"] == 4 else None,
+            int(r["outcomes"] or 0)
+            if by_rate and r["outcome_quarters"] == period.quarters
+            else None,
             bool(r["sample"]),
         )
         for r in rows
-        if r["quarters"] == 4
+        if r["quarters"] == period.quarters
     ]
     unranked = 0
     set_aside: list[RankRow] = []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.periods import MONTHS, Period, Quarter
 from bot.query.database import Database
 from bot.query.errors import Unanswerable
@@ -49,6 +51,14 @@ def resolve_period(
     """The period a spec means in the data; ``annual``: in the annual force totals, which
     have financial years only (a bare year is the financial year ending in it)."""
     spec = spec or PeriodSpec("latest")
+    if spec.quarters == 1:
+        if annual:
+            raise Unanswerable(
+                "These figures are published by financial year only, not by quarter.",
+                periods=(PeriodSpec("latest"),),
+            )
+        whole = resolve_period(db, replace(spec, quarters=4), outcomes, annual, by_group)
+        return Period(whole.end, 1)
     if spec.years_back:
         first, _ = coverage(db, outcomes, annual, by_group)
         later = resolve_period(

@@ -66,11 +66,17 @@ class PeriodSpec:
     year: int | None = None
     month: int | None = None
     years_back: int = 0  # "and the year before?" shifts the period asked for
+    quarters: int = 4  # 1: a single quarter ("Q3 2024/25", "October to December 2024")
 
     def earlier(self) -> PeriodSpec:
         return replace(self, years_back=self.years_back + 1)
 
     def describe(self) -> str:
+        if self.quarters == 1:
+            whole = replace(self, quarters=4).describe()
+            if self.kind == "latest":
+                return "the latest quarter"
+            return f"the quarter ending {whole.removeprefix('the year to ')}"
         if self.years_back:
             back = "the year before" if self.years_back == 1 else f"{self.years_back} years before"
             return f"{back} {replace(self, years_back=0).describe()}"
@@ -100,6 +106,8 @@ class QueryPlan:
     rank_limit: int = 5
     notes: tuple[str, ...] = field(default=())
     per_head: bool = False  # offences per 1,000 residents, beside the count
+    years: int | None = None  # a trend over this many years ("5-year trend"), not ten
+    versus: PeriodSpec | None = None  # the earlier period of a two-period comparison
 
     def with_changes(self, **changes: object) -> QueryPlan:
         return replace(self, **changes)
@@ -134,4 +142,6 @@ def plan_from_dict(data: dict) -> QueryPlan:
         rank_limit=data.get("rank_limit", 5),
         notes=tuple(data.get("notes", ())),
         per_head=bool(data.get("per_head", False)),
+        years=data.get("years"),
+        versus=PeriodSpec(**data["versus"]) if data.get("versus") else None,
     )

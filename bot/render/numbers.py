@@ -51,12 +51,13 @@ def ordinal(n: int) -> str:
     return f"{n}{suffix} "
 
 
-def change(now: int, before: int) -> str:
-    """'up from 7,892 the year before (+22.0%)'; no percentage on small counts."""
+def change(now: int, before: int, when: str = "the year before") -> str:
+    """'up from 7,892 the year before (+22.0%)'; no percentage on small counts. ``when``
+    names the earlier period: 'in the year to March 2016' for a two-period comparison."""
     if now == before:
-        return f"the same as the year before ({count(before)})"
+        return f"the same as {when.removeprefix('in ')} ({count(before)})"
     direction = "up" if now > before else "down"
-    text = f"{direction} from {count(before)} the year before"
+    text = f"{direction} from {count(before)} {when}"
     if before >= SMALL_COUNT:
         text += f" ({(now - before) / before * 100:+.1f}%)"
     return text

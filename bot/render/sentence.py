@@ -89,6 +89,16 @@ def _since_phrase(figures: list[YearFigure]) -> str:
     return ""
 
 
+def earlier_phrase(findings: Findings) -> str:
+    """How the second figure's period is named: 'the year before', or 'in the year to March
+    2016' when two periods were asked for, or the same quarter a year earlier."""
+    if findings.versus is not None:
+        return f"in {findings.versus.label()}"
+    if findings.period.quarters == 1:
+        return "in the same quarter a year earlier"
+    return "the year before"
+
+
 def count_sentence(findings: Findings, found: PlaceFindings) -> str:
     current = found.current
     text = (
@@ -96,7 +106,7 @@ def count_sentence(findings: Findings, found: PlaceFindings) -> str:
         f"in {findings.period.label()}"
     )
     if findings.plan.per_head:
-        return text + rate_clause(found) + "."
+        return text + rate_clause(found, earlier_phrase(findings)) + "."
     if found.revised_from is not None:
         revision = found.revised_from
         text += (
@@ -105,7 +115,7 @@ def count_sentence(findings: Findings, found: PlaceFindings) -> str:
         )
     clauses = []
     if found.previous is not None:
-        clauses.append(num.change(current.value, found.previous.value))
+        clauses.append(num.change(current.value, found.previous.value, earlier_phrase(findings)))
     record = record_phrase(found.offences)
     if record:
         clauses.append(record)
@@ -123,6 +133,7 @@ def outcome_sentence(findings: Findings, found: PlaceFindings) -> str:
         f"{recorded_by(found.place)} in {findings.period.label()} resulted in {outcome.label}"
     )
     if len(found.outcomes) > 1 and found.previous is not None:
+        when = earlier_phrase(findings)
         before = num.rate_text(found.outcomes[1].value, found.previous.value)
         now = num.rate_text(outcomes, offences)
         if offences >= num.SMALL_COUNT and found.previous.value >= num.SMALL_COUNT:
@@ -130,11 +141,11 @@ def outcome_sentence(findings: Findings, found: PlaceFindings) -> str:
             now_rate = outcomes / offences
             word = "down from" if now_rate < then_rate else "up from"
             if f"{now_rate:.3f}" == f"{then_rate:.3f}":
-                text += f", the same share as the year before ({before})"
+                text += f", the same share as {when.removeprefix('in ')} ({before})"
             else:
-                text += f", {word} {before} the year before"
+                text += f", {word} {before} {when}"
         else:
-            text += f" (the year before: {before}; now {now})"
+            text += f" ({when.removeprefix('in ')}: {before}; now {now})"
     return text + "."
 
 
@@ -160,7 +171,8 @@ def national_sentence(findings: Findings) -> str:
     counted = offence_phrase(findings, national.current.value)
     text = f"Across England and Wales, police recorded {counted} in the same period"
     if national.previous is not None:
-        text += ", " + num.change(national.current.value, national.previous.value)
+        when = earlier_phrase(findings)
+        text += ", " + num.change(national.current.value, national.previous.value, when)
     return text + "."
 
 
@@ -235,7 +247,7 @@ def answer_figures(findings: Findings, manifest: list[dict]) -> list[Figure]:
     for found in findings.all_places():
         place = found.place.label
         for position, figure in enumerate(found.offences[:2]):
-            when = "" if position == 0 else " (year before)"
+            when = "" if position == 0 or findings.versus else " (year before)"
             figures.append(
                 _figure(
                     f"{place}: {counted}, {figure.period.label()}{when}",
