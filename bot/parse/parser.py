@@ -272,7 +272,7 @@ def _label(entity: object) -> str:
 
 def _measure(found: _Found, places: list[Place], outcome: OutcomeSelection | None) -> Measure:
     measures = found.measures
-    ranked = bool({"rank", "worst", "best"} & measures)
+    ranked = bool({"rank", "worst", "best", "rise_rank", "fall_rank"} & measures)
     if ranked and (not places or any(m.startswith("limit:") for m in measures)):
         return Measure.RANK
     if "record" in measures:
@@ -304,7 +304,13 @@ def _plan(
     if found.not_recorded:
         subject = found.not_recorded[0]
         place = found.places[0].name if found.places else "England and Wales"
-        return Clarification(subject.why, tuple(q.format(place=place) for q in subject.nearest))
+        offence = found.offences[0].label if found.offences else "all crime"
+        return Clarification(
+            subject.why,
+            tuple(
+                " ".join(q.format(place=place, offence=offence).split()) for q in subject.nearest
+            ),
+        )
     problem = _fuzzy(found)
     if problem:
         return problem
@@ -347,7 +353,8 @@ def _plan(
     offence = found.offences[0] if found.offences else None
     outcome = found.outcomes[0] if found.outcomes else None
     measure = _measure(found, places, outcome)
-    rank_order = "lowest" if "lowest" in found.measures else "highest"
+    rank_order = "lowest" if {"lowest", "fall_rank"} & found.measures else "highest"
+    by_change = bool({"rise_rank", "fall_rank"} & found.measures)
     if {"worst", "best"} & found.measures:
         charge_like = outcome is not None and "1" in outcome.types
         rank_order = "lowest" if ("worst" in found.measures) == charge_like else "highest"
@@ -394,6 +401,7 @@ def _plan(
         rank_limit=limits[0] if limits else 5,
         notes=notes,
         per_head=per_head,
+        by_change=by_change and measure is Measure.RANK,
         years=asked.years if measure in (Measure.TREND, Measure.RECORD) else None,
         versus=asked.versus if measure is Measure.CHANGE else None,
     )

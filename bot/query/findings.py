@@ -78,6 +78,14 @@ class RankRow:
     outcomes: int | None
     sample: bool
     residents: Population | None = None
+    before: int | None = None  # the same period a year earlier, for a ranking by change
+
+    @property
+    def change(self) -> float | None:
+        """The change on the year before, as a fraction (0.25 = up a quarter)."""
+        if self.before is None or self.before <= 0:
+            return None
+        return (self.offences - self.before) / self.before
 
     @property
     def per_1000(self) -> float | None:
@@ -537,22 +545,32 @@ def _annual_note(findings: Findings) -> str:
     return ""
 
 
+def _force_rows(
+    db: Database,
+    forces: list[str],
+    offence: ResolvedOffence,
+    types: list[str],
+    period: Period,
+    annual: bool,
+) -> list[dict]:
+    if annual:
+        return db.query("annual_force_ranking", forces=forces, types=types, last=period.last_index)
+    return db.query(
+        "force_ranking",
+        forces=forces,
+        codes=list(offence.codes),
+        types=types,
+        first=period.first_index,
+        last=period.last_index,
+    )
+
+
 def _ranking(
     db: Database, plan: QueryPlan, offence: ResolvedOffence, period: Period, annual: bool
 ) -> Findings:
     forces = [f.force for f in territorial_forces()]
     types = list(plan.outcome.types if plan.outcome else ())
-    if annual:
-        rows = db.query("annual_force_ranking", forces=forces, types=types, last=period.last_index)
-    else:
-        rows = db.query(
-            "force_ranking",
-            forces=forces,
-            codes=list(offence.codes),
-            types=types,
-            first=period.first_index,
-            last=period.last_index,
-        )
+    rows = _force_rows(db, forces, offence, types, period, annual)
     by_rate = plan.outcome is not None
     ranking = [
         RankRow(
@@ -572,6 +590,16 @@ def _ranking(
         rated = [r for r in ranking if r.rate is not None and r.offences >= SMALL_COUNT]
         unranked, ranking = len(ranking) - len(rated), rated
         ranking.sort(key=lambda r: (r.rate, r.offences), reverse=plan.rank_order == "highest")
+    elif plan.by_change:
+        before = {
+            r["force"]: int(r["offences"])
+            for r in _force_rows(db, forces, offence, [], period.years_before(1), annual)
+            if r["quarters"] == period.quarters
+        }
+        ranking = [replace(r, before=before.get(r.force)) for r in ranking]
+        rated = [r for r in ranking if r.before is not None and r.before >= SMALL_COUNT]
+        unranked, ranking = len(ranking) - len(rated), rated
+        ranking.sort(key=lambda r: r.change or 0.0, reverse=plan.rank_order == "highest")
     elif plan.per_head:
         residents = populations(db, forces, period)
         ranking = [replace(r, residents=residents.get(r.force)) for r in ranking]

@@ -106,6 +106,7 @@ class QueryPlan:
     rank_limit: int = 5
     notes: tuple[str, ...] = field(default=())
     per_head: bool = False  # offences per 1,000 residents, beside the count
+    by_change: bool = False  # a ranking by the change on the year before ("biggest rise")
     years: int | None = None  # a trend over this many years ("5-year trend"), not ten
     versus: PeriodSpec | None = None  # the earlier period of a two-period comparison
 
@@ -142,6 +143,7 @@ def plan_from_dict(data: dict) -> QueryPlan:
         rank_limit=data.get("rank_limit", 5),
         notes=tuple(data.get("notes", ())),
         per_head=bool(data.get("per_head", False)),
+        by_change=bool(data.get("by_change", False)),
         years=data.get("years"),
         versus=PeriodSpec(**data["versus"]) if data.get("versus") else None,
     )

@@ -478,6 +478,9 @@ def _ranking(findings: Findings, manifest: list[dict]) -> tuple[list[str], list[
         if plan.outcome
         else f"rate of {offence_phrase(findings)} per 1,000 residents"
         if plan.per_head
+        else f"{'rise' if plan.rank_order == 'highest' else 'fall'} in {offence_phrase(findings)} "
+        f"on {earlier_phrase(findings).removeprefix('in ')}"
+        if plan.by_change
         else f"number of {offence_phrase(findings)}"
     )
     sentences, figures = [], []
@@ -488,6 +491,12 @@ def _ranking(findings: Findings, manifest: list[dict]) -> tuple[list[str], list[
     def value(row) -> str:
         if plan.per_head:
             return rate_value(row)
+        if plan.by_change:
+            direction = "up" if row.offences >= row.before else "down"
+            return (
+                f"{direction} {abs(row.change) * 100:.1f}% "
+                f"({num.count(row.before)} to {num.count(row.offences)})"
+            )
         if plan.outcome:
             return (
                 f"{num.percent(row.rate)} ({num.count(row.outcomes)} of {num.count(row.offences)})"
@@ -519,16 +528,31 @@ def _ranking(findings: Findings, manifest: list[dict]) -> tuple[list[str], list[
             )
     top = ranking[: plan.rank_limit]
     listing = "; ".join(f"{i + 1}. {name(r.force)} {value(r)}" for i, r in enumerate(top))
-    sentences.append(f"The {plan.rank_order} {what} in {findings.period.label()}: {listing}.")
+    if plan.by_change:
+        moves = "rises" if plan.rank_order == "highest" else "falls"
+        sentences.append(
+            f"The biggest {moves} in {offence_phrase(findings)} in {findings.period.label()}, "
+            f"on {earlier_phrase(findings).removeprefix('in ')}: {listing}."
+        )
+    else:
+        sentences.append(f"The {plan.rank_order} {what} in {findings.period.label()}: {listing}.")
     for i, row in enumerate(top):
         unit_value = (
             round(row.rate * 100, 1)
             if plan.outcome
+            else round((row.change or 0.0) * 100, 1)
+            if plan.by_change
             else round(row.per_1000 or 0.0, 1)
             if plan.per_head
             else row.offences
         )
-        unit = "percent" if plan.outcome else PER_1000 if plan.per_head else "offences"
+        unit = (
+            "percent"
+            if plan.outcome or plan.by_change
+            else PER_1000
+            if plan.per_head
+            else "offences"
+        )
         figures.append(
             _figure(
                 f"{i + 1}. {name(row.force)}",
@@ -543,8 +567,10 @@ def _ranking(findings: Findings, manifest: list[dict]) -> tuple[list[str], list[
     if findings.set_aside:
         sentences.append(set_aside_sentence(findings))
     if findings.unranked:
+        basis = "the year before" if plan.by_change else ""
         sentences.append(
-            f"{findings.unranked} forces with fewer than {num.SMALL_COUNT} offences are not "
-            "ranked by share."
+            f"{findings.unranked} forces with fewer than {num.SMALL_COUNT} offences "
+            + (f"{basis} " if basis else "")
+            + ("are not ranked by change." if plan.by_change else "are not ranked by share.")
         )
     return sentences, figures
