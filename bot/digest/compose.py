@@ -17,11 +17,12 @@ from bot.digest.leads import (
     place_series,
 )
 from bot.periods import Period, Quarter
-from bot.places import force_place, national
+from bot.places import areas, force_place, national
 from bot.query.database import Database
 from bot.query.findings import SMALL_COUNT
 from bot.query.periods import resolve_period
 from bot.query.plan import Place
+from bot.reference import force_by_name
 
 MAX_REVISIONS_LISTED = 5
 MAX_MOVES = 3  # per force, in a new release's opening section
@@ -115,9 +116,14 @@ def compose(
     if headline is not None and _was_shown(headline, shown):
         headline, left_out = None, 1
     patch = []
+    regions: dict[str, dict[str, Series]] = {}
     for place in (force_place(force) for force in forces):
         series = place_series(db, place, period)
-        found = find_leads(place, period, series, national_series)
+        region = region_of(place)
+        if region is not None and region.name not in regions:
+            regions[region.name] = place_series(db, region, period)
+        regional = regions.get(region.name) if region is not None else None
+        found = find_leads(place, period, series, national_series, region=regional)
         fresh = [lead for lead in found if not _was_shown(lead, shown)]
         left_out += len(found) - len(fresh)
         moves = biggest_moves(series) if new_releases else []
@@ -128,6 +134,13 @@ def compose(
             db, forces, [e["release"] for e in digest.new_releases]
         )
     return digest
+
+
+def region_of(place: Place) -> Place | None:
+    """The region (or, for Wales, the country) a force is compared with."""
+    if place.kind != "force":
+        return None
+    return areas().get(force_by_name()[place.forces[0]].region)
 
 
 def _was_shown(lead: Lead, shown: dict[str, str]) -> bool:

@@ -13,9 +13,21 @@ import hashlib
 import json
 import math
 from dataclasses import dataclass
-from enum import StrEnum
 from functools import lru_cache
 
+from bot.digest.ranking import (
+    MIN_CHANGE,
+    MIN_RECORD_YEARS,
+    MIN_SURPRISE,
+    LeadKind,
+    choose,
+    context,
+    count_surprise,
+    is_small,
+    parts_company,
+    runs_against,
+)
+from bot.digest.ranking import score as _score
 from bot.parse.vocabulary import vocabulary
 from bot.periods import Period
 from bot.query.database import Database
@@ -32,46 +44,7 @@ from bot.query.findings import (
 from bot.query.plan import CHARGE, Measure, OffenceSelection, Place, QueryPlan
 
 MAX_LEADS = 5
-MIN_RECORD_YEARS = 5  # "the highest in the three years of comparable figures" is not a story
-MIN_SURPRISE = 2.5  # a change within 2.5 standard errors of none is noise
-MIN_CHANGE = 0.10  # and a change under 10% is not a story even when it is not noise
 NATIONAL_GAP = 0.25  # a charge rate a quarter above or below England and Wales'
-SAME_STORY = 0.6  # a nested offence that is most of its parent tells the same story
-PER_FAMILY = 2  # ten-year highs first, but not five of them
-
-
-class LeadKind(StrEnum):
-    HIGH = "high"
-    LOW = "low"
-    RISE = "rise"
-    FALL = "fall"
-    CHARGE_LOW = "charge rate low"
-    CHARGE_FALL = "charge rate fall"
-    NATIONAL_CHANGE = "change against England and Wales"
-    NATIONAL_CHARGE = "charge rate against England and Wales"
-
-
-BASE_SCORE = {
-    LeadKind.HIGH: 5.0,
-    LeadKind.LOW: 4.0,
-    LeadKind.CHARGE_LOW: 4.0,
-    LeadKind.RISE: 3.0,
-    LeadKind.FALL: 3.0,
-    LeadKind.CHARGE_FALL: 3.0,
-    LeadKind.NATIONAL_CHANGE: 2.0,
-    LeadKind.NATIONAL_CHARGE: 2.0,
-}
-# Leads of one family on overlapping offences may be one story told twice.
-FAMILY = {
-    LeadKind.HIGH: "up",
-    LeadKind.RISE: "up",
-    LeadKind.LOW: "down",
-    LeadKind.FALL: "down",
-    LeadKind.CHARGE_LOW: "charge",
-    LeadKind.CHARGE_FALL: "charge",
-    LeadKind.NATIONAL_CHANGE: "national change",
-    LeadKind.NATIONAL_CHARGE: "national charge",
-}
 
 
 @dataclass(frozen=True)
@@ -84,6 +57,7 @@ class Series:
     offences: tuple[YearFigure, ...]
     charges: tuple[YearFigure, ...]
     releases: frozenset[str]
+    groups: frozenset[str] = frozenset()  # the offence groups its codes belong to
 
     @property
     def now(self) -> int:
@@ -194,6 +168,10 @@ def place_series(db: Database, place: Place, period: Period) -> dict[str, Series
         "last": period.last_index,
         "years": SERIES_YEARS,
     }
+    group_of = {
+        r["offence_code"]: r["offence_group"]
+        for r in db.reference("offence_codes", level="all", keys=[])
+    }
     counted = _by_offence(db.query("lead_offences_by_year", **parameters))
     charged = _by_offence(db.query("lead_outcomes_by_year", types=list(CHARGE.types), **parameters))
     found = {}
@@ -208,7 +186,12 @@ def place_series(db: Database, place: Place, period: Period) -> dict[str, Series
             charged.get(selection.label, []), period, len(figures), "outcomes"
         )
         found[selection.label] = Series(
-            selection, selection_codes, tuple(figures), tuple(charges), frozenset(releases | more)
+            selection,
+            selection_codes,
+            tuple(figures),
+            tuple(charges),
+            frozenset(releases | more),
+            frozenset(group_of[c] for c in selection_codes if group_of.get(c)),
         )
         if selection.level == "all":
             found[selection.label] = _annual_series(db, place, period, found[selection.label])
@@ -232,6 +215,7 @@ def _annual_series(db: Database, place: Place, period: Period, quarterly: Series
         tuple(annual.offences),
         tuple(annual.outcomes),
         frozenset(annual.releases),
+        quarterly.groups,
     )
 
 
@@ -242,11 +226,6 @@ def _by_offence(rows: list[dict]) -> dict[str, list[dict]]:
     return grouped
 
 
-def count_surprise(now: int, before: int) -> float:
-    """How many standard errors a change between two counts is from none (Poisson)."""
-    return abs(now - before) / math.sqrt(max(now + before, 1))
-
-
 def rate_surprise(part: int, whole: int, other_part: int, other_whole: int) -> float:
     """The same for two shares (a two-proportion z statistic)."""
     pooled = (part + other_part) / (whole + other_whole)
@@ -254,15 +233,6 @@ def rate_surprise(part: int, whole: int, other_part: int, other_whole: int) -> f
     if spread == 0:
         return 0.0
     return abs(part / whole - other_part / other_whole) / spread
-
-
-def _score(kind: LeadKind, change: float, count: int, years: int = 0) -> float:
-    """The kind of story first (a record beats a rise), then how big the change is, weighed
-    down for small counts (a tripling of 12 is less of a story than a fifth more of 9,000),
-    then, for records, how many years they cover."""
-    weight = min(1.0, math.log10(max(count, 1)) / 4)
-    bonus = max(years - MIN_RECORD_YEARS, 0) / 5
-    return BASE_SCORE[kind] + 2 * min(abs(change), 1.0) * weight + bonus
 
 
 def count_lead(series: Series) -> tuple[LeadKind, float] | None:
@@ -314,12 +284,17 @@ def national_lead(series: Series, national: Series) -> tuple[LeadKind, float] | 
         series.before is not None
         and national.before is not None
         and min(series.before, national.before) >= SMALL_COUNT
+        and not is_small(series.now, series.before)
     ):
         change = (series.now - series.before) / series.before
         national_change = (national.now - national.before) / national.before
         gap = change - national_change
         surprise = count_surprise(series.now, series.before)
-        if surprise >= MIN_SURPRISE and abs(gap) >= MIN_CHANGE:
+        if (
+            surprise >= MIN_SURPRISE
+            and abs(gap) >= MIN_CHANGE
+            and parts_company(change, national_change)
+        ):
             kind = LeadKind.NATIONAL_CHANGE
             found.append((kind, _score(kind, gap, series.now)))
     rate, national_rate = series.rate(0), national.rate(0)
@@ -344,39 +319,28 @@ def find_leads(
     series: dict[str, Series],
     national: dict[str, Series] | None = None,
     limit: int = MAX_LEADS,
+    region: dict[str, Series] | None = None,
 ) -> list[Lead]:
-    """The place's best leads, most newsworthy first: at most one of each family per offence,
-    and one story told once."""
+    """The place's best leads, most newsworthy first (see ``bot.digest.ranking``): count
+    leads are scored against England and Wales and the region (``region``: the series of the
+    force's region, when known)."""
     candidates = []
     for label, found in series.items():
-        for kind_and_score in (count_lead(found), charge_lead(found)):
-            if kind_and_score:
-                kind, score = kind_and_score
-                candidates.append(Lead(kind, place, period, found, None, score))
-        other = (national or {}).get(label)
-        if other is not None and place.kind != "national":
+        other = (national or {}).get(label) if place.kind != "national" else None
+        regional = (region or {}).get(label) if place.kind != "national" else None
+        kind_and_score = count_lead(found)
+        if kind_and_score:
+            kind, score = kind_and_score
+            score += context(found, other, regional)
+            against = other if runs_against(found, other) else None
+            candidates.append(Lead(kind, place, period, found, against, score))
+        kind_and_score = charge_lead(found)
+        if kind_and_score:
+            kind, score = kind_and_score
+            candidates.append(Lead(kind, place, period, found, None, score))
+        if other is not None:
             kind_and_score = national_lead(found, other)
             if kind_and_score:
                 kind, score = kind_and_score
                 candidates.append(Lead(kind, place, period, found, other, score))
-    candidates.sort(key=lambda lead: (-lead.score, -lead.series.now, lead.series.offence.label))
-    chosen: list[Lead] = []
-    # Two passes: first at most PER_FAMILY of a kind, so five ten-year highs do not crowd out
-    # a falling charge rate; then the best of the rest, if there are slots left.
-    for per_family in (PER_FAMILY, limit):
-        for lead in candidates:
-            if len(chosen) == limit:
-                break
-            family = sum(FAMILY[c.kind] == FAMILY[lead.kind] for c in chosen)
-            if lead in chosen or family >= per_family:
-                continue
-            if not any(_same_story(lead, earlier) for earlier in chosen):
-                chosen.append(lead)
-    return sorted(chosen, key=lambda lead: -lead.score)
-
-
-def _same_story(lead: Lead, other: Lead) -> bool:
-    if FAMILY[lead.kind] != FAMILY[other.kind] or not lead.series.codes & other.series.codes:
-        return False
-    smaller, larger = sorted((lead.series.now, other.series.now))
-    return larger > 0 and smaller / larger >= SAME_STORY
+    return choose(candidates, limit)

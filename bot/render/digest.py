@@ -6,6 +6,7 @@ import datetime as dt
 
 from bot.digest.compose import MATERIAL_CHANGE, MATERIAL_SHARE, Digest, ForceLeads, Revision
 from bot.digest.leads import Lead, LeadKind
+from bot.digest.ranking import is_small
 from bot.digest.subscriptions import Subscription, force_names
 from bot.parse.canonical import question_for
 from bot.query.plan import Measure, PeriodSpec, QueryPlan
@@ -74,7 +75,7 @@ def lead_sentence(lead: Lead) -> str:
         return text + "."
     text = (
         f"{subject(place)} recorded {offences_phrase(selection, now)} in {period}, "
-        f"{num.change(now, before)}"
+        f"{lead_change(now, before)}"
     )
     if lead.kind is LeadKind.NATIONAL_CHANGE:
         assert lead.national is not None and lead.national.before is not None
@@ -82,7 +83,20 @@ def lead_sentence(lead: Lead) -> str:
         change = (national.now - national.before) / national.before * 100
         return text + f", against {change:+.1f}% across England and Wales."
     record = record_phrase(list(series.offences))
-    return text + (f" and {record}" if record else "") + "."
+    text += f" and {record}" if record else ""
+    if lead.national is not None and lead.national.before:
+        # A count lead carries England and Wales only when the force went the other way.
+        national = lead.national
+        change = (national.now - national.before) / national.before * 100
+        text += f", against {change:+.1f}% across England and Wales"
+    return text + "."
+
+
+def lead_change(now: int, before: int) -> str:
+    """'up from 7,892 the year before (+22.0%)'; no percentage on a lead's small counts."""
+    if is_small(now, before) and now != before:
+        return f"{'up' if now > before else 'down'} from {num.count(before)} the year before"
+    return num.change(now, before)
 
 
 def story_question(lead: Lead) -> str:

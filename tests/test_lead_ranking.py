@@ -1,0 +1,95 @@
+"""Lead ranking on the real shipped data (April 2026 release, the year to December 2025): the
+leads an editor would commission, in the order they would commission them. The rules are in
+``bot.digest.ranking``; these are a few expected orders, not a snapshot of every lead."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.digest.compose import region_of
+from bot.digest.leads import LeadKind, find_leads, place_series
+from bot.digest.ranking import group
+from bot.places import force_place, national
+from bot.query.database import Database
+from bot.query.periods import resolve_period
+from bot.render.digest import lead_sentence
+from tests.conftest import ROOT
+
+
+@pytest.fixture(scope="module")
+def real_db() -> Database:
+    return Database(ROOT / "data")
+
+
+@pytest.fixture(scope="module")
+def leads_of(real_db):
+    period = resolve_period(real_db, None, False)
+    nationally = place_series(real_db, national(), period)
+    found = {}
+
+    def leads(force: str):
+        if force not in found:
+            place = force_place(force)
+            region = place_series(real_db, region_of(place), period)
+            series = place_series(real_db, place, period)
+            found[force] = find_leads(place, period, series, nationally, region=region)
+        return found[force]
+
+    return leads
+
+
+def labels(leads) -> list[str]:
+    return [lead.series.offence.label for lead in leads]
+
+
+def test_a_force_going_against_england_and_wales_leads_over_a_record_on_a_small_count(leads_of):
+    leads = leads_of("Cumbria")
+    # Public order offences rose 12.0% while England and Wales fell 2.2%: the story. The
+    # ten-year high of 95 racially aggravated harassment offences (74 the year before) is
+    # still a lead, lower down, and carries no percentage.
+    assert labels(leads)[0] == "public order offences"
+    assert lead_sentence(leads[0]) == (
+        "Cumbria Constabulary recorded 3,962 public order offences in the year to December "
+        "2025, up from 3,537 the year before (+12.0%), against -2.2% across England and Wales."
+    )
+    racial = leads[labels(leads).index("racially or religiously aggravated harassment")]
+    assert racial.kind is LeadKind.HIGH
+    assert "up from 74 the year before and the highest" in lead_sentence(racial)
+    assert "%" not in lead_sentence(racial)
+
+
+def test_a_record_against_the_national_trend_beats_one_that_repeats_it(leads_of):
+    kent = leads_of("Kent")
+    # Shoplifting at a ten-year high while it fell across England and Wales leads; drug
+    # offences at a ten-year high (+15.5%, against +18.1% nationally) is the national story.
+    assert labels(kent)[:2] == ["shoplifting", "possession of drugs"]
+    assert "against -1.4% across England and Wales" in lead_sentence(kent[0])
+    assert "drug offences" not in labels(kent)
+    thames_valley = leads_of("Thames Valley")
+    assert "drug offences" not in labels(thames_valley)  # +5.8% against +18.1%
+    assert "trafficking of drugs" not in labels(thames_valley)  # +11.8% against +25.6%
+    assert labels(thames_valley)[0] == "stalking"  # +15.7% against +6.9%
+
+
+@pytest.mark.parametrize(
+    "force",
+    [
+        "Thames Valley",
+        "Cumbria",
+        "Kent",
+        "Metropolitan Police",
+        "Greater Manchester",
+        "Dyfed-Powys",
+    ],
+)
+def test_five_leads_cover_several_offence_groups_and_tell_each_story_once(leads_of, force):
+    leads = leads_of(force)
+    assert len(leads) == 5
+    assert len({group(lead) for lead in leads}) >= 4, [group(lead) for lead in leads]
+    assert len(set(labels(leads))) == 5  # no offence twice (a record and its national gap)
+    codes = [lead.series.codes for lead in leads]
+    nested = [
+        (a, b) for i, a in enumerate(codes) for b in codes[i + 1 :] if a & b
+    ]  # e.g. "stalking and harassment" and "harassment": one story, not two
+    assert not nested, [labels(leads)]
+    assert [lead.score for lead in leads] == sorted((lead.score for lead in leads), reverse=True)
