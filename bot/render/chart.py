@@ -1,56 +1,369 @@
-"""Trend and comparison charts as PNG bytes: titled, labelled, with the source line."""
+"""Charts fit to publish: trend, comparison and ranking answers as PNG bytes, with alt text.
+
+What a newsroom graphics desk asks of a chart, and how: a title that states the finding (not
+"Harassment, 2016-2025" but "… hit a ten-year high"); a subtitle with the measure and the
+period; the source and its release date in the footer; horizontal labels; light horizontal
+gridlines only; values labelled on the bars instead of a legend; Okabe-Ito colours, which
+colour-blind readers tell apart; type large enough to read at Slack's preview size (about
+360 pixels wide); and alt text that states the numbers for readers who cannot see it.
+"""
 
 from __future__ import annotations
 
 import io
 import textwrap
+from dataclasses import dataclass
 
 import matplotlib
 
 matplotlib.use("Agg")  # no display: charts are files for Slack
 import matplotlib.pyplot as plt
-from matplotlib.ticker import FuncFormatter
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure as MplFigure
 
-from bot.render.answer import Answer
+from bot.render import numbers as num
+from bot.render.answer import PER_1000, Answer, Figure, SeriesPoint
 
-_thousands = FuncFormatter(lambda value, _: f"{value:,.0f}")
+# Okabe-Ito: safe for the common colour-vision deficiencies, and apart in lightness too.
+LATEST = "#0072B2"  # blue: the figure the story is about
+EARLIER = "#56B4E9"  # sky blue: the years or year before it
+INK = "#222222"
+MUTED = "#555555"
+GRID = "#DDDDDD"
+PALETTE = (LATEST, EARLIER)
+KINDS = ("trend", "comparison", "ranking")
+SIZE = (8, 4.8)  # inches: 1,280 x 768 pixels at DPI, a 5:3 Slack preview
+DPI = 160
+TITLE_SIZE, SUBTITLE_SIZE, LABEL_SIZE, FOOTER_SIZE = 17, 12.5, 12, 9.5
+TITLE_WIDTH, SUBTITLE_WIDTH, FOOTER_WIDTH = 52, 72, 112  # characters a line, at these sizes
 
 
-def _short(period: str) -> str:
-    """'the year to September 2014' -> 'Sep 2014'."""
-    words = period.removeprefix("the year to ").split()
-    return f"{words[0][:3]} {words[-1]}" if len(words) >= 2 else period
+@dataclass(frozen=True)
+class Chart:
+    """A chart and the words that go with it."""
+
+    kind: str  # trend | comparison | ranking
+    title: str  # the finding
+    subtitle: str  # the measure and the period
+    footer: str  # source, release and date
+    alt_text: str  # the numbers, for a screen reader
+    png: bytes
 
 
 def chart_png(answer: Answer) -> bytes | None:
-    """A chart for trend and comparison answers; None for anything else."""
-    if answer.chart not in ("trend", "comparison") or not answer.series:
+    """A chart for trend and comparison answers; None for anything else (what Slack uploads;
+    ``chart`` also draws rankings)."""
+    if answer.chart not in ("trend", "comparison"):
         return None
-    figure, axes = plt.subplots(figsize=(9, 5), dpi=100)
+    found = chart(answer)
+    return found.png if found else None
+
+
+def chart_alt_text(answer: Answer) -> str | None:
+    """The alt text for ``chart_png``'s chart: what it shows, with its numbers."""
+    if answer.chart not in ("trend", "comparison"):
+        return None
+    found = chart(answer)
+    return found.alt_text if found else None
+
+
+def chart(answer: Answer) -> Chart | None:
+    """The answer's chart, drawn, with its title, subtitle, footer and alt text."""
+    drawn = draw(answer)
+    if drawn is None:
+        return None
+    figure, words = drawn
     try:
-        places = list(dict.fromkeys(p.place for p in answer.series))
-        if answer.chart == "trend":
-            points = [p for p in answer.series if p.place == places[0]]
-            labels = [_short(p.period) for p in points]
-            bars = axes.bar(labels, [p.value for p in points], color="#4a6fa5")
-            bars[-1].set_color("#c0392b")
-            axes.set_xlabel("Twelve months to")
-        else:
-            latest = {p.place: p for p in answer.series}
-            axes.bar(places, [latest[p].value for p in places], color="#4a6fa5")
-            axes.set_xlabel("Police force area")
-        axes.set_ylabel("Offences recorded")
-        axes.yaxis.set_major_formatter(_thousands)
-        axes.set_title("\n".join(textwrap.wrap(answer.title, 70)), fontsize=12)
-        axes.spines[["top", "right"]].set_visible(False)
-        plt.setp(axes.get_xticklabels(), rotation=30, ha="right")
-        source = answer.source.split(". Period:")[0]
-        if answer.sample:
-            source = "SAMPLE DATA, NOT OFFICIAL. " + source
-        figure.text(0.01, 0.01, "\n".join(textwrap.wrap(source, 130)), fontsize=7, color="#555")
-        figure.tight_layout(rect=(0, 0.07, 1, 1))
         buffer = io.BytesIO()
-        figure.savefig(buffer, format="png")
-        return buffer.getvalue()
+        figure.savefig(buffer, format="png", dpi=DPI)
     finally:
         plt.close(figure)
+    return Chart(answer.chart, *words, buffer.getvalue())
+
+
+def draw(answer: Answer) -> tuple[MplFigure, tuple[str, str, str, str]] | None:
+    """The figure, not yet saved (tests read its texts), and (title, subtitle, footer, alt)."""
+    if not answer.is_answer or answer.chart not in KINDS:
+        return None
+    if answer.chart == "ranking":
+        ranked = [f for f in answer.figures if f.label[:1].isdigit()]
+        if not ranked:
+            return None
+        words = _ranking_words(answer, ranked)
+    elif not answer.series:
+        return None
+    elif answer.chart == "trend":
+        words = _trend_words(answer)
+    else:
+        words = _comparison_words(answer)
+    figure, axes = plt.subplots(figsize=SIZE)
+    try:
+        if answer.chart == "trend":
+            _draw_trend(axes, _points(answer))
+        elif answer.chart == "comparison":
+            _draw_comparison(axes, answer.series)
+        else:
+            _draw_ranking(axes, ranked)
+        _frame(figure, axes, *words[:3], sample=answer.sample)
+    except Exception:
+        plt.close(figure)
+        raise
+    return figure, words
+
+
+# --- words -------------------------------------------------------------------------------
+
+
+def period_of(answer: Answer) -> str:
+    """'the year to December 2025', from the source line every answer carries."""
+    if "Period: " not in answer.source:
+        return ""
+    return answer.source.split("Period: ", 1)[1].split(". ")[0].rstrip(".")
+
+
+def footer(answer: Answer) -> str:
+    """'Source: Home Office, …, 23 April 2026 release. Chart: crimebot'."""
+    source = answer.source.split(" Period:")[0].split(" (https://")[0].rstrip(".")
+    return f"{source}. Chart: crimebot"
+
+
+def _counted(answer: Answer) -> str:
+    """'Harassment offences', from the answer's title."""
+    for marker in (" recorded by ", " recorded in "):
+        if marker in answer.title:
+            return answer.title.split(marker)[0]
+    return "Offences"
+
+
+def _year(point: SeriesPoint) -> str:
+    return point.period_end[:4]
+
+
+def _points(answer: Answer) -> list[SeriesPoint]:
+    first = answer.series[0].place
+    return [p for p in answer.series if p.place == first]
+
+
+def _trend_words(answer: Answer) -> tuple[str, str, str, str]:
+    points = _points(answer)
+    place, latest, values = points[0].place, points[-1], [p.value for p in points]
+    span = num.words(len(points))
+    if len(points) >= 3 and latest.value > max(values[:-1]):
+        finding = f"hit a {span}-year high"
+    elif len(points) >= 3 and latest.value < min(values[:-1]):
+        finding = f"fell to a {span}-year low"
+    elif len(points) >= 2 and values[-2] and values[-2] >= num.SMALL_COUNT:
+        change = (latest.value - values[-2]) / values[-2] * 100
+        finding = f"{'rose' if change > 0 else 'fell'} {abs(change):.1f}% in the latest year"
+    else:
+        finding = f"{num.count(latest.value)} in the latest year"
+    title = f"{_counted(answer)} recorded by {place} {finding}"
+    month = latest.period.removeprefix("the year to ").split()[0]
+    subtitle = (
+        f"Offences recorded in the twelve months to {month} each year, "
+        f"{_year(points[0])} to {_year(latest)}"
+    )
+    listed = "; ".join(f"{_year(p)}: {num.count(p.value)}" for p in points)
+    alt = (
+        f"Bar chart. {title}. {subtitle}. {listed}. The latest, {latest.period}, is "
+        f"{num.count(latest.value)}, against {num.count(values[0])} in {points[0].period}."
+    )
+    return title, subtitle, footer(answer), alt
+
+
+def _comparison_words(answer: Answer) -> tuple[str, str, str, str]:
+    places = list(dict.fromkeys(p.place for p in answer.series))
+    by_place = {place: [p for p in answer.series if p.place == place] for place in places}
+    moves = []
+    for place in places:
+        points = by_place[place]
+        if len(points) >= 2 and points[-1].value != points[-2].value:
+            moves.append((place, "rose" if points[-1].value > points[-2].value else "fell"))
+    counted = _counted(answer)
+    directions = {direction for _, direction in moves}
+    if moves and len(directions) == 1 and len(moves) == len(places):
+        title = f"{counted} recorded by {_and(places)} {directions.pop()}"
+    elif moves:
+        title = f"{counted} " + " but ".join(
+            f"{direction} in {_and([p for p, d in moves if d == direction])}"
+            for direction in ("rose", "fell")
+            if direction in directions
+        )
+        title = title.replace(" in ", " for ")
+    else:
+        top = max(places, key=lambda place: by_place[place][-1].value)
+        title = f"{counted}: {top} recorded the most"
+    period = period_of(answer) or by_place[places[0]][-1].period
+    subtitle = f"Offences recorded in {period} and the year before"
+    listed = "; ".join(
+        f"{place}: "
+        + ", ".join(f"{num.count(p.value)} in {p.period}" for p in by_place[place])
+        + _percent(by_place[place])
+        for place in places
+    )
+    alt = f"Bar chart. {title}. {subtitle}. {listed}."
+    return title, subtitle, footer(answer), alt
+
+
+def _ranking_words(answer: Answer, ranked: list[Figure]) -> tuple[str, str, str, str]:
+    top = ranked[0]
+    per_head = top.unit == PER_1000
+    period = period_of(answer)
+    measure = (
+        f"{top.offence} offences per 1,000 residents" if per_head else f"{top.offence} offences"
+    )
+    if per_head:
+        title = f"{top.place} recorded the highest {top.offence} rate per 1,000 residents"
+    else:
+        title = f"{top.place} recorded the most {top.offence} offences"
+    subtitle = f"{measure.capitalize()}, {period}, the {num.words(len(ranked))} highest forces"
+    listed = "; ".join(f"{f.label}: {_value(f)}" for f in ranked)
+    alt = f"Bar chart. {title}. {subtitle}. {listed}."
+    return title, subtitle, footer(answer), alt
+
+
+def _percent(points: list[SeriesPoint]) -> str:
+    if len(points) < 2 or points[-2].value < num.SMALL_COUNT:
+        return ""
+    return f" ({(points[-1].value - points[-2].value) / points[-2].value * 100:+.1f}%)"
+
+
+def _short(period: str) -> str:
+    """'the year to December 2024' -> 'year to Dec 2024'."""
+    words = period.removeprefix("the ").split()
+    if len(words) >= 2 and len(words[-2]) > 3:
+        words[-2] = words[-2][:3]
+    return " ".join(words)
+
+
+def _and(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _value(figure: Figure) -> str:
+    if figure.unit == PER_1000:
+        return f"{figure.value:,.1f}"
+    return num.count(int(figure.value))
+
+
+# --- drawing -----------------------------------------------------------------------------
+
+
+def _draw_trend(axes: Axes, points: list[SeriesPoint]) -> None:
+    values = [p.value for p in points]
+    colours = [EARLIER] * (len(points) - 1) + [LATEST]
+    bars = axes.bar([_year(p) for p in points], values, color=colours, width=0.7)
+    # Direct labels: the first, the latest and the peak, not all ten (they would crowd).
+    peak = max(range(len(values) - 1), key=values.__getitem__) if len(values) > 1 else 0
+    for index in sorted({0, peak, len(values) - 1}):
+        bar = bars[index]
+        axes.annotate(
+            num.count(values[index]),
+            (bar.get_x() + bar.get_width() / 2, bar.get_height()),
+            xytext=(0, 4),
+            textcoords="offset points",
+            ha="center",
+            va="bottom",
+            fontsize=LABEL_SIZE,
+            fontweight="bold" if index == len(values) - 1 else "normal",
+            color=INK,
+        )
+    axes.margins(y=0.15)
+    _value_axis(axes.yaxis)
+    axes.yaxis.grid(True, color=GRID, linewidth=0.8)
+
+
+def _draw_comparison(axes: Axes, series: list[SeriesPoint]) -> None:
+    """Horizontal bars, two per place (the year before, then the latest), each labelled with
+    its value and year: a legend would send the reader's eye back and forth."""
+    places = list(dict.fromkeys(p.place for p in series))
+    rows, labels, values, colours = [], [], [], []
+    for number, place in enumerate(places):
+        points = [p for p in series if p.place == place][-2:]
+        for offset, point in enumerate(points):
+            rows.append(number * 3 + offset)
+            latest = offset == len(points) - 1
+            values.append(point.value)
+            colours.append(LATEST if latest else EARLIER)
+            labels.append(f"{num.count(point.value)}  ({_short(point.period)})")
+    axes.barh(rows, values, color=colours, height=0.9)
+    for row, value, label in zip(rows, values, labels, strict=True):
+        axes.annotate(
+            label,
+            (value, row),
+            xytext=(5, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=LABEL_SIZE - 1,
+            color=INK,
+        )
+    axes.set_yticks([number * 3 + 0.5 for number in range(len(places))], places)
+    axes.invert_yaxis()
+    axes.set_xlim(0, max(values) * 1.7)
+    axes.xaxis.set_visible(False)
+    axes.yaxis.grid(False)
+    axes.tick_params(axis="y", length=0, labelsize=LABEL_SIZE)
+
+
+def _draw_ranking(axes: Axes, ranked: list[Figure]) -> None:
+    values = [float(f.value) for f in ranked]
+    colours = [LATEST] + [EARLIER] * (len(ranked) - 1)
+    rows = range(len(ranked))
+    axes.barh(rows, values, color=colours, height=0.7)
+    for row, figure in zip(rows, ranked, strict=True):
+        axes.annotate(
+            _value(figure),
+            (float(figure.value), row),
+            xytext=(5, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=LABEL_SIZE,
+            color=INK,
+        )
+    axes.set_yticks(list(rows), [f.label for f in ranked])
+    axes.invert_yaxis()
+    axes.set_xlim(0, max(values) * 1.2)
+    axes.xaxis.set_visible(False)
+    axes.tick_params(axis="y", length=0, labelsize=LABEL_SIZE)
+
+
+def _value_axis(axis) -> None:
+    axis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+
+
+def _frame(
+    figure: MplFigure, axes: Axes, title: str, subtitle: str, note: str, sample: bool
+) -> None:
+    """Title and subtitle top left, source bottom left, no box, no legend, labels level."""
+    figure.text(
+        0.02, 0.97, "\n".join(textwrap.wrap(title, TITLE_WIDTH)), fontsize=TITLE_SIZE,
+        fontweight="bold", color=INK, va="top", ha="left",
+    )  # fmt: skip
+    lines = len(textwrap.wrap(title, TITLE_WIDTH))
+    top = 0.97 - 0.075 * lines
+    subtitle_lines = textwrap.wrap(subtitle, SUBTITLE_WIDTH)
+    figure.text(
+        0.02, top, "\n".join(subtitle_lines), fontsize=SUBTITLE_SIZE, color=MUTED,
+        va="top", ha="left",
+    )  # fmt: skip
+    top -= 0.055 * (len(subtitle_lines) - 1)
+    if sample:
+        note = "SAMPLE DATA, NOT OFFICIAL. " + note
+    footer_lines = textwrap.wrap(note, FOOTER_WIDTH)
+    figure.text(
+        0.02, 0.02, "\n".join(footer_lines), fontsize=FOOTER_SIZE, color=MUTED,
+        va="bottom", ha="left",
+    )  # fmt: skip
+    axes.spines[["top", "right", "left"]].set_visible(False)
+    axes.spines["bottom"].set_color(MUTED)
+    axes.xaxis.grid(False)
+    axes.set_axisbelow(True)
+    axes.tick_params(axis="both", labelsize=LABEL_SIZE, colors=INK, labelrotation=0)
+    axes.tick_params(axis="y", length=0)
+    bottom = 0.05 + 0.035 * len(footer_lines)
+    figure.subplots_adjust(left=0.08, right=0.97, top=top - 0.07, bottom=bottom + 0.05)
+    if axes.get_yticklabels() and axes.yaxis.get_visible():
+        labels = [t.get_text() for t in axes.get_yticklabels()]
+        longest = max((len(label) for label in labels), default=0)
+        if longest > 8:  # place names on a horizontal bar chart need room on the left
+            figure.subplots_adjust(left=min(0.45, 0.02 + longest * 0.0115))
