@@ -53,6 +53,7 @@ _MONTH_RANGE = re.compile(r"\b" + _MONTH + r"\s*(?:to|-|until)\s*" + _MONTH + r"
 _QUARTER_FY = re.compile(r"\bq([1-4])\s+(?:of\s+)?(?:fy\s*)?(\d{4})\s*[/-]\s*(\d{2}|\d{4})\b")
 _QUARTER_BARE = re.compile(r"\bq([1-4])\s+(?:of\s+)?(\d{4})\b")
 _FINANCIAL = re.compile(r"\b(\d{4})\s*[/-]\s*(\d{2}|\d{4})\b")
+_FINANCIAL_SPACED = re.compile(r"\b(\d{4})\s+(\d{2})\b")  # "2022 23"
 _SHORT_FINANCIAL = re.compile(r"(?<![\d/])(\d{2})\s*[/-]\s*(\d{2})(?![\d/])")
 _FINANCIAL_WORDS = re.compile(r"\bfinancial\s+year\s+(\d{4})\b(?!\s*[/-]\s*\d)")
 _FY = re.compile(r"\bfy\s*'?(\d{2}|\d{4})\b")
@@ -175,7 +176,7 @@ def _one(text: str, today: dt.date) -> FoundPeriod:
             problem=f"Which financial year: {year - 1}/{year % 100:02d} (April {year - 1} to "
             f"March {year}) or {year}/{(year + 1) % 100:02d} (April {year} to March {year + 1})?",
         )
-    for pattern in (_FINANCIAL, _SHORT_FINANCIAL):
+    for pattern in (_FINANCIAL, _FINANCIAL_SPACED, _SHORT_FINANCIAL):
         if match := pattern.search(text):
             start, end = _year(match.group(1)), int(match.group(2))
             if end % 100 == (start + 1) % 100:

@@ -385,8 +385,10 @@ def _no_offence_outcomes(db: Database, plan: QueryPlan, offence: ResolvedOffence
     if rows["group_outcomes"]["first_quarter"] is not None:
         groups = Period(Quarter.from_index(rows["group_outcomes"]["last_quarter"]))
         loaded += f", and by offence group for {groups.label()} (not ranked)"
+    label = plan.outcome.label if plan.outcome else outcome
     what = (
-        f"outcome figures for {offence.selection.label} (so no {outcome})"
+        f"outcome figures for {offence.selection.label}, so it cannot say how many resulted in "
+        f"{label}"
         if offence.selection.level != "all"
         else f"figures for crimes resulting in {plan.outcome.label if plan.outcome else outcome}"
     )
@@ -482,9 +484,12 @@ def find(db: Database, plan: QueryPlan) -> Findings:
     ]
     findings = Findings(plan, period, offence, places, annual=annual, versus=versus)
     if plan.measure is not Measure.COMPARE and all(p.kind != "national" for p in plan.places):
-        findings.national = place_findings(
-            db, plan, national(), offence, period, years if versus else 2, annual, by_group
-        )
+        try:
+            findings.national = place_findings(
+                db, plan, national(), offence, period, years if versus else 2, annual, by_group
+            )
+        except Unanswerable:
+            findings.national = None  # context only: its absence never costs the answer
     if versus is not None:
         for found in findings.all_places():
             _keep_ends(found, years)
