@@ -78,6 +78,14 @@ def cmd_ask(args: argparse.Namespace) -> int:
         print("Loaded releases, newest first:")
         print("\n".join(f"  • {line}" for line in release_lines(db.manifest["releases"])))
     answer, _ = ask(question, db, today)
+    if args.csv:
+        from bot.render.csv_export import answer_csv
+
+        if not answer.is_answer:  # no figures: the clarification, where a person reads it
+            print(answer.plain_text(), file=sys.stderr)
+            return EXIT_CLARIFY
+        print(answer_csv(answer, db.manifest["releases"]), end="")
+        return EXIT_OK
     if args.json:
         print(json.dumps(answer.to_dict(), indent=2, ensure_ascii=False))
     else:
@@ -267,7 +275,13 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument(
         "--data-dir", help="parquet data directory (default $CRIMEBOT_DATA_DIR or data/)"
     )
-    ask.add_argument("--json", action="store_true", help="print the answer as JSON")
+    output = ask.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true", help="print the answer as JSON")
+    output.add_argument(
+        "--csv",
+        action="store_true",
+        help="print the figures behind the answer as CSV, with releases and revisions",
+    )
     ask.add_argument("--today", help=argparse.SUPPRESS)
     ask.set_defaults(run=cmd_ask)
 
