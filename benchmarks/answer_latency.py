@@ -35,19 +35,24 @@ PLACES = [
 ]
 QUESTIONS = (
     [f"harassment {p} 2024/25" for p in PLACES[:10]]
-    + [f"charge rate for stalking in {p}" for p in PLACES[:10]]
+    # The shipped data has outcomes for all crime by financial year and by offence group for
+    # 2024/25 (no offence-level outcomes offline): the charge-rate mix asks those.
+    + [
+        f"charge rate for {o} in {p} 2024/25"
+        for o, p in zip(["violent crime", "all crime"] * 5, PLACES[:10], strict=True)
+    ]
     + [f"burglary in {p} over ten years" for p in PLACES[:10]]
     + [
-        "which force has the lowest charge rate for stalking",
+        "which force has the lowest charge rate 2024/25",
         "which force recorded the most shoplifting",
         "top 5 forces for knife crime",
-        "which force has the highest charge rate for rape 2023/24",
+        "which force has the highest crime rate",
         "rank forces by harassment",
         "which force had the fewest burglaries",
-        "lowest charge rate harassment",
+        "biggest rise in shoplifting",
         "which forces recorded the most violent crime",
         "league table for sexual offences",
-        "bottom 5 forces charge rate robbery",
+        "top five forces per head for burglary",
     ]
     + [
         f"compare {o} in {a} and {b}"
