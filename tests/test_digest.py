@@ -576,3 +576,11 @@ def test_a_quiet_day_is_reported_in_the_subscription_status(state, stub, article
     assert len(digest_posts(stub, "C1")) == 1
     preview_text = preview(article_db, state, ("Thames Valley",), next_day, "C1")
     assert "Nothing is posted today." in preview_text
+
+
+def test_a_story_without_a_charge_rate_marks_the_gap_for_the_editor_not_as_copy():
+    draft = ask_story("story harassment Thames Valley", Database(ROOT / "data"), TODAY)
+    assert isinstance(draft, Story)
+    [note] = [p for p in draft.paragraphs if "charge" in p.lower() and "outcome" in p.lower()]
+    assert note.startswith("[CHARGE RATE NEEDED: The loaded data has no outcome figures for")
+    assert note.endswith("]")

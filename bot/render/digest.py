@@ -128,7 +128,7 @@ def release_heading(digest: Digest) -> str:
 def moves_text(force: ForceLeads) -> str:
     """'Thames Valley Police: shoplifting 9,120, up from 7,010 the year before (+30.1%); …'"""
     moves = "; ".join(
-        f"{move.offence.label} {num.count(move.now)}, {num.change(move.now, move.before or 0)}"
+        f"{move.offence.label} {num.count(move.now)}, {lead_change(move.now, move.before or 0)}"
         for move in force.moves
     )
     return f"{force.place.label}: {moves or 'no change on the year before beyond the noise'}."

@@ -97,7 +97,8 @@ def render_story(found: StoryFindings, manifest: list[dict]) -> Story:
     if charges is not None:
         paragraphs.append(outcome_sentence(charges, charges.places[0]))
     elif found.charges_missing:
-        paragraphs.append(f"No charge rate can be given yet: {found.charges_missing}")
+        # An editor's note, marked like the quote line: the reason is not copy to print.
+        paragraphs.append(f"[CHARGE RATE NEEDED: {found.charges_missing}]")
     for findings in (trend, charges):
         if findings is not None and findings.national is not None:
             paragraphs.append(national_sentence(findings))
