@@ -299,6 +299,11 @@ def _revision(
     db: Database, forces: list[str], codes: list[str], period: Period, now: int
 ) -> Revision | None:
     """The newest earlier release that covered the whole period and gave another figure."""
+    span = db.reference("revised_span")[0]
+    if span["first_quarter"] is None or not (
+        span["first_quarter"] <= period.last_index and period.first_index <= span["last_quarter"]
+    ):
+        return None
     rows = db.query(
         "offence_revisions",
         forces=forces,
