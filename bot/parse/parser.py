@@ -24,6 +24,7 @@ from bot.query.plan import (
     Measure,
     OffenceSelection,
     OutcomeSelection,
+    PeriodSpec,
     Place,
     QueryPlan,
 )
@@ -292,10 +293,42 @@ def _measure(found: _Found, places: list[Place], outcome: OutcomeSelection | Non
     return Measure.COUNT
 
 
+@dataclass
+class _Draft:
+    """A plan being put together, one named step at a time."""
+
+    places: list[Place]
+    offence: OffenceSelection | None
+    outcome: OutcomeSelection | None
+    measure: Measure
+    period: PeriodSpec | None
+    rank_order: str
+    by_change: bool
+    limit: int
+    per_head: bool
+
+
 def _plan(
     found: _Found, asked: FoundPeriod, previous: QueryPlan | None, original: str
 ) -> QueryPlan | Clarification:
-    period = asked.spec
+    """Every step may ask instead of answer; none drops a word that could change the meaning."""
+    refused = _refusal(found, asked, original) or _ambiguity(found)
+    if refused:
+        return refused
+    if previous is None and found.year_before and asked.spec is None:
+        return Clarification(
+            "The year before what? This is a new thread: ask the whole question, for example:"
+        )
+    draft = _draft(found, asked.spec)
+    if previous is not None:
+        _follow(draft, found, previous)
+    elif found.year_before and draft.period is not None:
+        draft.period = draft.period.earlier()
+    return _finish(draft, found, asked)
+
+
+def _refusal(found: _Found, asked: FoundPeriod, original: str) -> Clarification | None:
+    """Places and subjects the data does not cover, misspellings, and unknown words."""
     if found.outside:
         return Clarification(
             "I only have police recorded crime for England and Wales: the 43 forces, British "
@@ -315,15 +348,15 @@ def _plan(
     if problem:
         return problem
     meaningful = [w for w in found.unknown if len(w) > 2 and not w.isdigit()]
-    nothing = not (
+    recognised = (
         found.places
         or found.offences
         or found.outcomes
         or found.measures
-        or period
+        or asked.spec
         or found.year_before
     )
-    if nothing:
+    if not recognised:
         if meaningful:
             return Clarification(
                 "I couldn't find a force, an offence or a measure in that. I answer questions "
@@ -341,6 +374,11 @@ def _plan(
             "Transport Police, the regions, and offences such as harassment or burglary.",
             ((without,) if without else ()) + EXAMPLES[: 3 - bool(without)],
         )
+    return None
+
+
+def _ambiguity(found: _Found) -> Clarification | None:
+    """Two offences or two outcomes named: ask which."""
     if len(found.offences) > 1:
         labels = tuple(dict.fromkeys(o.label for o in found.offences))
         if len(labels) > 1:
@@ -348,32 +386,49 @@ def _plan(
     if len(found.outcomes) > 1 and len({o.types for o in found.outcomes}) > 1:
         names = tuple(dict.fromkeys(o.name for o in found.outcomes))
         return Clarification("Which outcome do you mean: " + " or ".join(names) + "?", names)
+    return None
 
+
+def _draft(found: _Found, period: PeriodSpec | None) -> _Draft:
+    """What the words of this question say, before any earlier question fills gaps."""
     places = list(found.places)
-    offence = found.offences[0] if found.offences else None
     outcome = found.outcomes[0] if found.outcomes else None
-    measure = _measure(found, places, outcome)
     rank_order = "lowest" if {"lowest", "fall_rank"} & found.measures else "highest"
-    by_change = bool({"rise_rank", "fall_rank"} & found.measures)
     if {"worst", "best"} & found.measures:
         charge_like = outcome is not None and "1" in outcome.types
         rank_order = "lowest" if ("worst" in found.measures) == charge_like else "highest"
     limits = [int(m.split(":")[1]) for m in found.measures if m.startswith("limit:")]
-    per_head = "per_head" in found.measures or ("rate" in found.measures and outcome is None)
+    return _Draft(
+        places=places,
+        offence=found.offences[0] if found.offences else None,
+        outcome=outcome,
+        measure=_measure(found, places, outcome),
+        period=period,
+        rank_order=rank_order,
+        by_change=bool({"rise_rank", "fall_rank"} & found.measures),
+        limit=limits[0] if limits else 5,
+        per_head="per_head" in found.measures or ("rate" in found.measures and outcome is None),
+    )
 
-    if previous is not None:
-        places = places or list(previous.places)
-        offence = offence or previous.offence
-        if outcome is None and not found.measures and found.offences == []:
-            outcome = previous.outcome
-        if not found.measures and outcome == previous.outcome:
-            measure = previous.measure if len(places) == len(previous.places) else measure
-            per_head = previous.per_head
-        if period is None:
-            period = previous.period.earlier() if found.year_before else previous.period
-    elif found.year_before and period is not None:
-        period = period.earlier()
 
+def _follow(draft: _Draft, found: _Found, previous: QueryPlan) -> None:
+    """A follow-up in a thread changes what it names and keeps the rest of the last plan."""
+    draft.places = draft.places or list(previous.places)
+    draft.offence = draft.offence or previous.offence
+    if draft.outcome is None and not found.measures and found.offences == []:
+        draft.outcome = previous.outcome
+    if not found.measures and draft.outcome == previous.outcome:
+        if len(draft.places) == len(previous.places):
+            draft.measure = previous.measure
+        draft.per_head = previous.per_head
+    if draft.period is None:
+        draft.period = previous.period.earlier() if found.year_before else previous.period
+
+
+def _finish(draft: _Draft, found: _Found, asked: FoundPeriod) -> QueryPlan:
+    """Defaults (England and Wales, all crime, the latest year) and the shape the period asks
+    for: two periods make a change, N years or "since" a trend."""
+    measure, places = draft.measure, draft.places
     if asked.versus is not None and measure is not Measure.RANK:
         measure = Measure.CHANGE
     elif asked.years is not None and measure in (Measure.COUNT, Measure.CHANGE, Measure.NATIONAL):
@@ -384,24 +439,22 @@ def _plan(
         places = [p for p in places if p.kind == "force"]
     elif not places:
         places = [areas()["England and Wales"]]
-    if offence is None:
-        offence = ALL_CRIME
-    if period is not None and period.kind == "since" and measure not in (Measure.RANK,):
+    offence = draft.offence or ALL_CRIME
+    period = draft.period
+    if period is not None and period.kind == "since" and measure is not Measure.RANK:
         measure = Measure.TREND if measure in (Measure.COUNT, Measure.CHANGE) else measure
-    notes = tuple(found.notes)
-    if offence.note:
-        notes += (offence.note,)
+    notes = tuple(found.notes) + ((offence.note,) if offence.note else ())
     return QueryPlan(
         measure=measure,
         places=tuple(places),
         offence=offence,
         period=period or LATEST,
-        outcome=outcome,
-        rank_order=rank_order,
-        rank_limit=limits[0] if limits else 5,
+        outcome=draft.outcome,
+        rank_order=draft.rank_order,
+        rank_limit=draft.limit,
         notes=notes,
-        per_head=per_head,
-        by_change=by_change and measure is Measure.RANK,
+        per_head=draft.per_head,
+        by_change=draft.by_change and measure is Measure.RANK,
         years=asked.years if measure in (Measure.TREND, Measure.RECORD) else None,
         versus=asked.versus if measure is Measure.CHANGE else None,
     )
