@@ -27,6 +27,10 @@ class Settings:
     SLACK_BOT_TOKEN: str = ""
     SLACK_SIGNING_SECRET: str = ""
     SLACK_APP_TOKEN: str = ""
+    SLACK_CLIENT_ID: str = ""
+    SLACK_CLIENT_SECRET: str = ""
+    SLACK_REDIRECT_URI: str = ""
+    CRIMEBOT_TOKEN_KEY: str = ""
     SLACK_API_URL: str = SLACK_API_DEFAULT
     PORT: str = "3000"
     CRIMEBOT_THREADS: str = "64"
@@ -46,6 +50,22 @@ class Settings:
     @property
     def api_url(self) -> str:
         return self.SLACK_API_URL.rstrip("/") + "/"
+
+    @property
+    def oauth_mode(self) -> bool:
+        """Several workspaces, each installed with "Add to Slack": a client id and no bot
+        token. With SLACK_BOT_TOKEN set the bot serves that one workspace, as before."""
+        return bool(self.SLACK_CLIENT_ID) and not self.SLACK_BOT_TOKEN
+
+    def require_slack(self) -> None:
+        """What serving Slack over HTTP needs, in the mode the settings choose."""
+        if self.oauth_mode:
+            self.require("SLACK_CLIENT_SECRET", "SLACK_SIGNING_SECRET", "CRIMEBOT_TOKEN_KEY")
+            from bot.slack.oauth import token_cipher
+
+            token_cipher(self.CRIMEBOT_TOKEN_KEY)  # a malformed key stops start-up, named
+        else:
+            self.require("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
 
     def require(self, *names: str) -> None:
         missing = [name for name in names if not getattr(self, name)]

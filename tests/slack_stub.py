@@ -5,6 +5,10 @@ a 429 first) or by channel ("CFAIL" gets not_in_channel, for chat.postEphemeral 
 channel starting "CSLOW" gets a 429 with Retry-After: 1.5 and is rate-limited for those
 1.5 s), or by response_url ("/response/fail404…", "/response/fail500…" fail with that
 status). apps.connections.open answers with `socket_url` once a test sets it.
+
+Workspaces (OAuth tests): ``add_workspace(team_id)`` returns a code that oauth.v2.access
+exchanges, once, for a bot token of that workspace's own (a new one each install); auth.test
+answers for that workspace; ``revoke(team_id)`` makes its tokens fail with token_revoked.
 """
 
 from __future__ import annotations
@@ -50,6 +54,9 @@ class SlackStub:
         self.limited_until: dict[str, float] = {}  # channel -> end of its rate-limit window
         self.socket_url = ""  # what apps.connections.open returns (Socket Mode tests)
         self._ts = 1_700_000_000
+        self.codes: dict[str, str] = {}  # OAuth code -> team id, until exchanged
+        self.tokens: dict[str, str] = {}  # bot token -> team id
+        self.revoked: set[str] = set()  # team ids whose tokens Slack refuses
         stub = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -93,6 +100,60 @@ class SlackStub:
         self.server.shutdown()
         self.server.server_close()
 
+    def add_workspace(self, team_id: str) -> str:
+        """A workspace that can install the app: the code its "Allow" click would give."""
+        with self.lock:
+            code = f"code-{team_id}-{len(self.codes) + len(self.tokens)}"
+            self.codes[code] = team_id
+            self.revoked.discard(team_id)
+        return code
+
+    def revoke(self, team_id: str) -> None:
+        with self.lock:
+            self.revoked.add(team_id)
+
+    def token_of(self, team_id: str) -> list[str]:
+        """The bot tokens issued to a workspace, oldest first."""
+        with self.lock:
+            return [token for token, team in self.tokens.items() if team == team_id]
+
+    def _workspace_answer(self, method: str, body: dict, token: str) -> dict | None:
+        if method == "oauth.v2.access":
+            with self.lock:
+                team = self.codes.pop(str(body.get("code")), None)
+                if team is None:
+                    return {"ok": False, "error": "invalid_code"}
+                token = f"xoxb-{team}-{len(self.tokens) + 1}-secretpart{self._ts}"
+                self.tokens[token] = team
+            return {
+                "ok": True,
+                "app_id": "A1",
+                "access_token": token,
+                "token_type": "bot",
+                "scope": "app_mentions:read,chat:write,commands",
+                "bot_user_id": f"UBOT{team}",
+                "team": {"id": team, "name": f"Newsroom {team}"},
+                "enterprise": None,
+                "is_enterprise_install": False,
+                "authed_user": {"id": f"UADMIN{team}"},
+            }
+        team = self.tokens.get(token)
+        if team is None:
+            return None
+        if team in self.revoked:
+            return {"ok": False, "error": "token_revoked"}
+        if method == "auth.test":
+            return {
+                "ok": True,
+                "user_id": f"UBOT{team}",
+                "bot_id": f"B{team}",
+                "team_id": team,
+                "user": "crimebot",
+                "team": f"Newsroom {team}",
+                "url": f"https://{team.lower()}.slack.com/",
+            }
+        return None
+
     def answer(self, path: str, body: dict, headers: dict) -> tuple[int, dict, dict]:
         with self.lock:
             self._ts += 1
@@ -118,6 +179,9 @@ class SlackStub:
                 left = until - now  # whole seconds, as Slack sends, when set as an int
                 wait = math.ceil(left) if isinstance(self.slow_retry_after, int) else left
                 return 429, {"ok": False, "error": "ratelimited"}, {"Retry-After": f"{wait:.3g}"}
+        workspace = self._workspace_answer(method, body, token)
+        if workspace is not None:
+            return 200, workspace, {}
         if method == "apps.connections.open" and self.socket_url:
             return 200, {"ok": True, "url": self.socket_url}, {}
         if method == "chat.postEphemeral" and body.get("channel") == "CFAIL":

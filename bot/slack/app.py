@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 from slack_bolt import App
@@ -23,7 +26,7 @@ def web_client(settings: Settings) -> WebClient:
     by default). Answers are posted through the Outbox, where a 429 does not sleep the
     thread but holds back only its channel; elsewhere (the digest) the call sleeps."""
     return WebClient(
-        token=settings.SLACK_BOT_TOKEN,
+        token=settings.SLACK_BOT_TOKEN or None,  # None in OAuth mode: each request brings one
         base_url=settings.api_url,
         retry_handlers=[
             ConnectionErrorRetryHandler(max_retry_count=2),
@@ -32,8 +35,22 @@ def web_client(settings: Settings) -> WebClient:
     )
 
 
+@contextlib.contextmanager
+def _bolt_blind_to_oauth_environment() -> Iterator[None]:
+    """Bolt turns on its own OAuth flow (files on local disk) whenever SLACK_CLIENT_ID and
+    SLACK_CLIENT_SECRET are in the environment, even empty, as a copied .env.example leaves
+    them: in single-workspace mode it must not see them."""
+    hidden = {
+        k: os.environ.pop(k) for k in ("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET") if k in os.environ
+    }
+    try:
+        yield
+    finally:
+        os.environ.update(hidden)
+
+
 def build_app(settings: Settings, bot: Crimebot | None = None) -> App:
-    settings.require("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
+    settings.require_slack()
     bot = bot or Crimebot(
         Database(settings.data_dir),
         State(settings.CRIMEBOT_STATE_URL),
@@ -44,16 +61,24 @@ def build_app(settings: Settings, bot: Crimebot | None = None) -> App:
     # requests a fresh worker takes in a burst do not pay for it.
     bot.answer(WARM_UP_QUESTION)
     threads = int(settings.CRIMEBOT_THREADS)
-    app = App(
-        token=settings.SLACK_BOT_TOKEN,
-        signing_secret=settings.SLACK_SIGNING_SECRET,
-        client=web_client(settings),
+    options = {
+        "signing_secret": settings.SLACK_SIGNING_SECRET,
+        "client": web_client(settings),
         # Acks run on this pool too: it must be wider than a burst of commands.
-        listener_executor=ThreadPoolExecutor(
+        "listener_executor": ThreadPoolExecutor(
             max_workers=threads * 2, thread_name_prefix="listener"
         ),
-        logger=logging.getLogger("crimebot.slack"),
-    )
+        "logger": logging.getLogger("crimebot.slack"),
+    }
+    if settings.oauth_mode:
+        from bot.slack import oauth
+
+        store = oauth.installation_store(settings, bot.state.engine)
+        app = App(**options, oauth_settings=oauth.oauth_settings(settings, bot.state, store))
+        oauth.register(app, bot.state, store)
+    else:
+        with _bolt_blind_to_oauth_environment():
+            app = App(**options)
     for module in (commands, mentions, actions, home, digest):
         module.register(app, bot)
     return app

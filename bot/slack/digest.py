@@ -21,6 +21,7 @@ from bot.render.answer import Answer
 from bot.render.blocks import answer_blocks, escape, fallback_text
 from bot.render.digest import STORY_ACTION, subscription_text
 from bot.render.story import Story, story_blocks
+from bot.slack.oauth import remember_channel
 from bot.slack.replies import Crimebot, rate_limited, say_busy_privately
 
 log = logging.getLogger(__name__)
@@ -116,6 +117,10 @@ def answer_subscription(bot: Crimebot, command: dict, respond: Respond, client: 
         log.warning("cannot post in %s: %s", channel, error.response.get("error"))
         subscriptions.restore(channel, previous)
         respond(response_type="ephemeral", text=CANNOT_POST)
+        return
+    # Whose channel it is: the digest is posted with that workspace's token, and stopped
+    # when the workspace uninstalls.
+    remember_channel(bot.state, channel, command.get("team_id"), command.get("enterprise_id"))
 
 
 def _unsubscribe(

@@ -108,10 +108,15 @@ def guarded(
     first_delivery: Callable[[str], bool],
     clock: Callable[[], float] = time.time,
     health: Callable[[], list[str]] = list,
+    oauth_paths: tuple[str, ...] = (),
 ) -> Callable:
     """Slack's endpoint behind checks that answer strangers briefly: 401 unsigned (one log line,
     no traceback), 400 signed but malformed, 413 too large, and 200 with an empty body for a
-    replayed command or button press (a Share pressed once posts once)."""
+    replayed command or button press (a Share pressed once posts once).
+
+    In OAuth mode ``oauth_paths`` (the "Add to Slack" page and Slack's redirect back) pass too:
+    browsers GET them, unsigned, so only GET is let through and no body is read; Bolt checks
+    the redirect's state parameter against its cookie and the state store."""
     secret = signing_secret.encode()
 
     def application(environ: dict, start_response: StartResponse) -> Iterable[bytes]:
@@ -121,6 +126,11 @@ def guarded(
             if problems:
                 return _plain(start_response, "503 Service Unavailable", "; ".join(problems))
             return _plain(start_response, "200 OK", "ok")
+        if path in oauth_paths:
+            if environ.get("REQUEST_METHOD") != "GET":
+                return _plain(start_response, "405 Method Not Allowed", "GET only")
+            environ = {**environ, "wsgi.input": io.BytesIO(b""), "CONTENT_LENGTH": "0"}
+            return slack_app(environ, start_response)
         if path != EVENTS_PATH:
             return _plain(start_response, "404 Not Found", "not found")
         if environ.get("REQUEST_METHOD") != "POST":
@@ -172,7 +182,16 @@ def wsgi_app(settings: Settings) -> Callable:
         settings.SLACK_SIGNING_SECRET,
         first_delivery,
         health=lambda: health_problems(state, settings.data_dir),
+        oauth_paths=_oauth_paths(settings),
     )
+
+
+def _oauth_paths(settings: Settings) -> tuple[str, ...]:
+    if not settings.oauth_mode:
+        return ()
+    from bot.slack.oauth import OAUTH_PATHS
+
+    return OAUTH_PATHS
 
 
 def health_problems(state: State, data_dir: Path) -> list[str]:
@@ -291,7 +310,7 @@ def _preload() -> None:
 
 
 def serve(settings: Settings, host: str = "0.0.0.0") -> None:
-    settings.require("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
+    settings.require_slack()
     from bot.query.database import check_data
 
     check_data(settings.data_dir)  # one clear message before any worker forks, not one each
