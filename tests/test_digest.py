@@ -484,6 +484,11 @@ def test_a_full_patch_fits_slacks_limits(article_db):
     assert len(forces) == MAX_FORCES
     blocks = digest_blocks(compose(article_db, forces, DAY, None))
     assert len(blocks) <= 50
+    # A release day adds the release's heading, moves and revisions: still within the limits.
+    release_day = digest_blocks(compose(article_db, forces, DAY, []))
+    assert "New Home Office figures" in release_day[1]["text"]["text"]
+    assert len(release_day) <= 50
+    blocks += release_day
     for block in blocks:
         if block["type"] == "section":
             assert len(block["text"]["text"]) <= 3000
