@@ -1,4 +1,5 @@
-"""Regenerate the samples in this folder from the shipped data: `python docs/examples/make_examples.py`.
+"""Regenerate the samples in this folder from the shipped data:
+`python docs/examples/make_examples.py`.
 
 Nothing here is hand-edited: each file is what crimebot prints or draws for the real
 April 2026 release (the year to December 2025).
