@@ -67,6 +67,17 @@ class Settings:
         else:
             self.require("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
 
+    def require_digest(self) -> None:
+        """What posting digests needs: the bot token, or in OAuth mode the client id and the
+        key that opens the stored workspace tokens."""
+        if self.oauth_mode:
+            self.require("CRIMEBOT_TOKEN_KEY")
+            from bot.slack.oauth import token_cipher
+
+            token_cipher(self.CRIMEBOT_TOKEN_KEY)
+        else:
+            self.require("SLACK_BOT_TOKEN")
+
     def require(self, *names: str) -> None:
         missing = [name for name in names if not getattr(self, name)]
         if missing:

@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 
 import pytest
 from cryptography.fernet import Fernet
+from slack_sdk import WebClient
 from slack_sdk.oauth.installation_store import Installation
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
@@ -175,9 +176,10 @@ def test_two_workspaces_install_answer_with_their_own_tokens_and_leave(oauth_ser
     # A uninstalls: its installation is gone, its digest stopped; B still answers.
     stub.revoke("TA")
     assert event(server, "TA", {"type": "app_uninstalled"}, "EvUninstallA") == 200
-    assert stub.wait_for(
-        lambda: not rows(server, "SELECT 1 FROM slack_bots WHERE team_id = 'TA'"), timeout=10
+    assert stub.wait_for(  # the last thing the uninstall does
+        lambda: rows(server, "SELECT 1 FROM parked_subscriptions WHERE team_id = 'TA'"), timeout=10
     )
+    assert rows(server, "SELECT 1 FROM slack_bots WHERE team_id = 'TA'") == []
     assert rows(server, "SELECT 1 FROM slack_installations WHERE team_id = 'TA'") == []
     assert rows(server, "SELECT 1 FROM subscriptions WHERE channel = 'CADIGEST'") == []
     assert oauth.WorkspaceTokens(settings, state).bot_token("CADIGEST") is None
@@ -409,3 +411,70 @@ def test_serve_in_oauth_mode_without_the_key_stops_naming_it(tmp_path):
     )
     assert result.returncode == 1
     assert "missing required setting(s): CRIMEBOT_TOKEN_KEY" in result.stderr
+
+
+def test_digests_go_with_each_workspace_token_and_stop_when_it_leaves(stub, article_db, tmp_path):
+    """bot.digest.post's Poster, unchanged, given digest_client: each channel's digest is
+    posted with its own workspace's token; an uninstalled workspace's channel gets none."""
+    from bot.digest.post import Poster, run
+    from bot.digest.subscriptions import Subscriptions
+
+    state = State(f"sqlite:///{tmp_path / 'state.db'}")
+    settings = Settings(
+        SLACK_CLIENT_ID="1111.2222", CRIMEBOT_TOKEN_KEY=KEY, SLACK_API_URL=f"{stub.url}/api/"
+    )
+    store = store_for(state)
+    tokens = {}
+    assert oauth.digest_client(settings, state).token is None  # no token of its own
+    for team in ("TD1", "TD2", "TD3"):
+        exchanged = WebClient(base_url=f"{stub.url}/api/").oauth_v2_access(
+            client_id="1111.2222", client_secret="s", code=stub.add_workspace(team)
+        )
+        tokens[team] = exchanged["access_token"]
+        store.save(installation(team, tokens[team]))
+        Subscriptions(state).subscribe(f"CDIG{team}", ("Kent",), None, "U1")
+        oauth.remember_channel(state, f"CDIG{team}", team)
+    oauth.forget_workspace(state, store, None, "TD3")
+
+    poster = Poster(state, oauth.digest_client(settings, state), lambda: article_db)
+    now = dt.datetime(2026, 11, 22, 9, tzinfo=dt.UTC)
+    delivered = {d.channel: d.outcome for d in run(poster, "Europe/London", now)}
+    assert delivered == {"CDIGTD1": "posted", "CDIGTD2": "posted"}
+    for team in ("TD1", "TD2"):
+        assert posts_with(stub, f"CDIG{team}") == [tokens[team]]
+    assert posts_with(stub, "CDIGTD3") == []
+    state.engine.dispose()
+
+
+def test_digest_client_needs_the_key_in_oauth_mode_and_the_token_otherwise(tmp_path):
+    state = State(f"sqlite:///{tmp_path / 'state.db'}")
+    with pytest.raises(MissingSetting, match="CRIMEBOT_TOKEN_KEY"):
+        oauth.digest_client(Settings(SLACK_CLIENT_ID="1.2"), state)
+    with pytest.raises(MissingSetting, match="SLACK_BOT_TOKEN"):
+        oauth.digest_client(Settings(), state)
+    assert oauth.digest_client(Settings(SLACK_BOT_TOKEN="xoxb-1"), state).token == "xoxb-1"
+
+
+def test_single_workspace_mode_is_unchanged_by_empty_oauth_settings(
+    stub, article_db, tmp_path, monkeypatch
+):
+    """A .env copied from .env.example leaves SLACK_CLIENT_ID= and SLACK_CLIENT_SECRET= empty,
+    which Bolt alone takes as "OAuth, installations in files": the bot token must still serve."""
+    from bot.slack.app import build_app
+    from bot.slack.replies import Crimebot
+
+    monkeypatch.setenv("SLACK_CLIENT_ID", "")
+    monkeypatch.setenv("SLACK_CLIENT_SECRET", "")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    settings = Settings(
+        SLACK_BOT_TOKEN="xoxb-single",
+        SLACK_SIGNING_SECRET="s",
+        SLACK_API_URL=f"{stub.url}/api/",
+        CRIMEBOT_THREADS="2",
+    )
+    state = State(f"sqlite:///{tmp_path / 'state.db'}")
+    app = build_app(settings, Crimebot(article_db, state))
+    assert app.oauth_flow is None
+    assert app.client.token == "xoxb-single"
+    assert app.installation_store is None
+    state.engine.dispose()

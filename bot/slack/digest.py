@@ -110,6 +110,9 @@ def answer_subscription(bot: Crimebot, command: dict, respond: Respond, client: 
     except SubscriptionRefused as refused:
         respond(response_type="ephemeral", text=escape(str(refused)))
         return
+    # Whose channel it is: the digest is posted with that workspace's token, and stopped
+    # when the workspace uninstalls.
+    remember_channel(bot.state, channel, command.get("team_id"), command.get("enterprise_id"))
     text = f"<@{user}> set up this channel's digest. " + subscription_text(now, bot.timezone)
     try:
         client.chat_postMessage(channel=channel, text=text)
@@ -117,10 +120,6 @@ def answer_subscription(bot: Crimebot, command: dict, respond: Respond, client: 
         log.warning("cannot post in %s: %s", channel, error.response.get("error"))
         subscriptions.restore(channel, previous)
         respond(response_type="ephemeral", text=CANNOT_POST)
-        return
-    # Whose channel it is: the digest is posted with that workspace's token, and stopped
-    # when the workspace uninstalls.
-    remember_channel(bot.state, channel, command.get("team_id"), command.get("enterprise_id"))
 
 
 def _unsubscribe(

@@ -45,6 +45,7 @@ from slack_sdk.oauth.installation_store import Bot, Installation, InstallationSt
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.sqlalchemy_utils import normalize_datetime_for_db
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
+from slack_sdk.web import SlackResponse
 from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, Text, delete, insert
 from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Engine
@@ -412,6 +413,72 @@ class WorkspaceTokens:
         client = web_client(self.settings)
         client.token = token
         return client
+
+
+class WorkspaceClient(WebClient):
+    """A WebClient that sends each call with the bot token of the workspace of the channel it
+    names: the digest poster (bot.digest.post.Poster) takes it in place of the one-token
+    client and posts every channel's digest with its own workspace's token, unchanged. A call
+    for a channel whose workspace is not installed is refused (SlackApiError
+    ``not_installed``) without reaching Slack."""
+
+    def __init__(self, tokens: WorkspaceTokens, **options: Any) -> None:
+        super().__init__(**options)
+        self.tokens = tokens
+
+    def api_call(  # type: ignore[override]
+        self,
+        api_method: str,
+        *,
+        http_verb: str = "POST",
+        files: dict | None = None,
+        data: dict | None = None,
+        params: dict | None = None,
+        json: dict | None = None,
+        headers: dict | None = None,
+        auth: dict | None = None,
+    ) -> SlackResponse:
+        channel = next(
+            (part.get("channel") for part in (json, data, params) if part and part.get("channel")),
+            None,
+        )
+        token = self.tokens.bot_token(channel) if channel else None
+        if token is None:
+            return SlackResponse(
+                client=self,
+                http_verb=http_verb,
+                api_url=api_method,
+                req_args={},
+                data={"ok": False, "error": "not_installed"},
+                headers={},
+                status_code=200,
+            ).validate()
+        return super().api_call(
+            api_method,
+            http_verb=http_verb,
+            files=files,
+            data=data,
+            params=params,
+            json=json,
+            headers={**(headers or {}), "Authorization": f"Bearer {token}"},
+            auth=auth,
+        )
+
+
+def digest_client(settings: Settings, state: State) -> WebClient:
+    """The client the digest poster should use: the bot token's in single-workspace mode; in
+    OAuth mode a WorkspaceClient (each channel's workspace's token)."""
+    from bot.slack.app import web_client
+
+    settings.require_digest()
+    if not settings.oauth_mode:
+        return web_client(settings)
+    model = web_client(settings)
+    return WorkspaceClient(
+        WorkspaceTokens(settings, state),
+        base_url=model.base_url,
+        retry_handlers=model.retry_handlers,
+    )
 
 
 # --- a workspace leaves, and comes back ---------------------------------------------------
