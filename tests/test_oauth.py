@@ -7,11 +7,13 @@ import datetime as dt
 import html
 import json
 import re
+import statistics
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from email.message import Message
 from urllib.parse import urlencode
 
@@ -478,3 +480,52 @@ def test_single_workspace_mode_is_unchanged_by_empty_oauth_settings(
     assert app.client.token == "xoxb-single"
     assert app.installation_store is None
     state.engine.dispose()
+
+
+def test_oauth_mode_acks_a_burst_from_two_workspaces_in_time(oauth_server, stub):
+    """The per-request installation look-up must not slow the acks: 40 commands at once from
+    two workspaces are all acked within Slack's 3 s and each answered."""
+    server = oauth_server
+    install(server, stub, "TBURST1")
+    install(server, stub, "TBURST2")
+
+    def send(i: int) -> tuple[int, bytes, float]:
+        body = urlencode(
+            {
+                "team_id": f"TBURST{i % 2 + 1}",
+                "channel_id": f"CBURST{i % 2}",
+                "user_id": "U1",
+                "command": "/crimestats",
+                "text": "stalking Kent 2023",
+                "api_app_id": "A1",
+                "response_url": f"{stub.url}/response/oburst{i}",
+                "trigger_id": "1.2.3",
+            }
+        ).encode()
+        return server.post(body, "application/x-www-form-urlencoded")
+
+    with ThreadPoolExecutor(max_workers=40) as pool:
+        results = list(pool.map(send, range(40)))
+    assert all(status == 200 for status, _, _ in results)
+    acks = sorted(seconds for _, _, seconds in results)
+    assert acks[-1] < 3, f"slowest ack {acks[-1]:.2f}s"
+    assert stub.wait_for(
+        lambda: all(stub.find(path_prefix=f"/response/oburst{i}") for i in range(40)), timeout=30
+    )
+    print(
+        f"\nOAuth mode, 40 concurrent commands from two workspaces: ack p50 "
+        f"{statistics.median(acks) * 1000:.0f} ms, max {acks[-1] * 1000:.0f} ms"
+    )
+
+
+def test_a_message_in_a_channel_shared_by_two_workspaces_is_answered_once(oauth_server, stub):
+    """Slack Connect: one channel id and one message ts, whichever workspace's delivery it
+    comes with. The dedupe key is the channel and ts, so it is one answer, not two."""
+    server = oauth_server
+    install(server, stub, "TSHARE1")
+    install(server, stub, "TSHARE2")
+    mention(server, "TSHARE1", "CSHARED", "600.1", "stalking Kent 2023")
+    mention(server, "TSHARE2", "CSHARED", "600.1", "stalking Kent 2023")
+    assert stub.wait_for(lambda: posts_with(stub, "CSHARED"))
+    time.sleep(1.0)
+    assert len(posts_with(stub, "CSHARED")) == 1
