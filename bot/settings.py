@@ -68,8 +68,8 @@ class Settings:
             self.require("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
 
     def require_digest(self) -> None:
-        """What posting digests needs: the bot token, or in OAuth mode the client id and the
-        key that opens the stored workspace tokens."""
+        """What posting digests needs: the bot token, or in OAuth mode the key that opens the
+        stored workspace tokens."""
         if self.oauth_mode:
             self.require("CRIMEBOT_TOKEN_KEY")
             from bot.slack.oauth import token_cipher
