@@ -67,8 +67,6 @@ def answer_plan(plan: QueryPlan, db: Database, today: dt.date | None = None) -> 
         log.exception("failed to answer %r", plan)
         return clarification(SOMETHING_WENT_WRONG, [], read_as)
     answer = render(findings, db.manifest["releases"], today)
-    if plan.notes:
-        answer.understood += " (" + "; ".join(plan.notes) + ")"
     return answer
 
 

@@ -19,6 +19,12 @@ def force_place(name: str) -> Place:
     return Place(force.force, "force", (force.force,), force.display_name)
 
 
+def local_place(name: str, force: str) -> Place:
+    """A local authority area (its Community Safety Partnership), inside one force's area;
+    'Bristol, City of' is shown as 'Bristol'."""
+    return Place(name, "local", (force,), name.removesuffix(", City of"))
+
+
 @cache
 def national() -> Place:
     """England and Wales: the 43 territorial forces, the one basis every table (and the

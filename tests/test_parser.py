@@ -181,12 +181,23 @@ def _answerable_rows() -> list[str]:
 
 
 ANSWERABLE = _answerable_rows()
-KNOWN_WORDS = {
-    word
-    for table in (vocabulary().offences, vocabulary().places, vocabulary().outcomes)
-    for phrase in table
-    for word in phrase
-} | set(vocabulary().filler)
+KNOWN_WORDS = (
+    {
+        word
+        for table in (
+            vocabulary().offences,
+            vocabulary().places,
+            vocabulary().outcomes,
+            vocabulary().towns,
+            vocabulary().outside,
+            vocabulary().not_recorded,
+        )
+        for phrase in table
+        for word in phrase
+    }
+    | {word for phrases in vocabulary().measures.values() for phrase in phrases for word in phrase}
+    | set(vocabulary().filler)
+)
 
 
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])

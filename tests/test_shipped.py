@@ -271,3 +271,39 @@ def test_group_outcomes_outside_what_is_loaded_are_refused(shipped, question, sa
     answer = reply(shipped, question)
     assert not answer.is_answer
     assert says in answer.text
+
+
+def test_a_local_area_answers_from_its_own_total_said_as_such(shipped):
+    totals = pd.read_csv(RAW / "csp-totals-2024-25" / "lad_crime_houseprice.csv")
+    brighton = int(totals[totals["name"] == "Brighton and Hove"]["crime"].iloc[0])
+    answer = reply(shipped, "crime in brighton 2024/25")
+    assert answer.text == (
+        f"Police in Brighton and Hove recorded {brighton:,} crimes in the year to March 2025."
+    )
+    assert any("Community Safety Partnership totals" in note for note in answer.notes)
+    assert "Community Safety Partnership tables" in answer.source
+
+
+def test_an_offence_in_a_local_area_is_answered_for_its_force_and_says_so(shipped):
+    answer = reply(shipped, "burglary in brighton")
+    assert answer.text.startswith("Sussex Police recorded")
+    assert "Brighton and Hove is in the Sussex Police area" in answer.understood
+
+
+@pytest.mark.parametrize(
+    ("question", "force"), [("crime in medway", "Kent"), ("crime in derby", "Derbyshire")]
+)
+def test_understated_local_totals_are_not_given(shipped, question, force):
+    answer = reply(shipped, question)
+    assert not answer.is_answer
+    assert "understated" in answer.text
+    assert any(force in s for s in answer.suggestions)
+
+
+def test_the_parsers_local_area_list_is_what_raw_gives():
+    """bot/reference/local_areas.csv (the parser's place names) must follow raw/."""
+    from bot.ingest.local_areas import local_areas
+    from bot.reference import local_areas as reference
+
+    built = [{k: r[k] for k in ("name", "force", "understated")} for r in local_areas(RAW)]
+    assert built == [dict(r) for r in reference()]

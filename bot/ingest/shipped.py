@@ -3,9 +3,9 @@
 The two offence-level PFA releases go in oldest first, through the same ingest a user runs
 (after their adapters put them back into the published layout), so the April 2026 release
 wins every quarter it covers and the October 2023 figures it revised become "revised from …"
-notes. Then the annual force tables, the 2024/25 outcomes by offence group and the ONS
-population estimates. The build happens in
-a scratch directory, and only a complete build replaces what data/ holds.
+notes. Then the annual force tables, the 2024/25 outcomes by offence group, the local
+(Community Safety Partnership) totals for 2024/25 and the ONS population estimates. The build
+happens in a scratch directory, and only a complete build replaces what data/ holds.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from bot.ingest import ingest
 from bot.ingest.annual import load_annual
 from bot.ingest.conversions import SHIPPED_PFA
 from bot.ingest.group_outcomes import load_group_outcomes
+from bot.ingest.local_areas import load_local_areas
 from bot.ingest.population import load_population
 from bot.ingest.store import save
 from bot.manifest import MANIFEST
@@ -50,6 +51,7 @@ def build_shipped(data_dir: Path, raw_dir: Path = RAW) -> dict:
                 load_annual(raw_dir / "oocd-dashboard-outcomes"),
                 load_population(raw_dir / "ons-pfa-population"),
                 load_group_outcomes(raw_dir / "outcomes-2024-25-by-group"),
+                load_local_areas(raw_dir),
             ],
         )
         built = {path.name: path for path in datastore.current(build).iterdir() if path.is_file()}

@@ -30,6 +30,7 @@ COUNT_COLUMNS = {
     "annual_outcomes": ("outcomes_for_recorded",),
     "population": ("population",),
     "group_outcomes": ("outcomes_for_recorded",),
+    "local_totals": ("offences",),
 }
 KEYS = {
     "recorded": ["force", "offence_code", "quarter_index"],
@@ -38,6 +39,7 @@ KEYS = {
     "annual_outcomes": ["force", "quarter_index", "outcome_type"],
     "population": ["force", "quarter_index"],
     "group_outcomes": ["force", "offence_group", "quarter_index", "outcome_type"],
+    "local_totals": ["force", "area", "quarter_index"],
 }
 
 

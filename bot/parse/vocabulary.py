@@ -9,9 +9,9 @@ from functools import cache
 from importlib import resources
 
 from bot.parse.text import tokens
-from bot.places import areas, force_place
+from bot.places import areas, force_place, local_place
 from bot.query.plan import OffenceSelection, OutcomeSelection, Place
-from bot.reference import forces, seed_offences
+from bot.reference import forces, local_areas, seed_offences
 
 # Place names too loose to pick one force: the reporter is asked which.
 AMBIGUOUS_PLACES = {
@@ -104,6 +104,12 @@ def vocabulary() -> Vocabulary:
             places[_key(name)] = place
             places[_key(f"{name} police")] = place
             places[_key(f"{name} constabulary")] = place
+    local = {row["name"]: local_place(row["name"], row["force"]) for row in local_areas()}
+    for name, place in local.items():
+        for spelling in {name, place.label}:
+            places.setdefault(_key(spelling), place)
+    for alias, name in raw["local_aliases"].items():
+        places[_key(alias)] = local[name]
     measures = {
         name: frozenset(_key(p) for p in phrases) for name, phrases in raw["measures"].items()
     }

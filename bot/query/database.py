@@ -41,6 +41,9 @@ EMPTY_TABLES = {
     "group_outcomes": "force VARCHAR, offence_group VARCHAR, quarter_index BIGINT, "
     "outcome_type VARCHAR, outcomes_for_recorded BIGINT, financial_year VARCHAR, "
     "quarter TINYINT, quarter_end DATE, release VARCHAR, sample BOOLEAN",
+    "local_totals": "force VARCHAR, area VARCHAR, quarter_index BIGINT, offences BIGINT, "
+    "understated BOOLEAN, financial_year VARCHAR, quarter TINYINT, quarter_end DATE, "
+    "release VARCHAR, sample BOOLEAN",
     "population": "force VARCHAR, quarter_index BIGINT, population BIGINT, "
     "financial_year VARCHAR, quarter TINYINT, quarter_end DATE, release VARCHAR, sample BOOLEAN",
     "revisions": "kind VARCHAR, force VARCHAR, offence_code VARCHAR, outcome_type VARCHAR, "

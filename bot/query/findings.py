@@ -441,6 +441,12 @@ def _annual_outcome_years(db: Database) -> tuple[str, str]:
 
 def find(db: Database, plan: QueryPlan) -> Findings:
     """Run the SQL a plan needs. Raises Unanswerable, never returns a figure it cannot back."""
+    if any(p.kind == "local" for p in plan.places):
+        from bot.query.local import answers_locally, for_force_area, local_findings
+
+        if answers_locally(plan):
+            return local_findings(db, plan)
+        plan = for_force_area(plan)
     offence = resolve_offence(db, plan.offence)
     check_rate_question(db, plan)
     needs_outcomes = plan.outcome is not None

@@ -82,6 +82,13 @@ def canonical_force(name: str) -> str | None:
 
 
 @cache
+def local_areas() -> tuple[dict[str, str], ...]:
+    """Local authority areas with a Community Safety Partnership total: name, force, and
+    whether the Home Office says its total is understated (bot/ingest/local_areas.py)."""
+    return tuple(_rows("local_areas.csv"))
+
+
+@cache
 def force_by_name() -> dict[str, Force]:
     return {force.force: force for force in forces()}
 

@@ -45,6 +45,8 @@ def offences_phrase(selection: OffenceSelection, n: int | None = None) -> str:
 def subject(place: Place) -> str:
     if place.kind == "force":
         return place.label
+    if place.kind == "local":
+        return f"Police in {place.label}"
     return f"Police forces in {place.label}"
 
 
@@ -413,7 +415,8 @@ def render(findings: Findings, manifest: list[dict], today: dt.date | None = Non
         status="answer",
         title=_title(findings, chart),
         text=" ".join(sentences),
-        understood=understood(plan, findings.period),
+        understood=understood(plan, findings.period)
+        + (" (" + "; ".join(plan.notes) + ")" if plan.notes else ""),
         figures=figures,
         notes=notes,
         source=source(findings, manifest),
