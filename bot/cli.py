@@ -150,10 +150,9 @@ def cmd_digest(args: argparse.Namespace) -> int:
         if args.forces:
             print("error: --forces previews a patch: use it with --dry-run", file=sys.stderr)
             return EXIT_ERROR
-        from bot.slack.app import web_client
+        from bot.slack.oauth import digest_client
 
-        settings.require("SLACK_BOT_TOKEN")
-        poster = Poster(state, web_client(settings), lambda: Database(data_dir))
+        poster = Poster(state, digest_client(settings, state), lambda: Database(data_dir))
         deliveries = run(
             poster, settings.CRIMEBOT_TIMEZONE, now, channel=args.channel, ignore_hour=args.now
         )

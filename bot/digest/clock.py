@@ -20,11 +20,12 @@ TICK = "*/5"  # minutes: a digest set for 07:30 goes out by 07:35
 
 
 def tick(settings: Settings) -> None:
-    from bot.slack.app import web_client
+    from bot.slack.oauth import digest_client
 
+    state = State(settings.CRIMEBOT_STATE_URL)
     poster = Poster(
-        State(settings.CRIMEBOT_STATE_URL),
-        web_client(settings),
+        state,
+        digest_client(settings, state),  # each channel's workspace's token in OAuth mode
         lambda: Database(settings.data_dir),  # fresh each tick: picks up a new ingest
     )
     for delivery in run(poster, settings.CRIMEBOT_TIMEZONE, dt.datetime.now(dt.UTC)):
@@ -32,7 +33,7 @@ def tick(settings: Settings) -> None:
 
 
 def start(settings: Settings) -> None:
-    settings.require("SLACK_BOT_TOKEN")
+    settings.require_digest()
     scheduler = BlockingScheduler(timezone=settings.CRIMEBOT_TIMEZONE)
     scheduler.add_job(
         tick,
