@@ -107,3 +107,17 @@ def test_a_mention_asking_for_a_story_gets_the_draft_in_its_thread(server, stub)
     assert post.body["blocks"][0]["text"]["text"] == (
         "Harassment offences recorded by Thames Valley Police hit ten-year high"
     )
+
+
+def test_subscriptions_says_when_a_quiet_day_posted_nothing(server, stub, state_url):
+    from bot.digest.ledger import Ledger
+
+    server.command("subscribe Kent", f"{stub.url}/response/quiet1", channel="CQUIET")
+    stub.wait_for(lambda: stub.find("chat.postMessage", channel="CQUIET"))
+    ledger = Ledger(State(state_url))
+    claim = ledger.claim("CQUIET", "2026-11-20")
+    assert claim is not None
+    ledger.quiet(claim, [])
+    server.command("subscriptions", f"{stub.url}/response/quiet2", channel="CQUIET")
+    [listing] = stub.wait_for(lambda: responses(stub, "quiet2"))
+    assert "On Friday 20 November 2026 nothing was posted" in listing["text"]

@@ -10,6 +10,7 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.digest.ledger import Ledger
 from bot.digest.subscriptions import (
     Request,
     SubscriptionRefused,
@@ -98,7 +99,9 @@ def answer_subscription(bot: Crimebot, command: dict, respond: Respond, client: 
     if request.action == "list":
         respond(
             response_type="ephemeral",
-            text=subscription_text(subscriptions.get(channel), bot.timezone),
+            text=subscription_text(
+                subscriptions.get(channel), bot.timezone, Ledger(bot.state).last_digest(channel)
+            ),
         )
         return
     if request.action == "unsubscribe":
