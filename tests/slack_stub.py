@@ -70,7 +70,7 @@ class SlackStub:
                 if query:  # GET methods (conversations.history) send their arguments here
                     body = {k: v[0] for k, v in parse_qs(query).items()}
                 elif self.path.startswith("/upload/"):
-                    body = {"bytes": len(raw)}
+                    body = {"bytes": len(raw), "head": raw[:4000].decode("utf-8", "replace")}
                 elif "json" in kind:
                     body = json.loads(raw or b"{}")
                 elif "form" in kind:
@@ -184,6 +184,8 @@ class SlackStub:
             return 200, workspace, {}
         if method == "apps.connections.open" and self.socket_url:
             return 200, {"ok": True, "url": self.socket_url}, {}
+        if method == "conversations.open":
+            return 200, {"ok": True, "channel": {"id": f"D{body.get('users', 'U')}"}}, {}
         if method == "chat.postEphemeral" and body.get("channel") == "CFAIL":
             return 200, {"ok": False, "error": "not_in_channel"}, {}
         if method == "auth.test":

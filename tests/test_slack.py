@@ -50,9 +50,10 @@ def test_slash_command_acks_at_once_then_answers_privately_with_share_button(ser
     ]
     assert "I read this as: count · harassment · Thames Valley Police" in all_text(blocks)
     assert "Period: the year to September 2023" in all_text(blocks)
-    [button] = blocks[-1]["elements"]
+    button, download = blocks[-1]["elements"]
     assert button["text"]["text"] == "Share in channel"
     assert button["value"] == "harassment Thames Valley year to September 2023"
+    assert download["text"]["text"] == "Download CSV"
     assert all(
         len(b["text"]["text"]) <= 3000 for b in blocks if b.get("type") == "section" and "text" in b
     )
@@ -372,3 +373,49 @@ def test_subscription_clarification_does_not_echo_markup(server, stub):
     server.command(f"subscribe {HOSTILE} kentt", f"{stub.url}/response/submarkup")
     [reply] = stub.wait_for(lambda: responses(stub, "submarkup"))
     assert not any(raw in reply["text"] for raw in RAW_MARKUP), reply["text"]
+
+
+def test_download_csv_uploads_the_rows_behind_the_answer(server, stub):
+    question = "harassment Thames Valley year to September 2023"
+    server.click(
+        {"action_id": "download_csv", "value": question},
+        "CCSV",
+        {"type": "message", "message_ts": "500.1", "thread_ts": "500.1"},
+        f"{stub.url}/response/csv1",
+    )
+    [complete] = stub.wait_for(
+        lambda: [
+            c
+            for c in stub.find("files.completeUploadExternal")
+            if c.body.get("channel_id") == "CCSV"
+        ]
+    )
+    assert complete.body.get("thread_ts") == "500.1"
+    uploads = [c.body["head"] for c in stub.find(path_prefix="/upload/") if "head" in c.body]
+    assert any(
+        "Thames Valley Police" in text
+        and "9,632" not in text
+        and "9632" in text
+        and "prc-pfa-mar2013-onwards-tables-191023.xlsx" in text
+        for text in uploads
+    )
+
+
+def test_download_csv_of_a_private_answer_goes_to_a_direct_message(server, stub):
+    server.click(
+        {"action_id": "download_csv", "value": "stalking Cumbria 2022/23"},
+        "CPRIV",
+        {"type": "message", "is_ephemeral": True},
+        f"{stub.url}/response/csv2",
+        user="U5",
+    )
+    stub.wait_for(lambda: stub.find("conversations.open"))
+    uploaded = stub.wait_for(
+        lambda: [
+            c
+            for c in stub.find("files.completeUploadExternal")
+            if c.body.get("channel_id") == "DU5"
+        ]
+    )
+    assert not stub.find("files.completeUploadExternal", channel_id="CPRIV")
+    assert uploaded, [(c.path, c.body) for c in stub.calls[-6:]]

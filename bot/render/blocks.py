@@ -24,6 +24,7 @@ DIGEST_HELP = (
 )
 FALLBACK_LIMIT = 3900  # Slack cuts text at 40,000; notifications show far less
 SHARE_ACTION = "share_answer"
+CSV_ACTION = "download_csv"
 SUGGESTION_ACTION = "ask_suggestion"
 
 
@@ -88,13 +89,11 @@ def answer_blocks(
         blocks.append(
             {"type": "context", "elements": [{"type": "mrkdwn", "text": f"Shared by {mention}"}]}
         )
-    if share:
-        blocks.append(
-            {
-                "type": "actions",
-                "elements": [button("Share in channel", SHARE_ACTION, question, "primary")],
-            }
-        )
+    buttons = [button("Share in channel", SHARE_ACTION, question, "primary")] if share else []
+    if question:
+        buttons.append(button("Download CSV", CSV_ACTION, question))
+    if buttons:
+        blocks.append({"type": "actions", "elements": buttons})
     return blocks
 
 
