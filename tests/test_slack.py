@@ -139,6 +139,8 @@ def test_trend_mention_uploads_a_chart_into_the_thread(server, stub):
     assert "ten years" in post.body["text"]
     [done] = stub.wait_for(lambda: stub.find("files.completeUploadExternal", channel_id="CT"))
     assert done.body["thread_ts"] == "200.1"
+    asked = [c.body for c in stub.find("files.getUploadURLExternal") if c.body.get("alt_txt")]
+    assert any("9,632" in body["alt_txt"] for body in asked), asked  # alt text states numbers
 
 
 def test_retries_and_duplicate_deliveries_are_answered_once(server, stub):

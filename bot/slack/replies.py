@@ -30,7 +30,7 @@ from bot.query.database import Database
 from bot.query.plan import QueryPlan
 from bot.render.answer import Answer
 from bot.render.blocks import answer_blocks, fallback_text
-from bot.render.chart import chart_png
+from bot.render.chart import chart
 from bot.render.story import Story
 from bot.state import State
 
@@ -257,16 +257,17 @@ class Crimebot:
     def _upload_chart(
         client: WebClient, channel: str, answer: Answer, thread_ts: str | None
     ) -> None:
-        png = chart_png(answer)
-        if png is None:
+        drawn = chart(answer)
+        if drawn is None:
             return
         try:
             client.files_upload_v2(
                 channel=channel,
                 thread_ts=thread_ts,
-                file=png,
+                file=drawn.png,
                 filename="crimebot-chart.png",
-                title=answer.title or "crimebot chart",
+                title=drawn.title or answer.title or "crimebot chart",
+                alt_txt=drawn.alt_text,  # screen readers, and Slack's own preview text
             )
         except SlackApiError as error:
             if rate_limited(error):
