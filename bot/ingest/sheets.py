@@ -8,18 +8,20 @@ millions of rows, are read by Arrow's CSV reader rather than row by row in Pytho
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from itertools import islice
+from itertools import chain, islice
+from operator import itemgetter
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
-from python_calamine import CalamineWorkbook
+from python_calamine import CalamineSheet, CalamineWorkbook
 
 from bot.ingest.errors import IngestError
 
@@ -120,26 +122,119 @@ def read_sheets(path: Path) -> Iterator[Sheet]:
         names = list(workbook.sheet_names)
     except Exception as error:  # calamine raises its own types for corrupt files
         raise IngestError(f"{path.name}: cannot be read as a spreadsheet ({error})") from error
-    for name in names:
-        try:
-            rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        except Exception as error:
-            raise IngestError(f"{path.name}, sheet {name!r}: cannot be read ({error})") from error
-        yield Sheet(path.name, name, rows[:HEADER_SEARCH_ROWS], _spreadsheet_body(rows))
+    try:
+        for name in names:
+            try:
+                sheet = workbook.get_sheet_by_name(name)
+                head = sheet.to_python(skip_empty_area=False, nrows=HEADER_SEARCH_ROWS)
+            except Exception as error:
+                raise IngestError(
+                    f"{path.name}, sheet {name!r}: cannot be read ({error})"
+                ) from error
+            yield Sheet(path.name, name, head, _spreadsheet_body(path.name, name, sheet, head))
+    finally:
+        workbook.close()  # the parsed sheets stay readable; the file and its strings go
 
 
-def _spreadsheet_body(rows: list[list]):
+class _Misaligned(Exception):
+    """iter_rows did not give the rows to_python gives: read the sheet the slow way."""
+
+
+def _spreadsheet_body(file: str, name: str, sheet: CalamineSheet, head: list[list]):
+    """A sheet's body, streamed row by row from calamine's parsed grid: only the wanted
+    columns are kept, each as a categorical (an outcomes workbook is 700k rows x 13 cells,
+    but a column has a few hundred distinct values), so no Python object per cell lives on.
+    Cells are the ones ``to_python(skip_empty_area=False)`` gives, and so are row numbers."""
+
     def read(position: int, columns: dict[str, int]) -> tuple[pd.DataFrame, np.ndarray]:
-        body = rows[position + 1 :]
-        cells = pd.DataFrame(
-            {
-                name: pd.Series([row[i] if i < len(row) else None for row in body], dtype=object)
-                for name, i in columns.items()
-            }
-        )
-        return cells, np.arange(len(body)) + position + 2
+        try:
+            try:
+                cells = _streamed_columns(sheet, head, position, columns)
+            except _Misaligned:
+                cells = _listed_columns(
+                    sheet.to_python(skip_empty_area=False)[position + 1 :], columns
+                )
+        except Exception as error:
+            raise IngestError(f"{file}, sheet {name!r}: cannot be read ({error})") from error
+        return cells, np.arange(len(cells)) + position + 2
 
     return read
+
+
+def _listed_columns(body: list[list], columns: dict[str, int]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            name: pd.Series([row[i] if i < len(row) else None for row in body], dtype=object)
+            for name, i in columns.items()
+        }
+    )
+
+
+STREAM_ROWS = 1 << 13
+
+
+def _streamed_columns(
+    sheet: CalamineSheet, head: list[list], position: int, columns: dict[str, int]
+) -> pd.DataFrame:
+    # calamine 0.9's iter_rows pads the empty rows above the used range (as to_python does
+    # with skip_empty_area=False) but starts each row at the range's first column; check
+    # that against the head already read, and fall back if a version differs.
+    offset = sheet.start[1] if sheet.start else 0
+    wanted = [i - offset for i in columns.values()]
+    if not wanted or min(wanted) < 0:
+        raise _Misaligned
+    rows = iter(sheet.iter_rows())
+    for expected in head:
+        row = next(rows, None)
+        if row is None or row != expected[offset:]:
+            raise _Misaligned
+    body = chain((row[offset:] for row in head[position + 1 :]), rows)
+    pick = itemgetter(*wanted)
+    builders = [_Categories() for _ in wanted]
+    # Millions of short-lived row lists, none in a cycle: the cyclic collector would only
+    # rescan everything else alive (a third of the streaming time in a long ingest).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        while chunk := list(islice(body, STREAM_ROWS)):
+            picked = map(pick, chunk) if len(wanted) > 1 else ((pick(r),) for r in chunk)
+            for builder, values in zip(builders, zip(*picked, strict=True), strict=True):
+                builder.add(values)
+    except IndexError as error:  # a short row: never from calamine's rectangular grid
+        raise _Misaligned from error
+    finally:
+        if collecting:
+            gc.enable()
+    return pd.DataFrame({name: b.series() for name, b in zip(columns, builders, strict=True)})
+
+
+class _Categories:
+    """A column built chunk by chunk as codes into the distinct cell values, first seen first
+    (the values ``pd.factorize`` would give for the whole column)."""
+
+    def __init__(self) -> None:
+        self.codes: list[np.ndarray] = []
+        self.uniques: list[np.ndarray] = []
+
+    def add(self, values: tuple) -> None:
+        codes, uniques = pd.factorize(np.fromiter(values, dtype=object, count=len(values)))
+        self.codes.append(codes)
+        self.uniques.append(uniques)
+
+    def series(self) -> pd.Series:
+        if not self.codes:
+            return pd.Series([], dtype=object)
+        merged, categories = pd.factorize(np.concatenate(self.uniques))
+        parts, start = [], 0
+        for codes, uniques in zip(self.codes, self.uniques, strict=True):
+            mapping = np.append(merged[start : start + len(uniques)], -1)  # -1: empty stays
+            parts.append(mapping[codes])
+            start += len(uniques)
+        return pd.Series(
+            pd.Categorical.from_codes(
+                np.concatenate(parts), categories=pd.Index(categories, dtype=object)
+            )
+        )
 
 
 def _csv_sheet(path: Path) -> Sheet:
