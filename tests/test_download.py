@@ -289,9 +289,9 @@ def test_a_reupload_under_the_same_name_is_fetched_again(site, tmp_path):
     assert requested[-1] == f"/media/6a7f00aa24d44672cf1b4650/{name}"
 
 
-def test_csp_files_are_found_by_title_but_not_downloaded_until_the_store_takes_them(site, tmp_path):
+def test_csp_files_are_found_by_title_and_downloaded(site, tmp_path):
     """Both CSP files of a release (2016-2020 and 2021 on) are recognised, the newest of
-    each range; ``ingest`` cannot load them yet, so ``--download`` leaves them."""
+    each range, and downloaded for ``ingest`` to store as their own table."""
     base, routes, requested = site
     links = [
         (
@@ -312,13 +312,16 @@ def test_csp_files_are_found_by_title_but_not_downloaded_until_the_store_takes_t
         ),
     ]
     routes["/page"] = _page(*links).encode()
-    routes[links[0][0].removeprefix(base)] = b"pfa"
+    for link, _ in links:
+        routes[link.removeprefix(base)] = b"file"
     found = release_files(routes["/page"].decode(), f"{base}/page")
     assert [(f.kind, f.name) for f in found if f.kind == "csp"] == [
         ("csp", "prc-csp-mar2016-mar2020-tables-230726.ods"),
         ("csp", "prc-csp-mar2021-mar2026-tables-230726.ods"),
     ]
-    assert [p.name for p in download_latest(f"{base}/page", tmp_path)] == [
-        "prc-pfa-mar2013-onwards-tables-230726.ods"
+    assert sorted(p.name for p in download_latest(f"{base}/page", tmp_path)) == [
+        "prc-csp-mar2016-mar2020-tables-230726.ods",
+        "prc-csp-mar2021-mar2026-tables-230726.ods",
+        "prc-pfa-mar2013-onwards-tables-230726.ods",
     ]
-    assert not any("prc-csp" in path for path in requested)
+    assert not any("prc-csp-mar21-dec25" in path for path in requested)  # superseded

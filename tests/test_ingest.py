@@ -376,3 +376,19 @@ def test_a_csp_file_missing_a_column_says_where(tmp_path):
         IngestError, match=r"sheet '2024_25', row 1: missing column\(s\) 'Offence Count'"
     ):
         read_csp(path)
+
+
+def test_ingest_stores_csp_tables_as_their_own_table(tmp_path, data_copy):
+    """A CSP file is ingested into csp.parquet and never summed into the force tables."""
+    path = official.csp_ods(
+        tmp_path / "prc-csp-mar2021-mar2026-tables-230726.ods",
+        {"2024_25": [["2024/25", 1, "Kent", "Medway", *official.BURGLARY, 41]]},
+    )
+    before = pd.read_parquet(data_copy / "recorded.parquet")
+    assert main(["ingest", "--data-dir", str(data_copy), str(path)]) == 0
+    stored = pd.read_parquet(data_copy / "csp.parquet")
+    assert stored[["force", "csp", "offences"]].values.tolist() == [["Kent", "Medway", 41]]
+    after = pd.read_parquet(data_copy / "recorded.parquet")
+    pd.testing.assert_frame_equal(
+        before.drop(columns="release"), after.drop(columns="release"), check_like=True
+    )

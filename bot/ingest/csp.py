@@ -5,7 +5,8 @@ spell two columns differently from the Police Force Area tables, "Police Force" 
 "Force Name" and "Offence Count" for "Number of Offences" (files from 2016 on; the
 2011/12-2014/15 file has "Force Name" and "Number of Offences"), which is why they
 need a layout of their own: read as PFA tables they would be summed into force totals.
-Not yet in the store, so ``ingest`` does not load them; see ``read_csp``.
+``ingest`` stores them as their own table (csp.parquet: force, csp, offence_code, quarter,
+offences); answers do not read it yet (local answers come from the 2024/25 totals).
 """
 
 from __future__ import annotations

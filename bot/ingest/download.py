@@ -30,7 +30,7 @@ TIMEOUT = 60
 _SUFFIXES = (".ods", ".xlsx", ".csv")
 _YEAR_ENDING = re.compile(r"\byear ending march (\d{4})\b")
 # What `ingest` can load today; "csp" joins once the store has a CSP table.
-INGESTED = ("pfa", "outcomes")
+INGESTED = ("pfa", "outcomes", "csp")
 
 
 class _Links(HTMLParser):

@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 from tqdm import tqdm
 
+from bot.ingest.csp import CSP
 from bot.ingest.errors import IngestError
 from bot.ingest.layouts import LAYOUTS, Layout, tidy
 from bot.ingest.sheets import NearMiss, find_header, read_sheets, read_table
@@ -64,7 +65,11 @@ def load_release(
     sheets = tqdm(read_sheets(path), desc=path.name, unit=" sheet", disable=not show)
     near_misses: list[tuple[NearMiss, Layout]] = []
     for sheet in sheets:
-        found = [(find_header(sheet, lay.aliases, lay.required), lay) for lay in LAYOUTS]
+        # CSP first: its sheets also have the Police Force Area columns, and read as those
+        # they would be summed into force totals.
+        found = [
+            (find_header(sheet, lay.aliases, lay.required), lay) for lay in (CSP, *LAYOUTS)
+        ]
         headers = [(header, lay) for header, lay in found if isinstance(header, tuple)]
         if headers:
             (position, columns), layout = headers[0]

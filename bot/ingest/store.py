@@ -31,6 +31,7 @@ COUNT_COLUMNS = {
     "population": ("population",),
     "group_outcomes": ("outcomes_for_recorded",),
     "local_totals": ("offences",),
+    "csp": ("offences",),
 }
 KEYS = {
     "recorded": ["force", "offence_code", "quarter_index"],
@@ -40,6 +41,7 @@ KEYS = {
     "population": ["force", "quarter_index"],
     "group_outcomes": ["force", "offence_group", "quarter_index", "outcome_type"],
     "local_totals": ["force", "area", "quarter_index"],
+    "csp": ["force", "csp", "offence_code", "quarter_index"],
 }
 
 
@@ -137,7 +139,7 @@ def merge(
     return kept.sort_values(KEYS[kind], ignore_index=True), revisions
 
 
-TEXT_COLUMNS = ("force", "offence_code", "outcome_type", "financial_year", "release")
+TEXT_COLUMNS = ("force", "offence_code", "outcome_type", "financial_year", "release", "csp")
 
 
 def _categories(column: pd.Series) -> pd.Index:
