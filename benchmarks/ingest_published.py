@@ -6,7 +6,7 @@ Reports wall seconds and peak RSS of `python -m bot ingest` on them, and each fi
     python benchmarks/ingest_published.py [--cache DIR] [--regenerate] [--no-ingest]
                                           [--per-file] [--floor]
 
-The files are generated once (about 3 minutes) and cached outside the repository, by
+The files are generated once (about a minute) and cached outside the repository, by
 default in ~/.cache/crimebot-bench/ (or $CRIMEBOT_BENCH_CACHE). They are written as
 streamed XML inside a zip, not through odfpy or openpyxl: both are valid ODS / XLSX
 (mimetype first and stored in the ODS; shared strings in the XLSX, as Excel writes them).

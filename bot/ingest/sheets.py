@@ -170,7 +170,7 @@ def _listed_columns(body: list[list], columns: dict[str, int]) -> pd.DataFrame:
     )
 
 
-STREAM_ROWS = 1 << 13
+STREAM_ROWS = 1 << 12
 
 
 def _streamed_columns(
