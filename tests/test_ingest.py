@@ -392,3 +392,21 @@ def test_ingest_stores_csp_tables_as_their_own_table(tmp_path, data_copy):
     pd.testing.assert_frame_equal(
         before.drop(columns="release"), after.drop(columns="release"), check_like=True
     )
+
+
+def test_files_read_in_parallel_give_the_same_dataset(tmp_path, article_files, monkeypatch):
+    """A large release is read one process per core; the stored tables are the same."""
+    import bot.ingest
+
+    monkeypatch.setattr(bot.ingest, "PARALLEL_FROM_BYTES", 0)
+    ingest(article_files, tmp_path / "parallel", progress=False, processes=2)
+    ingest(article_files, tmp_path / "serial", progress=False, processes=1)
+    for table in ("recorded", "outcomes", "offences"):
+        parallel = pd.read_parquet(tmp_path / "parallel" / f"{table}.parquet")
+        serial = pd.read_parquet(tmp_path / "serial" / f"{table}.parquet")
+        pd.testing.assert_frame_equal(parallel, serial)
+    broken = tmp_path / "prc-pfa-mar2013-onwards-tables-010101.csv"
+    broken.write_text("Financial Year,Force Name\n2023/24,Kent\n")
+    with pytest.raises(IngestError, match=broken.name):
+        ingest([*article_files, broken], tmp_path / "failing", progress=False, processes=2)
+    assert not (tmp_path / "failing" / "recorded.parquet").exists()
