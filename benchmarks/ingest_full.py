@@ -45,21 +45,33 @@ def generate(directory: Path) -> tuple[list[Path], int, int]:
     return files, len(recorded), len(outcomes)
 
 
+def _tree_rss_kb(pid: int) -> int:
+    """Resident memory of a process and all its descendants now (the ingest reads files in
+    worker processes: their memory counts too)."""
+    total, stack = 0, [pid]
+    while stack:
+        current = stack.pop()
+        try:
+            for line in Path(f"/proc/{current}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        stack += [int(child) for child in children]
+    return total
+
+
 def ingest_measured(command: list[str]) -> tuple[float, float]:
-    """Wall time and peak RSS (the kernel's high-water mark, VmHWM) of the ingest process."""
+    """Wall time and peak resident memory of the ingest, summed over its process tree
+    (sampled every 50 ms, so a spike shorter than that can be missed)."""
     start = time.perf_counter()
     process = subprocess.Popen(
         command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
     )
     peak_kb = 0
-    status = Path(f"/proc/{process.pid}/status")
     while process.poll() is None:
-        try:
-            for line in status.read_text().splitlines():
-                if line.startswith("VmHWM:"):
-                    peak_kb = max(peak_kb, int(line.split()[1]))
-        except (FileNotFoundError, ProcessLookupError):
-            break
+        peak_kb = max(peak_kb, _tree_rss_kb(process.pid))
         time.sleep(0.05)
     seconds = time.perf_counter() - start
     if process.wait() != 0:

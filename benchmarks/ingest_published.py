@@ -566,6 +566,9 @@ def main() -> None:
     parser.add_argument(
         "--floor", action="store_true", help="also time calamine's bare parse of each file"
     )
+    parser.add_argument(
+        "--processes", type=int, help="passed to `ingest --processes` (default: its own)"
+    )
     args = parser.parse_args()
     cache = Path(args.cache).expanduser()
     if ROOT in cache.resolve().parents or cache.resolve() == ROOT:
@@ -607,7 +610,16 @@ def main() -> None:
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         with tempfile.TemporaryDirectory() as scratch:
             seconds, peak_mb = ingest_measured(
-                [sys.executable, "-m", "bot", "ingest", "--data-dir", scratch, *map(str, files)]
+                [
+                    sys.executable,
+                    "-m",
+                    "bot",
+                    "ingest",
+                    "--data-dir",
+                    scratch,
+                    *([f"--processes={args.processes}"] if args.processes else []),
+                    *map(str, files),
+                ]
             )
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime

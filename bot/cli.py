@@ -227,7 +227,13 @@ def _ingest(args: argparse.Namespace, data_dir: Path) -> int:
         if not files:
             print("error: give the release files to ingest (or --download)", file=sys.stderr)
             return EXIT_ERROR
-        manifest = ingest(files, data_dir, release_date=release_date, sample=args.sample)
+        manifest = ingest(
+            files,
+            data_dir,
+            release_date=release_date,
+            sample=args.sample,
+            processes=args.processes,
+        )
     except IngestError as error:
         print(f"error: {error}", file=sys.stderr)
         print(f"Nothing was changed in {data_dir}.", file=sys.stderr)
@@ -323,6 +329,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--download-dir",
         default="raw-cache",
         help="where downloaded files are kept (default raw-cache/)",
+    )
+    ingest.add_argument(
+        "--processes",
+        type=int,
+        default=None,
+        help="files read side by side (default: one per core, at most 2, for a large "
+        "release; 1 keeps memory lowest)",
     )
     ingest.add_argument(
         "--shipped",
