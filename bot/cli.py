@@ -334,8 +334,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--processes",
         type=int,
         default=None,
-        help="files read side by side (default: one per core, at most 2, for a large "
-        "release; 1 keeps memory lowest)",
+        help="files read side by side (default 1, the least memory: 2 loads a full "
+        "release in 58 s instead of 72 s but peaks at 2.2 GB instead of 1.4 GB)",
     )
     ingest.add_argument(
         "--shipped",
