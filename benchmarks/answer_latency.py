@@ -133,6 +133,7 @@ def main() -> None:
         "parse_p50_ms": round(statistics.median(parse_ms), 3),
         "parse_p99_ms": round(percentile(parse_ms, 99), 3),
         "ratio_answer_vs_sql": round(statistics.median(answers) / statistics.median(sqls), 2),
+        "statements_per_answer": round(statistics.mean(len(t) for t in traces.values()), 2),
     }
     print(" ".join(f"{k}={v}" for k, v in figures.items()))
 

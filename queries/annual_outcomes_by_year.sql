@@ -1,19 +1,20 @@
 -- Outcomes of the given types for all crime recorded in financial years ending at one
--- year-end quarter, from the annual force totals: years_back 0 is the year asked for.
--- Only forces with a recorded-crime total that year count, so numerator and denominator cover
--- the same forces (British Transport Police has outcomes but no total after 2014/15).
--- Parameters: $forces (list), $types (list of outcome types), $last, $years.
-SELECT ($last - quarter_index) // 4 AS years_back,
+-- year-end quarter, from the annual force totals, for several places at once (England and
+-- Wales as the force 'England and Wales', summed at load): $places, parallel to $forces, says
+-- which place each force counts for (`place` in the result). years_back 0 is the year asked
+-- for. Only forces with a recorded-crime total that year count (applied at load, see
+-- bot/query/database.py), so numerator and denominator cover the same forces.
+-- Parameters: $forces (list of force names, 'England and Wales' among them), $places (list,
+-- parallel to $forces), $types (list of outcome types), $last, $years.
+SELECT list_extract($places, list_position($forces, force)) AS place,
+       ($last - quarter_index) // 4 AS years_back,
        sum(outcomes_for_recorded) AS outcomes,
        4 AS quarters,
        bool_or(sample) AS sample,
-       string_agg(DISTINCT release, '; ' ORDER BY release) AS releases
-FROM annual_outcomes AS o
+       string_agg(releases, '; ') AS releases
+FROM annual_outcomes_years
 WHERE list_contains($forces, force)
-  AND EXISTS (SELECT 1 FROM annual_recorded AS r
-              WHERE r.force = o.force AND r.quarter_index = o.quarter_index)
   AND list_contains($types, outcome_type)
   AND quarter_index <= $last
   AND quarter_index > $last - 4 * $years
-GROUP BY years_back
-ORDER BY years_back
+GROUP BY place, years_back

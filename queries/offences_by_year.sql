@@ -1,26 +1,25 @@
--- Offences recorded in rolling years ending at one quarter, for a place's forces and an
--- offence selection: years_back 0 is the period asked for, 1 the year before, and so on.
--- A year with fewer than four quarters is incomplete and must not be quoted. Each quarter
--- comes from exactly one release (ingest keeps one per quarter), so summing by quarter
--- first needs no DISTINCT, which is the slow part of such a query.
--- Parameters: $forces (list), $codes (list), $last (quarter index), $years (how many years),
+-- Offences recorded in rolling years ending at one quarter, for an offence selection, for
+-- several places at once (a comparison's places, and England and Wales as the force
+-- 'England and Wales', summed at load): $forces lists every force read and $places, parallel
+-- to it, the place each counts for (`place` in the result); a force counts for one place.
+-- years_back 0 is the period asked for, 1 the year before, and so on. Reads recorded_years,
+-- each year summed at load at the quarter it ends (see bot/query/database.py): one row per
+-- force, code and year. A year with fewer than four quarters (of any code asked for) is
+-- incomplete and must not be quoted.
+-- Parameters: $forces (list of force names, 'England and Wales' among them), $places (list,
+-- parallel to $forces), $codes (list), $last (quarter index), $years (how many years),
 -- $quarters (4: rolling years; 1: the same quarter each year).
-WITH by_quarter AS (
-    SELECT quarter_index, sum(offences) AS offences, bool_or(sample) AS sample,
-           any_value(release) AS release
-    FROM recorded
-    WHERE list_contains($forces, force)
-      AND list_contains($codes, offence_code)
-      AND quarter_index <= $last
-      AND quarter_index > $last - 4 * $years
-      AND ($last - quarter_index) % 4 < $quarters
-    GROUP BY quarter_index
-)
-SELECT ($last - quarter_index) // 4 AS years_back,
-       sum(offences) AS offences,
-       count(*) AS quarters,
-       bool_or(sample) AS sample,
-       string_agg(release, '; ') AS releases
-FROM by_quarter
-GROUP BY years_back
-ORDER BY years_back
+SELECT list_extract($places, list_position($forces, force)) AS place,
+       ($last - quarter_index) // 4 AS years_back,
+       sum(CASE WHEN $quarters = 4 THEN year_offences ELSE offences END) AS offences,
+       bit_count(bit_or(CASE WHEN $quarters = 4 THEN present ELSE present & 1 END)) AS quarters,
+       any_value(CASE WHEN $quarters = 4 THEN year_sample ELSE sample END) AS sample,
+       any_value(CASE WHEN $quarters = 4 THEN year_releases ELSE release END)::VARCHAR
+           AS releases
+FROM recorded_years
+WHERE phase = $last % 4
+  AND quarter_index <= $last
+  AND quarter_index > $last - 4 * $years
+  AND list_contains($codes, offence_code)
+  AND list_contains($forces, force)
+GROUP BY place, years_back

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 
 from bot.periods import Period, Quarter
 from bot.places import national, territorial_forces
-from bot.query.database import Database
+from bot.query.database import NATIONAL_NAME, Database
 from bot.query.errors import Unanswerable
 from bot.query.periods import resolve_period
 from bot.query.plan import ALL_CRIME, Measure, OffenceSelection, PeriodSpec, Place, QueryPlan
@@ -145,12 +145,70 @@ def resolve_offence(db: Database, selection: OffenceSelection) -> ResolvedOffenc
     return ResolvedOffence(selection, tuple(r["offence_code"] for r in rows), counted)
 
 
+# By-year queries that read several places in one statement: $forces and, parallel to it,
+# $places (which place each force counts for); England and Wales is the force NATIONAL_NAME.
+TOGETHER = frozenset(
+    {
+        "offences_by_year",
+        "annual_offences_by_year",
+        "annual_outcomes_by_year",
+        "group_outcomes_by_year",
+    }
+)
+
+
+@dataclass
+class Together:
+    """The places an answer reads together, one statement per by-year query (a comparison's
+    places and England and Wales), and the rows read for places not yet asked about."""
+
+    places: list[Place]
+    rows: dict[tuple[str, Place], list[dict]] = field(default_factory=dict)
+
+
+def _query_forces(place: Place) -> list[str]:
+    return [NATIONAL_NAME] if place.kind == "national" else list(place.forces)
+
+
+def _place_rows(
+    db: Database, name: str, place: Place, together: Together | None, **parameters: object
+) -> list[dict]:
+    """A by-year query's rows for a place. With ``together``, the first place to ask reads
+    every place of it whose forces no earlier one has (a force counts for one place in a
+    statement), and the others take their rows from it. The parameters are the asking
+    place's: the others ask for the same selection and period, and no more years."""
+    if name not in TOGETHER:
+        return db.query(name, forces=list(place.forces), **parameters)
+    if together is not None and (name, place) in together.rows:
+        return together.rows.pop((name, place))
+    group = [place]
+    if together is not None and place in together.places:
+        seen = set(_query_forces(place))
+        for other in together.places:
+            if other != place and not seen & set(_query_forces(other)):
+                group.append(other)
+                seen |= set(_query_forces(other))
+    forces = [force for member in group for force in _query_forces(member)]
+    places = [i for i, member in enumerate(group) for _ in _query_forces(member)]
+    rows = db.query(name, forces=forces, places=places, **parameters)
+    for i, member in enumerate(group[1:], 1):
+        assert together is not None
+        together.rows[(name, member)] = [r for r in rows if r["place"] == i]
+    return [r for r in rows if r["place"] == 0]
+
+
 def _by_year(
-    db: Database, name: str, period: Period, years: int, **parameters: object
+    db: Database,
+    name: str,
+    period: Period,
+    years: int,
+    place: Place,
+    together: Together | None = None,
+    **parameters: object,
 ) -> tuple[list[YearFigure], set[str]]:
     if not name.startswith("annual"):
         parameters["quarters"] = period.quarters
-    rows = db.query(name, last=period.last_index, years=years, **parameters)
+    rows = _place_rows(db, name, place, together, last=period.last_index, years=years, **parameters)
     value = "outcomes" if "outcomes" in name else "offences"
     table = ("annual_" if name.startswith("annual") else "") + (
         "outcomes" if value == "outcomes" else "recorded"
@@ -223,19 +281,20 @@ def place_findings(
     years: int,
     annual: bool = False,
     by_group: bool = False,
+    together: Together | None = None,
 ) -> PlaceFindings:
     """Offences (and outcomes) for one place, from the quarterly tables or, for all crime in a
-    financial year the quarterly tables only have as sample, from the real annual totals."""
+    financial year the quarterly tables only have as sample, from the real annual totals.
+
+    ``together``: the places whose figures are read in one statement (see _place_rows)."""
     forces = list(place.forces)
     codes = list(offence.codes)
     everywhere = place.kind == "national"
     if annual:
-        offences, releases = _by_year(db, "annual_offences_by_year", period, years, forces=forces)
-    elif everywhere:
-        offences, releases = _by_year(db, "national_offences_by_year", period, years, codes=codes)
+        offences, releases = _by_year(db, "annual_offences_by_year", period, years, place, together)
     else:
         offences, releases = _by_year(
-            db, "offences_by_year", period, years, forces=forces, codes=codes
+            db, "offences_by_year", period, years, place, together, codes=codes
         )
     if not offences:
         raise Unanswerable(f"There are no complete figures for {place.label} for {period.label()}.")
@@ -255,7 +314,13 @@ def place_findings(
         outcome_years = years if plan.versus else min(years, 2)
         if annual:
             outcomes, more = _by_year(
-                db, "annual_outcomes_by_year", period, outcome_years, forces=forces, types=types
+                db,
+                "annual_outcomes_by_year",
+                period,
+                outcome_years,
+                place,
+                together,
+                types=types,
             )
         elif by_group:
             outcomes, more = _by_year(
@@ -263,24 +328,25 @@ def place_findings(
                 "group_outcomes_by_year",
                 period,
                 outcome_years,
-                forces=forces,
+                place,
+                together,
                 groups=list(offence.selection.keys),
                 types=types,
             )
             _same_release(db, offences[0], outcomes[0] if outcomes else None)
         elif everywhere:
-            outcomes, more = _by_year(
-                db, "national_outcomes_by_year", period, outcome_years, codes=codes, types=types
-            )
-        else:
-            outcomes, more = _by_year(
-                db,
-                "outcomes_by_year",
-                period,
-                outcome_years,
-                forces=forces,
+            rows = db.query(
+                "national_outcomes_by_year",
                 codes=codes,
                 types=types,
+                last=period.last_index,
+                years=outcome_years,
+                quarters=period.quarters,
+            )
+            outcomes, more = year_figures(rows, period, outcome_years, "outcomes", "outcomes")
+        else:
+            outcomes, more = _by_year(
+                db, "outcomes_by_year", period, outcome_years, place, codes=codes, types=types
             )
         if not outcomes:
             raise Unanswerable(
@@ -362,7 +428,7 @@ def use_annual(db: Database, plan: QueryPlan, offence: ResolvedOffence, period: 
         return False
     if plan.outcome is not None and not set(plan.outcome.types) <= ANNUAL_OUTCOME_TYPES:
         return False
-    check = db.query("annual_or_quarterly", first=period.first_index, last=period.last_index)[0]
+    check = db.reference("annual_or_quarterly", first=period.first_index, last=period.last_index)[0]
     if not check["annual_release"]:
         return False
     dates = {e["release"]: e.get("release_date") or "" for e in db.manifest["releases"]}
@@ -490,14 +556,28 @@ def find(db: Database, plan: QueryPlan) -> Findings:
     if plan.measure is Measure.RANK:
         return _ranking(db, plan, offence, period, annual)
 
+    wants_national = plan.measure is not Measure.COMPARE and all(
+        p.kind != "national" for p in plan.places
+    )
+    # The places' figures and England and Wales's are read together, a statement per query.
+    together = Together([*plan.places, *([national()] if wants_national else [])])
     places = [
-        place_findings(db, plan, p, offence, period, years, annual, by_group) for p in plan.places
+        place_findings(db, plan, p, offence, period, years, annual, by_group, together)
+        for p in plan.places
     ]
     findings = Findings(plan, period, offence, places, annual=annual, versus=versus)
-    if plan.measure is not Measure.COMPARE and all(p.kind != "national" for p in plan.places):
+    if wants_national:
         try:
             findings.national = place_findings(
-                db, plan, national(), offence, period, years if versus else 2, annual, by_group
+                db,
+                plan,
+                national(),
+                offence,
+                period,
+                years if versus else 2,
+                annual,
+                by_group,
+                together,
             )
         except Unanswerable:
             findings.national = None  # context only: its absence never costs the answer
@@ -568,17 +648,39 @@ def _force_rows(
     types: list[str],
     period: Period,
     annual: bool,
-) -> list[dict]:
+    years: int = 1,
+) -> list[list[dict]]:
+    """Every force's row for the period ([0]) and for each of the years - 1 before it."""
     if annual:
-        return db.query("annual_force_ranking", forces=forces, types=types, last=period.last_index)
-    return db.query(
-        "force_ranking",
-        forces=forces,
-        codes=list(offence.codes),
-        types=types,
-        first=period.first_index,
-        last=period.last_index,
-    )
+        return [
+            db.query(
+                "annual_force_ranking",
+                forces=forces,
+                types=types if back == 0 else [],
+                last=period.years_before(back).last_index,
+            )
+            for back in range(years)
+        ]
+    codes = list(offence.codes)
+    first, last = period.first_index, period.last_index
+    rows = db.query("force_ranking", codes=codes, first=first, last=last, years=years)
+    wanted = set(forces)  # the territorial forces: force_ranking reads those alone
+    found = [[r for r in rows if r["years_back"] == back] for back in range(years)]
+    charged = {}
+    if types:
+        parameters = {"forces": forces, "codes": codes, "types": types}
+        for row in db.query("force_outcomes", first=first, last=last, **parameters):
+            charged[row["force"]] = row
+    for row in found[0]:
+        outcome = charged.get(row["force"])
+        row["outcomes"] = outcome["outcomes"] if outcome else None
+        row["outcome_quarters"] = outcome["outcome_quarters"] if outcome else 0
+        if outcome:
+            row["sample"] = row["sample"] or outcome["sample"]
+            row["releases"] = "; ".join(
+                r for r in (row["releases"], outcome["releases"]) if r is not None
+            )
+    return [[r for r in rows if r["force"] in wanted] for rows in found]
 
 
 def _ranking(
@@ -586,7 +688,9 @@ def _ranking(
 ) -> Findings:
     forces = [f.force for f in territorial_forces()]
     types = list(plan.outcome.types if plan.outcome else ())
-    rows = _force_rows(db, forces, offence, types, period, annual)
+    years = 2 if plan.by_change and plan.outcome is None else 1
+    found_rows = _force_rows(db, forces, offence, types, period, annual, years)
+    rows = found_rows[0]
     by_rate = plan.outcome is not None
     ranking = [
         RankRow(
@@ -609,7 +713,7 @@ def _ranking(
     elif plan.by_change:
         before = {
             r["force"]: int(r["offences"])
-            for r in _force_rows(db, forces, offence, [], period.years_before(1), annual)
+            for r in found_rows[1]
             if r["quarters"] == period.quarters
         }
         ranking = [replace(r, before=before.get(r.force)) for r in ranking]
