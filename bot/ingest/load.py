@@ -67,9 +67,7 @@ def load_release(
     for sheet in sheets:
         # CSP first: its sheets also have the Police Force Area columns, and read as those
         # they would be summed into force totals.
-        found = [
-            (find_header(sheet, lay.aliases, lay.required), lay) for lay in (CSP, *LAYOUTS)
-        ]
+        found = [(find_header(sheet, lay.aliases, lay.required), lay) for lay in (CSP, *LAYOUTS)]
         headers = [(header, lay) for header, lay in found if isinstance(header, tuple)]
         if headers:
             (position, columns), layout = headers[0]
