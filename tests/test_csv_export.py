@@ -83,11 +83,12 @@ def test_ask_csv_prints_every_figure_of_the_real_answer(capsys):
     found = rows(capsys.readouterr().out)
     assert [(r["place"], r["period_end"], r["value"], r["revised"]) for r in found] == [
         ("Thames Valley Police", "2023-06-30", "8973", "yes"),
-        ("Thames Valley Police", "2022-06-30", "7567", "no"),
+        ("Thames Valley Police", "2022-06-30", "7567", "yes"),
         ("England and Wales", "2023-06-30", "264529", "yes"),
-        ("England and Wales", "2022-06-30", "263804", "no"),
+        ("England and Wales", "2022-06-30", "263804", "yes"),
     ]
     assert found[0]["revised_from"] == "9261"
+    assert found[1]["revised_from"] == "7569"  # the year before was revised too
     assert found[0]["revised_in_published"] == "2023-10-19"
     assert {r["release"] for r in found} == {APRIL_2026}
     assert {r["published"] for r in found} == {"2026-04-23"}

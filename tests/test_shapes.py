@@ -98,3 +98,38 @@ def test_a_ranking_by_change_lists_the_biggest_moves_with_both_figures(shipped):
 )
 def test_financial_year_spellings_answer_that_year(shipped, question):
     assert "in the year to March 2022" in reply(shipped, question).text
+
+
+@pytest.mark.parametrize(
+    ("question", "says"),
+    [
+        ("burglary Kent H1 2024/25", "I don't know “h1”"),
+        ("burglary Kent Q5 2024/25", "I don't know “q5”"),
+        ("top 50 forces for burglary", "I don't know “50”"),
+        ("burglary Kent 2019/20 vs 2023/24 vs 2024/25", "Compare two periods at a time"),
+        ("burglary Kent 2024/25 vs 2024/25", "the same period twice"),
+        ("burglary Kent since 2030", "no figures for 2030"),
+        ("crime rate Kent Q3 2024/25", "for a year, not a single quarter"),
+        ("crime in Brighton vs Hastings", "share a police force area"),
+    ],
+)
+def test_parts_of_a_question_are_never_dropped(shipped, question, says):
+    """Each of these was answered as a different question before the review."""
+    answer = reply(shipped, question)
+    assert not answer.is_answer, answer.text
+    assert says in answer.text
+
+
+def test_british_transport_police_financial_year_comes_from_its_own_rows(shipped, raw):
+    btp = raw[(raw["Force"] == "British Transport Police") & (raw["FY"] == "2023/24")]
+    answer = reply(shipped, "crime BTP 2023/24")
+    assert answer.text.startswith(
+        f"British Transport Police recorded {int(btp['n'].sum()):,} crimes in the year to "
+        "March 2024"
+    )
+
+
+def test_the_year_befores_revision_is_carried_too(shipped):
+    answer = reply(shipped, "harassment Thames Valley year to June 2023")
+    before = next(f for f in answer.figures if "(year before)" in f.label)
+    assert (before.value, before.revised_from) == (7567, 7569)

@@ -29,7 +29,7 @@ RELEASE_PAGE = (
 TIMEOUT = 60
 _SUFFIXES = (".ods", ".xlsx", ".csv")
 _YEAR_ENDING = re.compile(r"\byear ending march (\d{4})\b")
-# What `ingest` can load today; "csp" joins once the store has a CSP table.
+# What `ingest` loads (CSP tables go to their own table, which answers do not read yet).
 INGESTED = ("pfa", "outcomes", "csp")
 
 

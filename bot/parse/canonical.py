@@ -23,6 +23,10 @@ def _outcome_words(plan: QueryPlan) -> str:
 
 
 def period_words(period: PeriodSpec) -> str:
+    if period.quarters == 1:
+        if period.kind == "latest":
+            return "last quarter"
+        return f"three months to {MONTHS[(period.month or 3) - 1]} {period.year}"
     match period.kind:
         case "year_to":
             return f"year to {MONTHS[(period.month or 1) - 1]} {period.year}"

@@ -347,7 +347,7 @@ def _refusal(found: _Found, asked: FoundPeriod, original: str) -> Clarification 
     problem = _fuzzy(found)
     if problem:
         return problem
-    meaningful = [w for w in found.unknown if len(w) > 2 and not w.isdigit()]
+    meaningful = list(found.unknown)  # "H1", "Q5", "100": short words and numbers count too
     recognised = (
         found.places
         or found.offences

@@ -246,7 +246,18 @@ def find_period(text: str, today: dt.date) -> FoundPeriod:
         first = _one(text[: bare[0].end()], today)  # "2019 vs 2024": the first, then the other
     if first.spec is not None and not first.problem and _VERSUS.search(text):
         second = _one(_blank(text, first.spans), today)
-        if second.spec is not None and not second.problem and second.spec != first.spec:
+        if second.spec == first.spec:
+            return FoundPeriod(
+                None, first.spans + second.spans, problem="Those are the same period twice."
+            )
+        third = _one(_blank(text, first.spans + second.spans), today) if second.spec else None
+        if third is not None and third.spec is not None:
+            return FoundPeriod(
+                None,
+                first.spans + second.spans + third.spans,
+                problem="Compare two periods at a time, for example “2019/20 vs 2024/25”.",
+            )
+        if second.spec is not None and not second.problem:
             later, earlier = sorted((first.spec, second.spec), key=_order, reverse=True)
             if later.quarters != earlier.quarters:
                 later, earlier = replace(later, quarters=1), replace(earlier, quarters=1)

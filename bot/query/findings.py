@@ -21,7 +21,7 @@ from bot.query.rates import (
     place_population,
     populations,
 )
-from bot.reference import ANNUAL_OUTCOME_TYPES, INCOMPLETE_2014_15
+from bot.reference import ANNUAL_OUTCOME_TYPES, INCOMPLETE_2014_15, force_by_name
 
 SERIES_YEARS = 10
 SMALL_COUNT = 50  # below this, shares are given as "3 of 12", never as a percentage
@@ -59,6 +59,7 @@ class PlaceFindings:
     offences: list[YearFigure]  # [0] is the period asked, [1] the year before, ...
     outcomes: list[YearFigure] = field(default_factory=list)
     revised_from: Revision | None = None
+    revised_before: Revision | None = None  # the same, for the year before's figure
     releases: set[str] = field(default_factory=set)
     population: list[Population | None] = field(default_factory=list)  # beside offences[i]
 
@@ -356,6 +357,11 @@ def place_findings(
         found.releases |= more
     if not annual and db.has_revisions:
         found.revised_from = _revision(db, forces, codes, period, offences[0].value)
+        if len(offences) > 1:
+            before = offences[1]
+            found.revised_before = _revision(db, forces, codes, before.period, before.value)
+            if found.revised_before:
+                found.releases.add(found.revised_before.release)
         if found.revised_from:
             found.releases.add(found.revised_from.release)
     return found
@@ -428,6 +434,13 @@ def use_annual(db: Database, plan: QueryPlan, offence: ResolvedOffence, period: 
         return False
     if plan.outcome is not None and not set(plan.outcome.types) <= ANNUAL_OUTCOME_TYPES:
         return False
+    if any(
+        f.kind != "territorial"
+        for p in plan.places
+        for f in map(force_by_name().get, p.forces)
+        if f
+    ):
+        return False  # the annual force tables hold the 43 territorial forces only
     check = db.reference("annual_or_quarterly", first=period.first_index, last=period.last_index)[0]
     if not check["annual_release"]:
         return False
@@ -537,6 +550,10 @@ def find(db: Database, plan: QueryPlan) -> Findings:
         else 2
     )
     if plan.period.kind == "since" and plan.period.year is not None:
+        if plan.period.year > period.end.end_year:
+            raise Unanswerable(
+                f"The data has no figures for {plan.period.year}: it ends with {period.label()}."
+            )
         years = max(2, period.end.end_year - plan.period.year + 1)
     if plan.years is not None:
         years = plan.years

@@ -34,7 +34,18 @@ def for_force_area(plan: QueryPlan) -> QueryPlan:
             f"{place.label} is in the {force.label} area: figures are for the whole force area; "
             "local totals are loaded only for all crime in 2024/25"
         )
-    return replace(plan, places=tuple(dict.fromkeys(places)), notes=tuple(notes))
+    merged = tuple(dict.fromkeys(places))
+    if len(merged) < len(places):
+        locals_ = [p for p in plan.places if p.kind == "local"]
+        raise Unanswerable(
+            "Those places share a police force area, and local totals are loaded only for all "
+            "crime in 2024/25, so I can't compare them for this question. Ask about each:",
+            plans=tuple(
+                replace(plan, places=(p,), measure=Measure.COUNT, period=PeriodSpec("latest"))
+                for p in locals_
+            ),
+        )
+    return replace(plan, places=merged, notes=tuple(notes))
 
 
 def answers_locally(plan: QueryPlan) -> bool:
@@ -85,7 +96,7 @@ def local_findings(db: Database, plan: QueryPlan) -> Findings:
             f"The Home Office says {force.display_name}'s local figures for "
             f"{Quarter.from_index(period.last_index).financial_year} are understated (some "
             f"crimes were recorded under an 'unassigned' area), so {place.label}'s total is not "
-            "comparable and is not given. The force-wide figure is:",
+            "comparable and is not given. Try the force-wide figure:",
             plans=(for_force_area(plan),),
         )
     figure = YearFigure(period, int(row["offences"]), False, (row["release"],), "local_totals")

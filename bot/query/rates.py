@@ -8,7 +8,7 @@ one is used and the answer says so; before the first estimate there is no rate.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.periods import Period, Quarter
 from bot.query.database import Database
@@ -91,6 +91,11 @@ def check_rate_question(db: Database, plan: QueryPlan) -> None:
         raise Unanswerable(
             f"A {plan.outcome.name} is a share of offences, not a rate per 1,000 residents.",
             plans=(as_count,),
+        )
+    if plan.period.quarters == 1:
+        raise Unanswerable(
+            "Rates per 1,000 residents are given for a year, not a single quarter.",
+            plans=(as_count, replace(plan, period=replace(plan.period, quarters=4))),
         )
     if plan.measure in (Measure.TREND, Measure.RECORD):
         raise Unanswerable(

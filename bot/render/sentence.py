@@ -259,7 +259,7 @@ def answer_figures(findings: Findings, manifest: list[dict]) -> list[Figure]:
                     label,
                     figure.period,
                     provenance(figure.releases, figure.table, manifest),
-                    found.revised_from if position == 0 else None,
+                    found.revised_from if position == 0 else found.revised_before,
                 )
             )
         figures += rate_figures(findings, found, manifest)
@@ -462,7 +462,8 @@ def trend_sentence(findings: Findings, found: PlaceFindings) -> str:
     first = figures[-1]
     years = len(figures) - 1
     text = (
-        f"{num.words(years).capitalize()} years earlier, in {first.period.label()}, "
+        f"{num.words(years).capitalize()} year{'s' if years > 1 else ''} earlier, in "
+        f"{first.period.label()}, "
         f"the figure was {num.count(first.value)}"
     )
     multiple = num.times(figures[0].value, first.value)
