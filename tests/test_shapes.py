@@ -133,3 +133,17 @@ def test_the_year_befores_revision_is_carried_too(shipped):
     answer = reply(shipped, "harassment Thames Valley year to June 2023")
     before = next(f for f in answer.figures if "(year before)" in f.label)
     assert (before.value, before.revised_from) == (7567, 7569)
+
+
+def test_fraud_is_answered_for_the_body_that_records_it(shipped, raw):
+    kent = reply(shipped, "fraud in Kent")
+    assert not kent.is_answer
+    assert "recorded centrally by Action Fraud" in kent.text
+    [suggestion] = kent.suggestions
+    answer = reply(shipped, suggestion)
+    rows = raw[(raw["Force"] == "Action Fraud") & (raw["FY"] == "2023/24")]
+    body = reply(shipped, "fraud Action Fraud 2023/24")
+    assert answer.is_answer
+    assert body.text.startswith(
+        f"Action Fraud recorded {int(rows['n'].sum()):,} fraud offences in the year to March 2024"
+    )

@@ -17,7 +17,7 @@ from rapidfuzz import fuzz, process
 from bot.parse.periods import FoundPeriod, find_period
 from bot.parse.text import MAX_QUESTION_CHARS, clean, strip_markup, tokens
 from bot.parse.vocabulary import AMBIGUOUS_PLACES, NotRecorded, vocabulary
-from bot.places import areas
+from bot.places import areas, force_place
 from bot.query.plan import (
     ALL_CRIME,
     LATEST,
@@ -28,6 +28,7 @@ from bot.query.plan import (
     Place,
     QueryPlan,
 )
+from bot.reference import canonical_force
 
 # Example questions: the first three follow every clarification; help and App Home list all.
 EXAMPLES = (
@@ -425,6 +426,16 @@ def _follow(draft: _Draft, found: _Found, previous: QueryPlan) -> None:
         draft.period = previous.period.earlier() if found.year_before else previous.period
 
 
+def _fraud_body(offence: OffenceSelection | None) -> Place | None:
+    """'Fraud: Action Fraud' is recorded by that body alone: asked with no place, it is the
+    place (England and Wales, the 43 forces, has none of it)."""
+    if offence is None or offence.level != "subgroup" or len(offence.keys) != 1:
+        return None
+    prefix, _, body = offence.keys[0].partition(": ")
+    force = canonical_force(body) if prefix.lower() == "fraud" else None
+    return force_place(force) if force else None
+
+
 def _finish(draft: _Draft, found: _Found, asked: FoundPeriod) -> QueryPlan:
     """Defaults (England and Wales, all crime, the latest year) and the shape the period asks
     for: two periods make a change, N years or "since" a trend."""
@@ -438,7 +449,7 @@ def _finish(draft: _Draft, found: _Found, asked: FoundPeriod) -> QueryPlan:
     if measure is Measure.RANK:
         places = [p for p in places if p.kind == "force"]
     elif not places:
-        places = [areas()["England and Wales"]]
+        places = [_fraud_body(draft.offence) or areas()["England and Wales"]]
     offence = draft.offence or ALL_CRIME
     period = draft.period
     if period is not None and period.kind == "since" and measure is not Measure.RANK:

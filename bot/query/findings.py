@@ -298,6 +298,14 @@ def place_findings(
             db, "offences_by_year", period, years, place, together, codes=codes
         )
     if not offences:
+        if _is_fraud(db, offence) and place.kind != "fraud":
+            action_fraud = Place("Action Fraud", "fraud", ("Action Fraud",), "Action Fraud")
+            raise Unanswerable(
+                "Fraud has been recorded centrally by Action Fraud (with CIFAS and UK Finance), "
+                f"not by local police forces, so there are no {place.label} figures for "
+                f"{period.label()}.",
+                plans=(plan.with_changes(places=(action_fraud,), outcome=None),),
+            )
         raise Unanswerable(f"There are no complete figures for {place.label} for {period.label()}.")
     found = PlaceFindings(place, offences, releases=releases)
     if plan.per_head:
@@ -495,6 +503,14 @@ def _no_offence_outcomes(db: Database, plan: QueryPlan, offence: ResolvedOffence
         "outcome tables with `python -m bot ingest --download`.",
         plans=tuple(nearest),
     )
+
+
+def _is_fraud(db: Database, offence: ResolvedOffence) -> bool:
+    """Whether every code counted is a fraud offence (recorded centrally, not by forces)."""
+    if offence.selection.level == "all" or not offence.codes:
+        return False
+    rows = db.reference("offence_codes", level="offence", keys=list(offence.codes))
+    return bool(rows) and all(r["offence_group"] == "Fraud offences" for r in rows)
 
 
 def _group_of(db: Database, offence: ResolvedOffence) -> str | None:

@@ -37,6 +37,8 @@ def offences_phrase(selection: OffenceSelection, n: int | None = None) -> str:
     counted = f"{num.count(n)} " if n is not None else ""
     if selection.level == "all":
         return f"{counted}crimes"
+    if label.startswith("fraud: "):  # 'fraud: action fraud': the body is the place already
+        return f"{counted}fraud offences"
     if label.endswith(("offences", "crimes", "crime")):
         return f"{counted}{label}"
     return f"{counted}{label} offences"
