@@ -15,11 +15,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from bot.ingest.errors import IngestError
-from bot.ingest.load import sha256
+from bot.ingest.load import canonical_forces, sha256
 from bot.ingest.store import Release
 from bot.periods import Quarter, parse_financial_year
-from bot.reference import ANNUAL_OUTCOME_TYPES, canonical_force
+from bot.reference import ANNUAL_OUTCOME_TYPES
 
 RELEASE_NAME = "oocd-dashboard derived tables (Home Office outcomes open data to 2025/26)"
 RELEASE_DATE = dt.date(2026, 7, 23)  # the newest source file's publication date
@@ -35,25 +34,18 @@ def _year_end_index(fy: pd.Series) -> pd.Series:
     return fy.map(lambda text: Quarter(parse_financial_year(text), 4).index)
 
 
-def _forces(column: pd.Series, file: str) -> pd.Series:
-    names = column.map(canonical_force)
-    if names.isna().any():
-        raise IngestError(f"{file}: unknown force {column[names.isna()].iloc[0]!r}")
-    return names
-
-
 def load_annual(directory: Path) -> Release:
     processed = directory / "data" / "processed"
     denominators = pd.read_csv(processed / "denominators.csv")
     force_year = pd.read_csv(processed / "force_year.csv")
     recorded = pd.DataFrame(
         {
-            "force": _forces(denominators["force"], "denominators.csv"),
+            "force": canonical_forces(denominators["force"], "denominators.csv"),
             "quarter_index": _year_end_index(denominators["fy"]),
             "offences": denominators["recorded_crime"].astype("int64"),
         }
     )
-    forces = _forces(force_year["force"], "force_year.csv")
+    forces = canonical_forces(force_year["force"], "force_year.csv")
     outcomes = pd.concat(
         [
             pd.DataFrame(

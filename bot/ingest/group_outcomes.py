@@ -15,10 +15,10 @@ from pathlib import Path
 import pandas as pd
 
 from bot.ingest.errors import IngestError
-from bot.ingest.load import sha256
+from bot.ingest.load import canonical_forces, sha256
 from bot.ingest.store import Release
 from bot.periods import Quarter, parse_financial_year
-from bot.reference import canonical_force, normalise_outcome_type
+from bot.reference import normalise_outcome_type
 
 FILE = "outcomes-2024-25-force-quarter-offencegroup-outcometype.csv.gz"
 RELEASE_NAME = "prc-outcomes-open-data-mar2025-tables-230426.xlsx (by offence group)"
@@ -34,9 +34,7 @@ def load_group_outcomes(directory: Path) -> Release:
     if not path.exists():
         raise IngestError(f"{path}: no such file")
     rows = pd.read_csv(path)
-    forces = rows["Force"].map(canonical_force)
-    if forces.isna().any():
-        raise IngestError(f"{FILE}: unknown force {rows['Force'][forces.isna()].iloc[0]!r}")
+    forces = canonical_forces(rows["Force"], FILE)
     quarters = {
         (fy, q): Quarter(parse_financial_year(fy), int(q)).index
         for fy, q in rows[["Financial Year", "Financial Quarter"]]

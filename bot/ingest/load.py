@@ -16,6 +16,7 @@ from bot.ingest.errors import IngestError
 from bot.ingest.layouts import LAYOUTS, Layout, tidy
 from bot.ingest.sheets import NearMiss, find_header, read_sheets, read_table
 from bot.ingest.store import KEYS, Release
+from bot.reference import canonical_force
 
 _DATE_SUFFIX = re.compile(r"[-_](\d{2})(\d{2})(\d{2})$")
 
@@ -38,6 +39,14 @@ def sha256(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def canonical_forces(column: pd.Series, file: str, what: str = "force") -> pd.Series:
+    """The canonical force names of a column of spellings; an unknown one stops the ingest."""
+    names = column.map(canonical_force)
+    if names.isna().any():
+        raise IngestError(f"{file}: unknown {what} {column[names.isna()].iloc[0]!r}")
+    return names
 
 
 def load_release(

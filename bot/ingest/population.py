@@ -14,10 +14,9 @@ from pathlib import Path
 import pandas as pd
 
 from bot.ingest.errors import IngestError
-from bot.ingest.load import sha256
+from bot.ingest.load import canonical_forces, sha256
 from bot.ingest.store import Release
 from bot.periods import Quarter
-from bot.reference import canonical_force
 
 FILE = "pfa_population_mid2011_to_mid2024.csv"
 RELEASE_NAME = "ONS mid-year population estimates, police force areas, mid-2011 to mid-2024"
@@ -32,11 +31,7 @@ def load_population(directory: Path) -> Release:
     if not path.exists():
         raise IngestError(f"{path}: no such file")
     rows = pd.read_csv(path)
-    forces = rows["pfa23_name"].map(canonical_force)
-    if forces.isna().any():
-        raise IngestError(
-            f"{FILE}: unknown police force area {rows['pfa23_name'][forces.isna()].iloc[0]!r}"
-        )
+    forces = canonical_forces(rows["pfa23_name"], FILE, "police force area")
     table = pd.DataFrame(
         {
             "force": forces,

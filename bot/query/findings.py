@@ -12,7 +12,7 @@ from bot.periods import Period, Quarter
 from bot.places import national, territorial_forces
 from bot.query.database import NATIONAL_NAME, Database
 from bot.query.errors import Unanswerable
-from bot.query.periods import resolve_period
+from bot.query.periods import coverage_by_table, resolve_period
 from bot.query.plan import ALL_CRIME, Measure, OffenceSelection, PeriodSpec, Place, QueryPlan
 from bot.query.rates import (
     SMALL_RESIDENT_FORCES,
@@ -426,7 +426,7 @@ def _same_release(db: Database, counted: YearFigure, outcomes: YearFigure | None
 
 def _group_outcomes_answer(db: Database, plan: QueryPlan, offence: ResolvedOffence) -> bool:
     """Whether the outcomes-by-group table can answer: an offence group, not a ranking."""
-    rows = {r["kind"]: r for r in db.reference("coverage")}
+    rows = coverage_by_table(db)
     return (
         offence.selection.level == "group"
         and plan.measure is not Measure.RANK
@@ -458,7 +458,7 @@ def use_annual(db: Database, plan: QueryPlan, offence: ResolvedOffence, period: 
 
 
 def _outcomes_loaded(db: Database) -> bool:
-    rows = {r["kind"]: r for r in db.reference("coverage")}
+    rows = coverage_by_table(db)
     return rows["outcomes"]["first_quarter"] is not None
 
 
@@ -473,7 +473,7 @@ def _no_offence_outcomes(db: Database, plan: QueryPlan, offence: ResolvedOffence
         if first
         else "no outcome figures"
     )
-    rows = {r["kind"]: r for r in db.reference("coverage")}
+    rows = coverage_by_table(db)
     if rows["group_outcomes"]["first_quarter"] is not None:
         groups = Period(Quarter.from_index(rows["group_outcomes"]["last_quarter"]))
         loaded += f", and by offence group for {groups.label()} (not ranked)"
@@ -524,7 +524,7 @@ def _group_of(db: Database, offence: ResolvedOffence) -> str | None:
 
 
 def _annual_outcome_years(db: Database) -> tuple[str, str]:
-    rows = {r["kind"]: r for r in db.reference("coverage")}
+    rows = coverage_by_table(db)
     row = rows["annual_outcomes"]
     if row["first_quarter"] is None:
         return "", ""

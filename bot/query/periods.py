@@ -10,12 +10,17 @@ from bot.query.errors import Unanswerable
 from bot.query.plan import PeriodSpec
 
 
+def coverage_by_table(db: Database) -> dict[str, dict]:
+    """First and last quarter index of each table (None when it is empty), by table name."""
+    return {r["kind"]: r for r in db.reference("coverage")}
+
+
 def coverage(
     db: Database, outcomes: bool, annual: bool = False, by_group: bool = False
 ) -> tuple[int, int]:
     """First and last quarter index of the table an answer relies on: for the annual force
     totals, the last quarters of the first and last financial years."""
-    rows = {r["kind"]: r for r in db.reference("coverage")}
+    rows = coverage_by_table(db)
     prefix = "annual_" if annual else ""
     recorded = rows[f"{prefix}recorded"]
     first, last = recorded["first_quarter"], recorded["last_quarter"]
