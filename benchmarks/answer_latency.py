@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.ask import ask  # noqa: E402
+from bot.answers.ask import ask  # noqa: E402
 from bot.parse import parse  # noqa: E402
 from bot.query.database import Database, named_queries  # noqa: E402
 

@@ -18,11 +18,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.ask import ask_story  # noqa: E402
-from bot.digest.compose import compose  # noqa: E402
-from bot.digest.leads import find_leads, place_series  # noqa: E402
-from bot.places import force_place, national  # noqa: E402
+from bot.answers.ask import ask_story  # noqa: E402
+from bot.core.places import force_place, national  # noqa: E402
 from bot.query.database import Database  # noqa: E402
+from bot.query.leads.candidates import find_leads, place_series  # noqa: E402
+from bot.query.leads.compose import compose  # noqa: E402
 from bot.query.periods import resolve_period  # noqa: E402
 from bot.render.digest import digest_message, story_question  # noqa: E402
 

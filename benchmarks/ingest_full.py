@@ -20,8 +20,8 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bot.core.reference import forces, outcome_types, seed_offences  # noqa: E402
 from bot.ingest.sample import write_official_csv  # noqa: E402
-from bot.reference import forces, outcome_types, seed_offences  # noqa: E402
 
 YEARS = range(2012, 2026)  # 14 financial years
 

@@ -12,7 +12,7 @@ streamed XML inside a zip, not through odfpy or openpyxl: both are valid ODS / X
 (mimetype first and stored in the ODS; shared strings in the XLSX, as Excel writes them).
 
 What is real and what is not: forces, offence codes and descriptions and outcome types and
-descriptions are the reference ones (bot/reference/*.csv); the figures are random (Poisson).
+descriptions are the reference ones (bot/core/reference/*.csv); the figures are random (Poisson).
 The layout follows OFFICIAL-LAYOUTS.md: sheet names (`Cover_sheet`, `Notes_`, `2012_13` ...;
 `Cover_sheet`, `Notes`, `Pivot`, `Outcomes_open_data_2014-15` ... `Outcomes open data 2025_26`),
 header in the first row, the published column order, the 2013/14 sheet's three stray
@@ -48,10 +48,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.ingest_full import ingest_measured  # noqa: E402
+from bot.core.periods import financial_year_label  # noqa: E402
+from bot.core.reference import forces, outcome_types, seed_offences  # noqa: E402
 from bot.ingest.layouts import OUTCOMES  # noqa: E402
 from bot.ingest.sheets import match_columns  # noqa: E402
-from bot.periods import financial_year_label  # noqa: E402
-from bot.reference import forces, outcome_types, seed_offences  # noqa: E402
 
 SUFFIX = "230726"
 PFA_YEARS = range(2012, 2026)  # 2012/13 to 2025/26

@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from answer_latency import KINDS, QUESTIONS, TODAY, percentile  # noqa: E402
 
-from bot.ask import ask  # noqa: E402
+from bot.answers.ask import ask  # noqa: E402
 from bot.parse import parse  # noqa: E402
 from bot.query.database import Database  # noqa: E402
 from bot.query.findings import find  # noqa: E402

@@ -77,11 +77,11 @@ def postgres_or_skip() -> str:
 def postgres_schema_url(monkeypatch) -> str:
     """A state URL for an empty Postgres schema of this test's own, dropped afterwards (with
     the connections the test's States pooled: unclosed ones warn, and warnings are errors)."""
-    import bot.state
+    import bot.state.store
 
     base = postgres_or_skip()
     engines = []
-    make_engine = bot.state._engine
+    make_engine = bot.state.store._engine
 
     def tracked(url: str):
         engines.append(make_engine(url))

@@ -10,7 +10,7 @@ import datetime as dt
 import matplotlib.pyplot as plt
 import pytest
 
-from bot.ask import ask
+from bot.answers.ask import ask
 from bot.query.database import Database
 from bot.render.chart import (
     DPI,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 
-from bot.cli import EXIT_CLARIFY, EXIT_OK, main
+from bot.cli.main import EXIT_CLARIFY, EXIT_OK, main
 from bot.render.answer import Answer, Figure, Provenance
 from bot.render.csv_export import COLUMNS, answer_csv
 from tests.conftest import ROOT

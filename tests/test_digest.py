@@ -12,25 +12,14 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from bot.ask import ask, ask_story
-from bot.digest.clock import tick
-from bot.digest.compose import compose
-from bot.digest.leads import LeadKind, find_leads, place_series
-from bot.digest.ledger import Ledger
-from bot.digest.post import DIGEST_EVENT, NOTHING_NEW, Poster, preview, run
-from bot.digest.subscriptions import (
-    DEFAULT_TIME,
-    MAX_FORCES,
-    Request,
-    Subscription,
-    SubscriptionRefused,
-    Subscriptions,
-    parse_request,
-)
+from bot.answers.ask import ask, ask_story
+from bot.answers.digest import DIGEST_EVENT, NOTHING_NEW, Poster, preview, run
+from bot.core.places import force_place, national
 from bot.ingest import ingest
 from bot.parse import Clarification, parse
-from bot.places import force_place, national
 from bot.query.database import Database
+from bot.query.leads.candidates import LeadKind, find_leads, place_series
+from bot.query.leads.compose import compose
 from bot.query.periods import resolve_period
 from bot.render.answer import Answer
 from bot.render.digest import (
@@ -43,7 +32,18 @@ from bot.render.digest import (
 from bot.render.story import Story
 from bot.settings import Settings
 from bot.slack.app import web_client
-from bot.state import State
+from bot.slack.clock import tick
+from bot.state.ledger import Ledger
+from bot.state.store import State
+from bot.state.subscriptions import (
+    DEFAULT_TIME,
+    MAX_FORCES,
+    Request,
+    Subscription,
+    SubscriptionRefused,
+    Subscriptions,
+    parse_request,
+)
 from tests.conftest import ROOT, TODAY
 from tests.fixtures.article import annual_values, quarterly, write_pfa_workbook
 from tests.slack_stub import SlackStub

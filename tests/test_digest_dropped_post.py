@@ -7,11 +7,11 @@ import datetime as dt
 
 import pytest
 
-from bot.digest.ledger import Ledger
-from bot.digest.post import Poster
+from bot.answers.digest import Poster
 from bot.settings import Settings
 from bot.slack.app import web_client
-from bot.state import State
+from bot.state.ledger import Ledger
+from bot.state.store import State
 from tests.slack_stub import SlackStub
 from tests.test_digest import DAY, MORNING, digest_posts, subscribed
 

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from bot.digest.subscriptions import Subscription, Subscriptions
-from bot.state import State
+from bot.state.store import State
+from bot.state.subscriptions import Subscription, Subscriptions
 from tests.slack_server import Server
 from tests.test_slack import all_text, mention, responses
 
@@ -110,7 +110,7 @@ def test_a_mention_asking_for_a_story_gets_the_draft_in_its_thread(server, stub)
 
 
 def test_subscriptions_says_when_a_quiet_day_posted_nothing(server, stub, state_url):
-    from bot.digest.ledger import Ledger
+    from bot.state.ledger import Ledger
 
     server.command("subscribe Kent", f"{stub.url}/response/quiet1", channel="CQUIET")
     stub.wait_for(lambda: stub.find("chat.postMessage", channel="CQUIET"))

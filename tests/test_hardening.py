@@ -8,8 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.ask import ask
-from bot.cli import main
+from bot.answers.ask import ask
+from bot.cli.main import main
 from bot.ingest import ingest
 from tests.conftest import TODAY, checksums
 from tests.fixtures.article import PFA_HEADER, PFA_ROW, one_sheet_workbook

@@ -8,11 +8,11 @@ import zipfile
 import pandas as pd
 import pytest
 
-from bot.cli import main
+from bot.cli.main import main
+from bot.core.periods import Quarter
 from bot.ingest import IngestError, ingest
 from bot.ingest.csp import read_csp
 from bot.ingest.load import release_date_from_name
-from bot.periods import Quarter
 from bot.query.database import Database
 from tests.conftest import REAL_PFA_2017_18, checksums
 from tests.fixtures import official

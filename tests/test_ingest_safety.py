@@ -16,11 +16,11 @@ import pandas as pd
 import pytest
 
 from bot import datastore
-from bot.ask import ask
-from bot.cli import main
+from bot.answers.ask import ask
+from bot.cli.main import main
+from bot.core.periods import Quarter
 from bot.ingest import ingest
 from bot.ingest.store import DIED, STEPS
-from bot.periods import Quarter
 from bot.query import database
 from bot.query.database import Database
 from tests.conftest import ROOT, TODAY, checksums

@@ -1,16 +1,16 @@
 """Lead ranking on the real shipped data (April 2026 release, the year to December 2025): the
 leads an editor would commission, in the order they would commission them. The rules are in
-``bot.digest.ranking``; these are a few expected orders, not a snapshot of every lead."""
+``bot.query.leads.ranking``; these are a few expected orders, not a snapshot of every lead."""
 
 from __future__ import annotations
 
 import pytest
 
-from bot.digest.compose import region_of
-from bot.digest.leads import LeadKind, find_leads, place_series
-from bot.digest.ranking import group
-from bot.places import force_place, national
+from bot.core.places import force_place, national
 from bot.query.database import Database
+from bot.query.leads.candidates import LeadKind, find_leads, place_series
+from bot.query.leads.compose import region_of
+from bot.query.leads.ranking import group
 from bot.query.periods import resolve_period
 from bot.render.digest import lead_sentence
 from tests.conftest import ROOT

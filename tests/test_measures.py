@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.ask import ask
+from bot.answers.ask import ask
+from bot.core.periods import Quarter
 from bot.ingest import ingest
-from bot.periods import Quarter
 from bot.query.database import Database
 from bot.render import numbers
 from tests.conftest import TODAY

@@ -26,7 +26,7 @@ from sqlalchemy.pool import NullPool
 
 from bot.settings import ROOT, MissingSetting, Settings
 from bot.slack import oauth
-from bot.state import State
+from bot.state.store import State
 from tests.slack_server import Server
 
 KEY = Fernet.generate_key().decode()
@@ -336,7 +336,7 @@ def test_oauth_state_is_good_once_and_only_until_it_expires(state_url):
 
 
 def test_uninstall_parks_subscriptions_and_reinstall_resumes_them(state_url):
-    from bot.digest.subscriptions import Subscriptions
+    from bot.state.subscriptions import Subscriptions
 
     state = State(state_url)
     store = store_for(state)
@@ -416,10 +416,10 @@ def test_serve_in_oauth_mode_without_the_key_stops_naming_it(tmp_path):
 
 
 def test_digests_go_with_each_workspace_token_and_stop_when_it_leaves(stub, article_db, tmp_path):
-    """bot.digest.post's Poster, unchanged, given digest_client: each channel's digest is
+    """bot.answers.digest's Poster, unchanged, given digest_client: each channel's digest is
     posted with its own workspace's token; an uninstalled workspace's channel gets none."""
-    from bot.digest.post import Poster, run
-    from bot.digest.subscriptions import Subscriptions
+    from bot.answers.digest import Poster, run
+    from bot.state.subscriptions import Subscriptions
 
     state = State(f"sqlite:///{tmp_path / 'state.db'}")
     settings = Settings(

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.core.plan import QueryPlan
 from bot.parse import Clarification, parse
 from bot.parse.vocabulary import vocabulary
-from bot.query.plan import QueryPlan
 from tests.conftest import TODAY
 
 QUESTIONS = Path(__file__).parent / "questions.txt"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from bot.ask import ask
+from bot.answers.ask import ask
 from bot.query.database import Database
 from bot.settings import ROOT
 from tests.conftest import TODAY

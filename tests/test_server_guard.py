@@ -233,7 +233,7 @@ def test_the_app_gets_exactly_the_signed_bytes_and_short_or_huge_bodies_are_refu
 def test_healthz_reports_unusable_state_or_data(tmp_path, article_data):
     """Load balancers restart or route around a server whose data or state it cannot use."""
     from bot.slack.server import health_problems
-    from bot.state import State
+    from bot.state.store import State
 
     good = State(f"sqlite:///{tmp_path / 'state.db'}")
     assert health_problems(good, article_data) == []

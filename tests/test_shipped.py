@@ -12,9 +12,9 @@ import json
 import pandas as pd
 import pytest
 
-from bot.ask import ask
+from bot.answers.ask import ask
+from bot.core.periods import Quarter
 from bot.ingest.shipped import build_shipped
-from bot.periods import Quarter
 from bot.query.database import Database
 from bot.settings import ROOT
 from tests.conftest import TODAY
@@ -202,7 +202,7 @@ def test_every_example_question_answers_from_the_shipped_data(shipped):
 
 
 def test_help_lists_each_release_with_its_date_and_coverage(capsys):
-    from bot.cli import main
+    from bot.cli.main import main
 
     main(["ask", "--data-dir", str(DATA), "help"])
     out = capsys.readouterr().out
@@ -301,9 +301,9 @@ def test_understated_local_totals_are_not_given(shipped, question, force):
 
 
 def test_the_parsers_local_area_list_is_what_raw_gives():
-    """bot/reference/local_areas.csv (the parser's place names) must follow raw/."""
+    """bot/core/reference/local_areas.csv (the parser's place names) must follow raw/."""
+    from bot.core.reference import local_areas as reference
     from bot.ingest.local_areas import local_areas
-    from bot.reference import local_areas as reference
 
     built = [{k: r[k] for k in ("name", "force", "understated")} for r in local_areas(RAW)]
     assert built == [dict(r) for r in reference()]

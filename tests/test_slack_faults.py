@@ -20,7 +20,7 @@ from bot.query.database import Database
 from bot.settings import Settings
 from bot.slack.app import build_app
 from bot.slack.replies import BUSY, Crimebot, Outbox
-from bot.state import State
+from bot.state.store import State
 from tests.slack_server import SECRET, sign
 
 

@@ -16,7 +16,7 @@ import threading
 from sqlalchemy import create_engine, inspect, update
 
 from bot.parse import parse
-from bot.state import KEEP_DELIVERIES, State, deliveries, metadata
+from bot.state.store import KEEP_DELIVERIES, State, deliveries, metadata
 from tests.conftest import ROOT, TODAY, postgres_or_skip
 
 PLAN_QUESTION = "charge rate harassment Thames Valley year to September 2023"
@@ -49,7 +49,7 @@ def test_thread_plan_survives_a_restart(state_url):
 
 OPEN_AT_ONCE = """
 import sys
-from bot.state import State
+from bot.state.store import State
 print("ready", flush=True)
 sys.stdin.readline()
 state = State(sys.argv[1])
@@ -109,13 +109,14 @@ def state_warnings(caplog) -> list[str]:
     return [
         r.getMessage()
         for r in caplog.records
-        if r.name == "bot.state" and r.levelno >= logging.WARNING
+        if r.name == "bot.state.store" and r.levelno >= logging.WARNING
     ]
 
 
 def back_again(caplog) -> bool:
     return any(
-        r.name == "bot.state" and r.getMessage().startswith("The state database is back after")
+        r.name == "bot.state.store"
+        and r.getMessage().startswith("The state database is back after")
         for r in caplog.records
     )
 
@@ -131,7 +132,7 @@ def assert_degraded(state: State, key: str) -> None:
 
 
 def test_a_sqlite_database_that_cannot_be_opened_degrades_and_recovers(tmp_path, caplog):
-    caplog.set_level(logging.INFO, logger="bot.state")
+    caplog.set_level(logging.INFO, logger="bot.state.store")
     path = tmp_path / "state.db"
     path.mkdir()  # a directory where the file should be: fails even for root
     state = State(f"sqlite:///{path}", retry_after=0, health_ttl=0)  # starts, no exception
@@ -148,7 +149,7 @@ def test_a_sqlite_database_that_cannot_be_opened_degrades_and_recovers(tmp_path,
 
 
 def test_a_sqlite_database_deleted_under_a_running_bot_degrades_and_recovers(tmp_path, caplog):
-    caplog.set_level(logging.INFO, logger="bot.state")
+    caplog.set_level(logging.INFO, logger="bot.state.store")
     path = tmp_path / "state.db"
     state = State(f"sqlite:///{path}", retry_after=0, health_ttl=0)
     plan = parse(PLAN_QUESTION, TODAY)
@@ -259,7 +260,7 @@ class Proxy:
 
 
 def test_postgres_going_down_degrades_and_coming_back_recovers(postgres_schema_url, caplog):
-    caplog.set_level(logging.INFO, logger="bot.state")
+    caplog.set_level(logging.INFO, logger="bot.state.store")
     from sqlalchemy import make_url
 
     url = make_url(postgres_schema_url)

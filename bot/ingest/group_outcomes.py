@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from bot.core.periods import Quarter, parse_financial_year
+from bot.core.reference import normalise_outcome_type
 from bot.ingest.errors import IngestError
 from bot.ingest.load import canonical_forces, sha256
 from bot.ingest.store import Release
-from bot.periods import Quarter, parse_financial_year
-from bot.reference import normalise_outcome_type
 
 FILE = "outcomes-2024-25-force-quarter-offencegroup-outcometype.csv.gz"
 RELEASE_NAME = "prc-outcomes-open-data-mar2025-tables-230426.xlsx (by offence group)"

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from bot.core.periods import Quarter, parse_financial_year
+from bot.core.reference import canonical_force, normalise_outcome_type
 from bot.ingest.errors import IngestError
 from bot.ingest.sheets import Table
-from bot.periods import Quarter, parse_financial_year
-from bot.reference import canonical_force, normalise_outcome_type
 
 COMMON = {
     "financial_year": ("Financial Year", "Financial_Year", "FY", "Year"),

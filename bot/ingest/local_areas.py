@@ -17,11 +17,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from bot.core.periods import Quarter
+from bot.core.reference import canonical_force
 from bot.ingest.errors import IngestError
 from bot.ingest.load import sha256
 from bot.ingest.store import Release
-from bot.periods import Quarter
-from bot.reference import canonical_force
 
 TOTALS = Path("csp-totals-2024-25") / "lad_crime_houseprice.csv"
 GEOGRAPHY = Path("csp-geo-reference") / "recrime-geo-pfa.csv"

@@ -16,9 +16,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from bot.core.periods import Quarter, financial_year_label
+from bot.core.reference import outcome_types
 from bot.ingest.layouts import OUTCOMES, RECORDED
-from bot.periods import Quarter, financial_year_label
-from bot.reference import outcome_types
 
 SEED = 20261122
 FIRST_YEAR, LAST_YEAR = 2012, 2025  # financial years 2012/13 to 2025/26

@@ -18,10 +18,10 @@ from pathlib import Path
 import pandas as pd
 
 from bot import datastore
+from bot.core.periods import Quarter
+from bot.core.reference import forces, outcome_types, seed_offences
 from bot.datastore import DataUnreadable
 from bot.manifest import MANIFEST, read_manifest
-from bot.periods import Quarter
-from bot.reference import forces, outcome_types, seed_offences
 
 COUNT_COLUMNS = {
     "recorded": ("offences",),

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from bot.core.periods import MONTHS, financial_year_label
+from bot.core.plan import Measure, PeriodSpec, QueryPlan
 from bot.parse.vocabulary import vocabulary
-from bot.periods import MONTHS, financial_year_label
-from bot.query.plan import Measure, PeriodSpec, QueryPlan
 
 
 def _offence_words(plan: QueryPlan) -> str:

@@ -14,11 +14,8 @@ from functools import cache, lru_cache
 
 from rapidfuzz import fuzz, process
 
-from bot.parse.periods import FoundPeriod, find_period
-from bot.parse.text import MAX_QUESTION_CHARS, clean, strip_markup, tokens
-from bot.parse.vocabulary import AMBIGUOUS_PLACES, NotRecorded, vocabulary
-from bot.places import areas, force_place
-from bot.query.plan import (
+from bot.core.places import areas, force_place
+from bot.core.plan import (
     ALL_CRIME,
     LATEST,
     Measure,
@@ -28,7 +25,10 @@ from bot.query.plan import (
     Place,
     QueryPlan,
 )
-from bot.reference import canonical_force
+from bot.core.reference import canonical_force
+from bot.parse.periods import FoundPeriod, find_period
+from bot.parse.text import MAX_QUESTION_CHARS, clean, strip_markup, tokens
+from bot.parse.vocabulary import AMBIGUOUS_PLACES, NotRecorded, vocabulary
 
 # Example questions: the first three follow every clarification; help and App Home list all.
 EXAMPLES = (

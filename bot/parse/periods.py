@@ -8,8 +8,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass, replace
 
-from bot.periods import MONTHS, Quarter
-from bot.query.plan import PeriodSpec
+from bot.core.periods import MONTHS, Quarter
+from bot.core.plan import PeriodSpec
 
 _MONTHS = {
     "jan": 1,

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from bot.core.places import areas, force_place, local_place
+from bot.core.plan import OffenceSelection, OutcomeSelection, Place
+from bot.core.reference import forces, local_areas, seed_offences
 from bot.parse.text import tokens
-from bot.places import areas, force_place, local_place
-from bot.query.plan import OffenceSelection, OutcomeSelection, Place
-from bot.reference import forces, local_areas, seed_offences
 
 # Place names too loose to pick one force: the reporter is asked which.
 AMBIGUOUS_PLACES = {

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from bot.query.plan import PeriodSpec, QueryPlan
+from bot.core.plan import PeriodSpec, QueryPlan
 
 
 class Unanswerable(Exception):

@@ -8,12 +8,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, replace
 
-from bot.periods import Period, Quarter
-from bot.places import national, territorial_forces
+from bot.core.periods import Period, Quarter
+from bot.core.places import national, territorial_forces
+from bot.core.plan import ALL_CRIME, Measure, OffenceSelection, PeriodSpec, Place, QueryPlan
+from bot.core.reference import ANNUAL_OUTCOME_TYPES, INCOMPLETE_2014_15, force_by_name
 from bot.query.database import NATIONAL_NAME, Database
 from bot.query.errors import Unanswerable
 from bot.query.periods import coverage_by_table, resolve_period
-from bot.query.plan import ALL_CRIME, Measure, OffenceSelection, PeriodSpec, Place, QueryPlan
 from bot.query.rates import (
     SMALL_RESIDENT_FORCES,
     Population,
@@ -21,7 +22,6 @@ from bot.query.rates import (
     place_population,
     populations,
 )
-from bot.reference import ANNUAL_OUTCOME_TYPES, INCOMPLETE_2014_15, force_by_name
 
 SERIES_YEARS = 10
 SMALL_COUNT = 50  # below this, shares are given as "3 of 12", never as a percentage

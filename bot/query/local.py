@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.periods import Period, Quarter
-from bot.places import force_place
+from bot.core.periods import Period, Quarter
+from bot.core.places import force_place
+from bot.core.plan import Measure, PeriodSpec, Place, QueryPlan
+from bot.core.reference import force_by_name
 from bot.query.database import Database
 from bot.query.errors import Unanswerable
 from bot.query.findings import Findings, PlaceFindings, ResolvedOffence, YearFigure
-from bot.query.plan import Measure, PeriodSpec, Place, QueryPlan
-from bot.reference import force_by_name
 
 COUNTED = (
     "all police recorded crime in the area excluding fraud (recorded centrally), from the "

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.periods import MONTHS, Period, Quarter
+from bot.core.periods import MONTHS, Period, Quarter
+from bot.core.plan import PeriodSpec
 from bot.query.database import Database
 from bot.query.errors import Unanswerable
-from bot.query.plan import PeriodSpec
 
 
 def coverage_by_table(db: Database) -> dict[str, dict]:

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from bot.periods import Period, Quarter
+from bot.core.periods import Period, Quarter
+from bot.core.plan import Measure, Place, QueryPlan
+from bot.core.reference import force_by_name
 from bot.query.database import Database
 from bot.query.errors import Unanswerable
-from bot.query.plan import Measure, Place, QueryPlan
-from bot.reference import force_by_name
 
 # A "force" whose residents are a poor denominator: the City of London's 15,000 residents
 # against its daytime population of workers and visitors. Ranked apart, as ONS does.

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.digest.compose import MATERIAL_CHANGE, MATERIAL_SHARE, Digest, ForceLeads, Revision
-from bot.digest.leads import Lead, LeadKind
-from bot.digest.ranking import is_small
-from bot.digest.subscriptions import Subscription, force_names
+from bot.core.plan import Measure, PeriodSpec, QueryPlan
+from bot.core.reference import force_by_name
 from bot.parse.canonical import question_for
-from bot.query.plan import Measure, PeriodSpec, QueryPlan
-from bot.reference import force_by_name
+from bot.query.leads.candidates import Lead, LeadKind
+from bot.query.leads.compose import MATERIAL_CHANGE, MATERIAL_SHARE, Digest, ForceLeads, Revision
+from bot.query.leads.ranking import is_small
 from bot.render import numbers as num
 from bot.render.answer import SAMPLE_WARNING
 from bot.render.blocks import FALLBACK_LIMIT, button, context, cut, escape, section
@@ -22,6 +21,7 @@ from bot.render.sentence import (
     source_line,
     subject,
 )
+from bot.state.subscriptions import Subscription, force_names
 
 STORY_ACTION = "write_story"
 NOTHING_NEW = "Nothing new since the last digest: its leads' figures are unchanged."

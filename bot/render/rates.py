@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from bot.core.reference import force_by_name
 from bot.query.findings import Findings, PlaceFindings, RankRow
 from bot.query.rates import Population
-from bot.reference import force_by_name
 from bot.render import numbers as num
 
 

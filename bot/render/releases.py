@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.periods import Quarter
+from bot.core.periods import Quarter
 
 TABLE_NAMES = {
     "recorded": "recorded crime by offence and quarter",

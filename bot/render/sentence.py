@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from bot.periods import Period
+from bot.core.periods import Period
+from bot.core.plan import Measure, OffenceSelection, Place, QueryPlan
+from bot.core.reference import force_by_name
 from bot.query.findings import Findings, PlaceFindings, Revision, YearFigure
-from bot.query.plan import Measure, OffenceSelection, Place, QueryPlan
-from bot.reference import force_by_name
 from bot.render import numbers as num
 from bot.render.answer import PER_1000, Answer, Figure, Provenance, SeriesPoint
 from bot.render.rates import national_rate_sentence, rate_clause, rate_value, set_aside_sentence

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bot.digest.story import StoryFindings
+from bot.answers.story import StoryFindings
 from bot.query.findings import Findings
 from bot.render import numbers as num
 from bot.render.answer import SAMPLE_WARNING, Figure

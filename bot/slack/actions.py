@@ -10,7 +10,7 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.ask import pinned
+from bot.answers.ask import pinned
 from bot.render.blocks import (
     CSV_ACTION,
     SHARE_ACTION,

@@ -16,7 +16,7 @@ from bot.query.database import Database
 from bot.settings import Settings
 from bot.slack import actions, commands, digest, home, mentions
 from bot.slack.replies import Crimebot, RetryAfterHandler
-from bot.state import State
+from bot.state.store import State
 
 WARM_UP_QUESTION = "charge rate for harassment in Thames Valley"
 

@@ -11,11 +11,11 @@ from collections.abc import Callable
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot.digest.story import is_story_request
-from bot.digest.subscriptions import is_subscription_command
+from bot.answers.story import is_story_request
 from bot.render.blocks import answer_blocks, fallback_text, help_blocks
 from bot.slack.digest import answer_story, answer_subscription
 from bot.slack.replies import BUSY, Crimebot, respond_or_fall_back
+from bot.state.subscriptions import is_subscription_command
 
 HELP_WORDS = {"", "help", "?", "examples"}
 

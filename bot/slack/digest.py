@@ -10,13 +10,6 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.digest.ledger import Ledger
-from bot.digest.subscriptions import (
-    Request,
-    SubscriptionRefused,
-    Subscriptions,
-    parse_request,
-)
 from bot.parse import Clarification
 from bot.render.answer import Answer
 from bot.render.blocks import answer_blocks, escape, fallback_text
@@ -24,6 +17,13 @@ from bot.render.digest import STORY_ACTION, subscription_text
 from bot.render.story import Story, story_blocks
 from bot.slack.oauth import remember_channel
 from bot.slack.replies import Crimebot, rate_limited, say_busy_privately
+from bot.state.ledger import Ledger
+from bot.state.subscriptions import (
+    Request,
+    SubscriptionRefused,
+    Subscriptions,
+    parse_request,
+)
 
 log = logging.getLogger(__name__)
 CANNOT_POST = (
@@ -100,7 +100,9 @@ def answer_subscription(bot: Crimebot, command: dict, respond: Respond, client: 
         respond(
             response_type="ephemeral",
             text=subscription_text(
-                subscriptions.get(channel), bot.timezone, Ledger(bot.state).last_digest(channel)
+                subscriptions.get(channel),
+                bot.timezone,
+                Ledger(bot.state).last_digest(channel),
             ),
         )
         return

@@ -8,9 +8,9 @@ from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.ask import pinned
+from bot.answers.ask import pinned
+from bot.core.periods import Period, Quarter
 from bot.parse import EXAMPLES
-from bot.periods import Period, Quarter
 from bot.query.database import Database
 from bot.render.answer import SAMPLE_WARNING
 from bot.render.blocks import DIGEST_HELP, context, section

@@ -13,7 +13,7 @@ import re
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
-from bot.digest.story import is_story_request
+from bot.answers.story import is_story_request
 from bot.slack.digest import draft_reply
 from bot.slack.replies import Crimebot
 

@@ -52,7 +52,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 
 from bot.settings import MissingSetting, Settings
-from bot.state import State, subscriptions
+from bot.state.store import State, subscriptions
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +77,7 @@ CACHE_TTL = 30.0
 TOKEN_FIELDS = ("bot_token", "bot_refresh_token", "user_token", "user_refresh_token")
 
 # The tables, as slack_sdk queries them; created (tokens as TEXT: a Fernet token is about
-# twice as long as the token it hides) by bot/migrations/versions/0003_workspaces.py.
+# twice as long as the token it hides) by bot/state/migrations/versions/0003_workspaces.py.
 metadata = MetaData()
 channel_workspaces = Table(
     "channel_workspaces",
@@ -417,7 +417,7 @@ class WorkspaceTokens:
 
 class WorkspaceClient(WebClient):
     """A WebClient that sends each call with the bot token of the workspace of the channel it
-    names: the digest poster (bot.digest.post.Poster) takes it in place of the one-token
+    names: the digest poster (bot.answers.digest.Poster) takes it in place of the one-token
     client and posts every channel's digest with its own workspace's token, unchanged. A call
     for a channel whose workspace is not installed is refused (SlackApiError
     ``not_installed``) without reaching Slack."""

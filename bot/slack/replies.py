@@ -25,14 +25,14 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
-from bot.ask import ask, ask_story
+from bot.answers.ask import ask, ask_story
+from bot.core.plan import QueryPlan
 from bot.query.database import Database
-from bot.query.plan import QueryPlan
 from bot.render.answer import Answer
 from bot.render.blocks import answer_blocks, fallback_text
 from bot.render.chart import chart
 from bot.render.story import Story
-from bot.state import State
+from bot.state.store import State
 
 log = logging.getLogger(__name__)
 SORRY = "Sorry, I couldn't post that answer in Slack. The error has been logged."

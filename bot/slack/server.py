@@ -34,7 +34,7 @@ from gunicorn.workers.gthread import ThreadWorker
 from bot.settings import Settings
 
 if TYPE_CHECKING:
-    from bot.state import State
+    from bot.state.store import State
 
 EVENTS_PATH = "/slack/events"
 MAX_BODY = 1 << 20  # Slack's payloads are a few kB
@@ -171,7 +171,7 @@ def wsgi_app(settings: Settings) -> Callable:
     from slack_bolt.adapter.wsgi import SlackRequestHandler
 
     from bot.slack.app import build_app
-    from bot.state import State
+    from bot.state.store import State
 
     state = State(settings.CRIMEBOT_STATE_URL)
     first_delivery = state.first_delivery

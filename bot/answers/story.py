@@ -6,11 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from bot.core.plan import CHARGE, Measure, PeriodSpec, QueryPlan
 from bot.parse import Clarification, parse
 from bot.query.database import Database
 from bot.query.errors import Unanswerable
 from bot.query.findings import Findings, find
-from bot.query.plan import CHARGE, Measure, PeriodSpec, QueryPlan
 
 STORY_WORDS = ("write up", "write", "story", "draft")
 

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete, insert, select, update
 
+from bot.core.places import force_place
 from bot.parse import Clarification, places_in
-from bot.places import force_place
-from bot.state import State, subscriptions
+from bot.state.store import State, subscriptions
 
 MAX_FORCES = 6  # six forces of five leads fill Slack's 50 blocks
 DEFAULT_TIME = dt.time(8, 0)

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from bot.state import State, digests, leads_shown
+from bot.state.store import State, digests, leads_shown
 
 STALE_AFTER = dt.timedelta(minutes=10)  # composing and posting take seconds
 DONE = ("posted", "quiet")  # a day in one of these states is never claimed again

@@ -1,7 +1,7 @@
 """Post each subscribed channel's digest once a day, when its hour has come.
 
 `python -m bot digest` and the clock process both call ``run``: it is safe to call as often
-as you like, from as many processes as you like (see ``bot.digest.ledger``).
+as you like, from as many processes as you like (see ``bot.state.ledger``).
 """
 
 from __future__ import annotations
@@ -21,12 +21,12 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
-from bot.digest.compose import Digest, compose
-from bot.digest.ledger import Claim, Ledger
-from bot.digest.subscriptions import Subscription, Subscriptions
 from bot.query.database import Database
+from bot.query.leads.compose import Digest, compose
 from bot.render.digest import digest_message, digest_text, nothing_new_text
-from bot.state import State
+from bot.state.ledger import Claim, Ledger
+from bot.state.store import State
+from bot.state.subscriptions import Subscription, Subscriptions
 
 log = logging.getLogger(__name__)
 DIGEST_EVENT = "crimebot_digest"  # message metadata: finds a digest already in the channel

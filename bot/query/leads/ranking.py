@@ -1,6 +1,6 @@
 """How leads are ranked: the rules an editor applies when choosing what to commission, in one
-place. ``bot.digest.leads`` finds the candidates (records, changes beyond the noise, charge
-rates); this module scores them and chooses the few a digest shows.
+place. ``bot.query.leads.candidates`` finds the candidates (records, changes beyond the noise,
+charge rates); this module scores them and chooses the few a digest shows.
 
 1. The kind of story: a ten-year high or low beats a rise or fall on the year before, which
    beats a gap with England and Wales (``BASE_SCORE``). A record over more years scores more.
@@ -28,7 +28,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from bot.digest.leads import Lead, Series
+    from bot.query.leads.candidates import Lead, Series
 
 MIN_RECORD_YEARS = 5  # "the highest in the three years of comparable figures" is not a story
 MIN_SURPRISE = 2.5  # a change within 2.5 standard errors of none is noise

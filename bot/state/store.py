@@ -2,7 +2,7 @@
 question, digest subscriptions, the digests posted and the leads they showed. Any SQLAlchemy
 URL: a SQLite file by default, Postgres in production.
 
-The schema is Alembic's (``bot/migrations``): opening a ``State`` upgrades the database to the
+The schema is Alembic's (``bot/state/migrations``): opening a ``State`` upgrades the database to the
 newest revision under a lock (SQLite: ``BEGIN IMMEDIATE``; Postgres: ``pg_advisory_xact_lock``),
 so any number of workers can start at once on a fresh or an older database.
 
@@ -47,7 +47,7 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.pool import NullPool
 
-from bot.query.plan import QueryPlan, plan_from_dict, plan_to_dict
+from bot.core.plan import QueryPlan, plan_from_dict, plan_to_dict
 
 metadata = MetaData()
 deliveries = Table(

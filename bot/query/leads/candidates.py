@@ -15,21 +15,9 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 
-from bot.digest.ranking import (
-    MIN_CHANGE,
-    MIN_RECORD_YEARS,
-    MIN_SURPRISE,
-    LeadKind,
-    choose,
-    context,
-    count_surprise,
-    is_small,
-    parts_company,
-    runs_against,
-)
-from bot.digest.ranking import score as _score
+from bot.core.periods import Period
+from bot.core.plan import CHARGE, Measure, OffenceSelection, Place, QueryPlan
 from bot.parse.vocabulary import vocabulary
-from bot.periods import Period
 from bot.query.database import Database
 from bot.query.errors import Unanswerable
 from bot.query.findings import (
@@ -41,7 +29,19 @@ from bot.query.findings import (
     use_annual,
     year_figures,
 )
-from bot.query.plan import CHARGE, Measure, OffenceSelection, Place, QueryPlan
+from bot.query.leads.ranking import (
+    MIN_CHANGE,
+    MIN_RECORD_YEARS,
+    MIN_SURPRISE,
+    LeadKind,
+    choose,
+    context,
+    count_surprise,
+    is_small,
+    parts_company,
+    runs_against,
+)
+from bot.query.leads.ranking import score as _score
 
 MAX_LEADS = 5
 NATIONAL_GAP = 0.25  # a charge rate a quarter above or below England and Wales'
@@ -321,7 +321,7 @@ def find_leads(
     limit: int = MAX_LEADS,
     region: dict[str, Series] | None = None,
 ) -> list[Lead]:
-    """The place's best leads, most newsworthy first (see ``bot.digest.ranking``): count
+    """The place's best leads, most newsworthy first (see ``bot.query.leads.ranking``): count
     leads are scored against England and Wales and the region (``region``: the series of the
     force's region, when known)."""
     candidates = []

@@ -65,7 +65,7 @@ def cmd_socket(args: argparse.Namespace) -> int:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from bot.ask import ask
+    from bot.answers.ask import ask
 
     db = _database(args)
     if db is None:
@@ -94,7 +94,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_story(args: argparse.Namespace) -> int:
-    from bot.ask import ask_story
+    from bot.answers.ask import ask_story
     from bot.render.answer import Answer
 
     db = _database(args)
@@ -107,12 +107,12 @@ def cmd_story(args: argparse.Namespace) -> int:
 
 
 def cmd_digest(args: argparse.Namespace) -> int:
-    from bot.digest.post import Poster, local_now, preview, run
-    from bot.digest.subscriptions import Subscriptions
+    from bot.answers.digest import Poster, local_now, preview, run
     from bot.parse import Clarification, places_in
     from bot.query.database import Database, DataMissing
     from bot.settings import MissingSetting
-    from bot.state import State
+    from bot.state.store import State
+    from bot.state.subscriptions import Subscriptions
 
     settings = Settings.from_env()
     data_dir = _data_dir(args)
@@ -169,7 +169,7 @@ def cmd_digest(args: argparse.Namespace) -> int:
 
 
 def cmd_clock(args: argparse.Namespace) -> int:
-    from bot.digest.clock import start
+    from bot.slack.clock import start
 
     logging.basicConfig(level=logging.INFO)
     return _service(start)

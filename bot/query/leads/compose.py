@@ -7,7 +7,13 @@ import datetime as dt
 import math
 from dataclasses import dataclass, field
 
-from bot.digest.leads import (
+from bot.core.periods import Period, Quarter
+from bot.core.places import areas, force_place, national
+from bot.core.plan import Place
+from bot.core.reference import force_by_name
+from bot.query.database import Database
+from bot.query.findings import SMALL_COUNT
+from bot.query.leads.candidates import (
     MIN_CHANGE,
     MIN_SURPRISE,
     Lead,
@@ -16,13 +22,7 @@ from bot.digest.leads import (
     find_leads,
     place_series,
 )
-from bot.periods import Period, Quarter
-from bot.places import areas, force_place, national
-from bot.query.database import Database
-from bot.query.findings import SMALL_COUNT
 from bot.query.periods import resolve_period
-from bot.query.plan import Place
-from bot.reference import force_by_name
 
 MAX_REVISIONS_LISTED = 5
 MAX_MOVES = 3  # per force, in a new release's opening section

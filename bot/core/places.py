@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from functools import cache
 
-from bot.query.plan import Place
-from bot.reference import Force, force_by_name, forces
+from bot.core.plan import Place
+from bot.core.reference import Force, force_by_name, forces
 
 NATIONAL = "England and Wales"
 

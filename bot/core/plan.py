@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
 
-from bot.periods import MONTHS, financial_year_label
+from bot.core.periods import MONTHS, financial_year_label
 
 
 class Measure(StrEnum):

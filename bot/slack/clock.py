@@ -10,10 +10,10 @@ import logging
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 
-from bot.digest.post import Poster, run
+from bot.answers.digest import Poster, run
 from bot.query.database import Database
 from bot.settings import Settings
-from bot.state import State
+from bot.state.store import State
 
 log = logging.getLogger(__name__)
 TICK = "*/5"  # minutes: a digest set for 07:30 goes out by 07:35

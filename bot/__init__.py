@@ -1,0 +1,1 @@
+"""crimebot: exact, sourced police recorded crime figures for England and Wales, in Slack."""
