@@ -1,27 +1,46 @@
-"""Settings from the environment (and a .env file), read in one place.
+"""Settings from the environment (and a .env file), read and typed in this module only.
 
-Every setting is listed in .env.example; a test keeps the two in step.
+Every setting is listed in .env.example; a test keeps the two in step. A value that cannot be
+read (``PORT=abc``, an unknown time zone) stops start-up with a message naming the setting.
 """
 
 from __future__ import annotations
 
 import os
+import types
+import typing
 from dataclasses import dataclass, fields
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from cryptography.fernet import Fernet, MultiFernet
 from dotenv import load_dotenv
 
 ROOT = Path(__file__).resolve().parents[1]
 SLACK_API_DEFAULT = "https://slack.com/api/"
+LONDON = ZoneInfo("Europe/London")
 
 
 class MissingSetting(Exception):
-    """A required environment variable is not set; the message names it."""
+    """A required environment variable is not set, or cannot be read; the message names it."""
+
+
+def token_cipher(keys: str) -> MultiFernet:
+    """CRIMEBOT_TOKEN_KEY as a cipher: several keys, comma-separated, newest first, so a key
+    can be rotated without losing the tokens the old one sealed."""
+    try:
+        return MultiFernet([Fernet(key.strip()) for key in keys.split(",") if key.strip()])
+    except (ValueError, TypeError) as error:
+        raise MissingSetting(
+            "CRIMEBOT_TOKEN_KEY is not a Fernet key (or a comma-separated list of them): make "
+            'one with python -c "from cryptography.fernet import Fernet; '
+            'print(Fernet.generate_key().decode())"'
+        ) from error
 
 
 @dataclass(frozen=True)
 class Settings:
-    CRIMEBOT_DATA_DIR: str = str(ROOT / "data")
+    CRIMEBOT_DATA_DIR: Path = ROOT / "data"
     CRIMEBOT_STATE_URL: str = f"sqlite:///{ROOT / 'state.db'}"
     CRIMEBOT_RELEASE_PAGE_URL: str = ""
     SLACK_BOT_TOKEN: str = ""
@@ -32,20 +51,25 @@ class Settings:
     SLACK_REDIRECT_URI: str = ""
     CRIMEBOT_TOKEN_KEY: str = ""
     SLACK_API_URL: str = SLACK_API_DEFAULT
-    PORT: str = "3000"
-    CRIMEBOT_THREADS: str = "64"
-    CRIMEBOT_WORKERS: str = "2"
-    CRIMEBOT_TIMEZONE: str = "Europe/London"
+    PORT: int = 3000
+    CRIMEBOT_THREADS: int = 64
+    CRIMEBOT_WORKERS: int = 2
+    CRIMEBOT_TIMEZONE: ZoneInfo = LONDON
 
     @classmethod
     def from_env(cls) -> Settings:
         load_dotenv(ROOT / ".env")
-        values = {f.name: os.environ[f.name] for f in fields(cls) if os.environ.get(f.name)}
+        hints = typing.get_type_hints(cls)
+        values = {
+            f.name: _typed(f.name, hints[f.name], os.environ[f.name])
+            for f in fields(cls)
+            if os.environ.get(f.name)
+        }
         return cls(**values)
 
     @property
     def data_dir(self) -> Path:
-        return Path(self.CRIMEBOT_DATA_DIR)
+        return self.CRIMEBOT_DATA_DIR
 
     @property
     def api_url(self) -> str:
@@ -61,8 +85,6 @@ class Settings:
         """What serving Slack over HTTP needs, in the mode the settings choose."""
         if self.oauth_mode:
             self.require("SLACK_CLIENT_SECRET", "SLACK_SIGNING_SECRET", "CRIMEBOT_TOKEN_KEY")
-            from bot.slack.oauth import token_cipher
-
             token_cipher(self.CRIMEBOT_TOKEN_KEY)  # a malformed key stops start-up, named
         else:
             self.require("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
@@ -72,8 +94,6 @@ class Settings:
         stored workspace tokens."""
         if self.oauth_mode:
             self.require("CRIMEBOT_TOKEN_KEY")
-            from bot.slack.oauth import token_cipher
-
             token_cipher(self.CRIMEBOT_TOKEN_KEY)
         else:
             self.require("SLACK_BOT_TOKEN")
@@ -86,3 +106,22 @@ class Settings:
                 + ", ".join(missing)
                 + " (set them in the environment or in .env; see .env.example)"
             )
+
+
+def _typed(name: str, kind: type | types.UnionType, text: str) -> object:
+    if kind is int:
+        number = int(text) if text.strip().isdigit() else -1
+        least = 0 if name == "PORT" else 1  # PORT=0: any free port
+        if number < least or not text.strip().isdigit():
+            raise MissingSetting(f"{name} must be a whole number from {least}, not {text!r}")
+        return number
+    if kind is Path:
+        return Path(text)
+    if kind is ZoneInfo:
+        try:
+            return ZoneInfo(text)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise MissingSetting(
+                f"{name} must be a time zone such as Europe/London, not {text!r}"
+            ) from error
+    return text

@@ -30,7 +30,7 @@ from bot.render.digest import (
     subscription_text,
 )
 from bot.render.story import Story
-from bot.settings import Settings
+from bot.settings import LONDON, Settings
 from bot.slack.app import web_client
 from bot.slack.clock import tick
 from bot.state.ledger import Ledger
@@ -270,8 +270,8 @@ def test_a_digest_waits_for_its_hour_then_posts_once(state, stub, article_db):
     Subscriptions(state).subscribe("C1", ("Thames Valley",), dt.time(8), "U1")
     poster = poster_for(state, stub, article_db)
     early = MORNING - dt.timedelta(minutes=1)
-    assert run(poster, "Europe/London", early) == []
-    [delivery] = run(poster, "Europe/London", MORNING)
+    assert run(poster, LONDON, early) == []
+    [delivery] = run(poster, LONDON, MORNING)
     assert delivery.outcome == "posted"
     [post] = digest_posts(stub, "C1")
     assert post.body["text"].startswith("Crime figures digest · Monday 23 November 2026")
@@ -279,7 +279,7 @@ def test_a_digest_waits_for_its_hour_then_posts_once(state, stub, article_db):
     buttons = [b["accessory"] for b in post.body["blocks"] if "accessory" in b]
     assert buttons and all(b["text"]["text"] == "Write it up" for b in buttons)
     assert "harassment Thames Valley year to September 2023" in [b["value"] for b in buttons]
-    [again] = run(poster, "Europe/London", MORNING + dt.timedelta(hours=2))
+    [again] = run(poster, LONDON, MORNING + dt.timedelta(hours=2))
     assert (again.outcome, again.detail) == ("skipped", "already posted today")
     assert len(digest_posts(stub, "C1")) == 1
 
@@ -384,11 +384,11 @@ def test_a_digest_that_fails_while_composing_is_retried_by_the_next_tick(state, 
         raise RuntimeError("the data directory is being replaced")
 
     client = poster_for(state, stub, article_db).client
-    [failed] = run(Poster(state, client, broken), "Europe/London", MORNING)
+    [failed] = run(Poster(state, client, broken), LONDON, MORNING)
     assert (failed.outcome, failed.detail) == ("failed", "the data directory is being replaced")
     assert Ledger(state).status("C1", DAY.isoformat()) is None  # the claim was given up
     next_tick = MORNING + dt.timedelta(minutes=5)
-    [delivery] = run(poster_for(state, stub, article_db), "Europe/London", next_tick)
+    [delivery] = run(poster_for(state, stub, article_db), LONDON, next_tick)
     assert delivery.outcome == "posted"  # not "skipped" for ten minutes
     assert len(digest_posts(stub, "C1")) == 1
 
@@ -428,7 +428,7 @@ def test_a_refused_post_is_tried_again_by_a_later_run(state, stub, article_db):
 
 def test_a_new_release_is_announced_with_the_figures_it_revised(state, stub, data_copy):
     Subscriptions(state).subscribe("C1", ("Thames Valley",), None, "U1")
-    run(poster_for(state, stub, Database(data_copy)), "Europe/London", MORNING)
+    run(poster_for(state, stub, Database(data_copy)), LONDON, MORNING)
 
     revised = quarterly(annual_values())
     key = next(
@@ -444,7 +444,7 @@ def test_a_new_release_is_announced_with_the_figures_it_revised(state, stub, dat
     ingest([release], data_copy, progress=False)
 
     next_morning = MORNING + dt.timedelta(days=1)
-    [delivery] = run(poster_for(state, stub, Database(data_copy)), "Europe/London", next_morning)
+    [delivery] = run(poster_for(state, stub, Database(data_copy)), LONDON, next_morning)
     assert delivery.outcome == "posted"
     text = digest_posts(stub, "C1")[-1].body["text"]
     assert (
@@ -458,7 +458,7 @@ def test_a_new_release_is_announced_with_the_figures_it_revised(state, stub, dat
 
 def test_the_clock_tick_posts_what_is_due(state_url, stub, article_data, monkeypatch):
     settings = Settings(
-        CRIMEBOT_DATA_DIR=str(article_data),
+        CRIMEBOT_DATA_DIR=article_data,
         CRIMEBOT_STATE_URL=state_url,
         SLACK_BOT_TOKEN="xoxb-test",
         SLACK_API_URL=f"{stub.url}/api/",
@@ -544,7 +544,7 @@ def test_a_month_of_digests_repeats_no_lead_and_leads_with_the_new_release(state
         if day == 15:
             old, new = revising_release(data_copy)
         morning = MORNING + dt.timedelta(days=day)
-        [delivery] = run(poster_for(state, stub, Database(data_copy)), "Europe/London", morning)
+        [delivery] = run(poster_for(state, stub, Database(data_copy)), LONDON, morning)
         outcomes.append(delivery.outcome)
     # Posted on the first day and on the release day; every other day has nothing new.
     assert outcomes == ["posted"] + ["nothing new"] * 14 + ["posted"] + ["nothing new"] * 14
@@ -574,7 +574,7 @@ def test_a_quiet_day_is_reported_in_the_subscription_status(state, stub, article
     assert (quiet.outcome, quiet.detail) == ("nothing new", NOTHING_NEW)
     again = poster.deliver(subscription, next_day)
     assert (again.outcome, again.detail) == ("skipped", "nothing new today (already checked)")
-    text = subscription_text(subscription, "Europe/London", Ledger(state).last_digest("C1"))
+    text = subscription_text(subscription, LONDON, Ledger(state).last_digest("C1"))
     assert "On Tuesday 24 November 2026 nothing was posted: there was no lead with new figures" in (
         text
     )

@@ -15,10 +15,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from bot import datastore
 from bot.answers.ask import ask
 from bot.cli.main import main
 from bot.core.periods import Quarter
+from bot.datastore import versions as datastore
 from bot.ingest import ingest
 from bot.ingest.store import DIED, STEPS
 from bot.query import database

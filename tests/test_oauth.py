@@ -24,7 +24,7 @@ from slack_sdk.oauth.installation_store import Installation
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
-from bot.settings import ROOT, MissingSetting, Settings
+from bot.settings import LONDON, ROOT, MissingSetting, Settings
 from bot.slack import oauth
 from bot.state.store import State
 from tests.slack_server import Server
@@ -440,7 +440,7 @@ def test_digests_go_with_each_workspace_token_and_stop_when_it_leaves(stub, arti
 
     poster = Poster(state, oauth.digest_client(settings, state), lambda: article_db)
     now = dt.datetime(2026, 11, 22, 9, tzinfo=dt.UTC)
-    delivered = {d.channel: d.outcome for d in run(poster, "Europe/London", now)}
+    delivered = {d.channel: d.outcome for d in run(poster, LONDON, now)}
     assert delivered == {"CDIGTD1": "posted", "CDIGTD2": "posted"}
     for team in ("TD1", "TD2"):
         assert posts_with(stub, f"CDIG{team}") == [tokens[team]]
@@ -472,7 +472,7 @@ def test_single_workspace_mode_is_unchanged_by_empty_oauth_settings(
         SLACK_BOT_TOKEN="xoxb-single",
         SLACK_SIGNING_SECRET="s",
         SLACK_API_URL=f"{stub.url}/api/",
-        CRIMEBOT_THREADS="2",
+        CRIMEBOT_THREADS=2,
     )
     state = State(f"sqlite:///{tmp_path / 'state.db'}")
     app = build_app(settings, Crimebot(article_db, state))

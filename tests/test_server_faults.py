@@ -13,7 +13,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from bot.datastore import current
+from bot.datastore.versions import current
 from tests.slack_server import ROOT, SECRET, Server
 
 

@@ -39,7 +39,7 @@ def make_app(stub, db, tmp_path):
             SLACK_BOT_TOKEN="xoxb-test",
             SLACK_SIGNING_SECRET=SECRET,
             SLACK_API_URL=f"{stub.url}/api/",
-            CRIMEBOT_THREADS="4",
+            CRIMEBOT_THREADS=4,
         )
         return build_app(settings, bot), bot
 

@@ -31,9 +31,9 @@ def socket_app(stub, article_data, tmp_path, monkeypatch):
         SLACK_SIGNING_SECRET=SECRET,
         SLACK_APP_TOKEN="xapp-test",
         SLACK_API_URL=f"{stub.url}/api/",
-        CRIMEBOT_DATA_DIR=str(article_data),
+        CRIMEBOT_DATA_DIR=article_data,
         CRIMEBOT_STATE_URL=f"sqlite:///{tmp_path / 'state.db'}",
-        CRIMEBOT_THREADS="4",
+        CRIMEBOT_THREADS=4,
     )
     server.socket_mode(settings)
     assert sockets.wait_for(lambda: sockets.connections, timeout=10), "never connected"

@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from bot.answers.story import is_story_request, story_findings, story_plan
+from bot.answers.story import is_story_request, story_plan
 from bot.core.plan import QueryPlan
 from bot.parse import Clarification, parse
 from bot.parse.canonical import question_for
 from bot.query.database import Database
 from bot.query.errors import Unanswerable
 from bot.query.findings import find
+from bot.query.story import story_findings
 from bot.render.answer import Answer, clarification
 from bot.render.sentence import render, understood
 from bot.render.story import Story, render_story

@@ -57,8 +57,8 @@ class Delivery:
     detail: str = ""
 
 
-def local_now(now: dt.datetime, timezone: str) -> dt.datetime:
-    return now.astimezone(ZoneInfo(timezone))
+def local_now(now: dt.datetime, timezone: ZoneInfo) -> dt.datetime:
+    return now.astimezone(timezone)
 
 
 def is_due(subscription: Subscription, local: dt.datetime) -> bool:
@@ -216,7 +216,7 @@ class Poster:
 
 def run(
     poster: Poster,
-    timezone: str,
+    timezone: ZoneInfo,
     now: dt.datetime,
     channel: str | None = None,
     ignore_hour: bool = False,

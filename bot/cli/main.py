@@ -30,7 +30,7 @@ def _data_dir(args: argparse.Namespace) -> Path:
 def _service(run: Callable[[Settings], object]) -> int:
     """A long-running process: a missing setting or unusable data is one error message naming
     the fix, not a traceback."""
-    from bot.datastore import DataMissing
+    from bot.datastore.versions import DataMissing
     from bot.settings import MissingSetting
 
     try:
@@ -176,7 +176,7 @@ def cmd_clock(args: argparse.Namespace) -> int:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from bot.datastore import DataMissing
+    from bot.datastore.versions import DataMissing
 
     data_dir = _data_dir(args)
     try:
@@ -193,8 +193,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 def _rollback(data_dir: Path) -> int:
     """Make the previous version live again and say which, and which releases that drops."""
-    from bot.datastore import DataMissing, rollback
-    from bot.manifest import read_manifest
+    from bot.datastore.manifest import read_manifest
+    from bot.datastore.versions import DataMissing, rollback
 
     try:
         before = {entry["release"] for entry in read_manifest(data_dir)["releases"]}
@@ -218,7 +218,8 @@ def _ingest(args: argparse.Namespace, data_dir: Path) -> int:
         if args.download:
             from bot.ingest.download import download_latest
 
-            files = download_latest(args.page_url, Path(args.download_dir))
+            page_url = args.page_url or Settings.from_env().CRIMEBOT_RELEASE_PAGE_URL
+            files = download_latest(page_url, Path(args.download_dir))
         elif args.shipped:
             _report(_shipped(data_dir))
             return EXIT_OK
@@ -247,7 +248,7 @@ def _shipped(data_dir: Path) -> dict:
     as a new version in a versioned one (so the bot sees it, and --rollback undoes it)."""
     import tempfile
 
-    from bot import datastore
+    from bot.datastore import versions as datastore
     from bot.ingest.shipped import build_shipped
 
     if datastore.live_version(data_dir) is None:

@@ -128,7 +128,7 @@ def download_latest(page_url: str | None, directory: Path) -> list[Path]:
     A file already there is reused only if it came from the same URL (kept beside it in
     NAME.url): a re-upload under the same name has a new media id, so it is fetched again.
     """
-    page_url = page_url or os.environ.get("CRIMEBOT_RELEASE_PAGE_URL") or RELEASE_PAGE
+    page_url = page_url or RELEASE_PAGE
     page = _fetch(page_url).decode("utf-8", errors="replace")
     directory.mkdir(parents=True, exist_ok=True)
     paths = []

@@ -15,7 +15,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from bot import datastore
+from bot.datastore import versions as datastore
+from bot.datastore.manifest import MANIFEST
 from bot.ingest import ingest
 from bot.ingest.annual import load_annual
 from bot.ingest.conversions import SHIPPED_PFA
@@ -23,7 +24,6 @@ from bot.ingest.group_outcomes import load_group_outcomes
 from bot.ingest.local_areas import load_local_areas
 from bot.ingest.population import load_population
 from bot.ingest.store import save
-from bot.manifest import MANIFEST
 
 ROOT = Path(__file__).resolve().parents[2]
 RAW = ROOT / "raw"

@@ -17,11 +17,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from bot import datastore
 from bot.core.periods import Quarter
 from bot.core.reference import forces, outcome_types, seed_offences
-from bot.datastore import DataUnreadable
-from bot.manifest import MANIFEST, read_manifest
+from bot.datastore import versions as datastore
+from bot.datastore.manifest import MANIFEST, read_manifest
+from bot.datastore.versions import DataUnreadable
 
 COUNT_COLUMNS = {
     "recorded": ("offences",),

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import duckdb
 
-from bot import datastore
-from bot.datastore import DataMissing, DataUnreadable
-from bot.manifest import read_manifest
+from bot.datastore import versions as datastore
+from bot.datastore.manifest import read_manifest
+from bot.datastore.versions import DataMissing, DataUnreadable
 
 log = logging.getLogger(__name__)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 from bot.core.plan import Measure, PeriodSpec, QueryPlan
 from bot.core.reference import force_by_name
@@ -277,7 +278,7 @@ def last_digest_text(last: tuple[str, str] | None) -> str:
 
 
 def subscription_text(
-    subscription: Subscription | None, timezone: str, last: tuple[str, str] | None = None
+    subscription: Subscription | None, timezone: ZoneInfo, last: tuple[str, str] | None = None
 ) -> str:
     """``last``: the channel's latest digest day and how it ended (``Ledger.last_digest``)."""
     if subscription is None:
@@ -287,7 +288,7 @@ def subscription_text(
         )
     return (
         f"This channel gets crimebot's digest of story leads every day at "
-        f"{subscription.at:%H:%M} ({timezone}) for {force_names(subscription)}."
+        f"{subscription.at:%H:%M} ({timezone.key}) for {force_names(subscription)}."
         + last_digest_text(last)
         + " Change it with `/crimestats subscribe <forces> at <time>`; stop it with "
         "`/crimestats unsubscribe` (or `unsubscribe <force>`)."

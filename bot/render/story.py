@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bot.answers.story import StoryFindings
 from bot.query.findings import Findings
+from bot.query.story import StoryFindings
 from bot.render import numbers as num
 from bot.render.answer import SAMPLE_WARNING, Figure
 from bot.render.blocks import MAX_FIELDS, context, figure_field, section

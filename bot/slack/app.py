@@ -60,7 +60,7 @@ def build_app(settings: Settings, bot: Crimebot | None = None) -> App:
     # One answer before serving builds the vocabulary and warms DuckDB, so the first
     # requests a fresh worker takes in a burst do not pay for it.
     bot.answer(WARM_UP_QUESTION)
-    threads = int(settings.CRIMEBOT_THREADS)
+    threads = settings.CRIMEBOT_THREADS
     options = {
         "signing_secret": settings.SLACK_SIGNING_SECRET,
         "client": web_client(settings),

@@ -35,7 +35,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from cryptography.fernet import InvalidToken, MultiFernet
 from slack_bolt import App, BoltContext
 from slack_bolt.oauth.callback_options import CallbackOptions, FailureArgs, SuccessArgs
 from slack_bolt.oauth.oauth_settings import OAuthSettings
@@ -51,7 +51,7 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 
-from bot.settings import MissingSetting, Settings
+from bot.settings import MissingSetting, Settings, token_cipher
 from bot.state.store import State, subscriptions
 
 log = logging.getLogger(__name__)
@@ -100,18 +100,6 @@ parked_subscriptions = Table(
     Column("subscribed_by", String(40), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
-
-
-def token_cipher(keys: str) -> MultiFernet:
-    """CRIMEBOT_TOKEN_KEY as a cipher: the first key encrypts, every key decrypts."""
-    try:
-        return MultiFernet([Fernet(key.strip()) for key in keys.split(",") if key.strip()])
-    except (ValueError, TypeError):
-        raise MissingSetting(
-            "CRIMEBOT_TOKEN_KEY is not a Fernet key (or a comma-separated list of them): make "
-            'one with python -c "from cryptography.fernet import Fernet; '
-            'print(Fernet.generate_key().decode())"'
-        ) from None
 
 
 class EncryptedInstallationStore(InstallationStore):

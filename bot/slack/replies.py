@@ -20,6 +20,7 @@ from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -32,6 +33,7 @@ from bot.render.answer import Answer
 from bot.render.blocks import answer_blocks, fallback_text
 from bot.render.chart import chart
 from bot.render.story import Story
+from bot.settings import LONDON
 from bot.state.store import State
 
 log = logging.getLogger(__name__)
@@ -142,7 +144,7 @@ class Crimebot:
     db: Database
     state: State
     today: Callable[[], dt.date] = field(default=dt.date.today)
-    timezone: str = "Europe/London"  # of digest hours
+    timezone: ZoneInfo = LONDON  # of digest hours
     # Answers run here, not on Bolt's listener pool: a few busy threads leave the GIL free
     # for the request threads that only need to ack, so acks stay fast under a burst.
     workers: ThreadPoolExecutor = field(

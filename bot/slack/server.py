@@ -197,8 +197,8 @@ def _oauth_paths(settings: Settings) -> tuple[str, ...]:
 def health_problems(state: State, data_dir: Path) -> list[str]:
     """What /healthz reports: an unusable state database (answers go on without thread memory)
     or a data directory that a restarting worker could not load."""
-    from bot.datastore import DataMissing, current
-    from bot.manifest import read_manifest
+    from bot.datastore.manifest import read_manifest
+    from bot.datastore.versions import DataMissing, current
 
     problems = []
     if not state.healthy():
@@ -279,7 +279,7 @@ class _Gunicorn(BaseApplication):
         # Built in the worker, after the fork: DuckDB connections must not cross a fork.
         # A short GIL switch interval lets request threads ack between slices of answer work.
         sys.setswitchinterval(SWITCH_INTERVAL)
-        from bot.datastore import DataMissing
+        from bot.datastore.versions import DataMissing
 
         try:
             return wsgi_app(self.settings)
@@ -321,9 +321,9 @@ def serve(settings: Settings, host: str = "0.0.0.0") -> None:
             "bind": f"{host}:{settings.PORT}",
             # One process per core: Bolt's dispatch is Python, so a second process doubles what a
             # burst can be acked with. Each holds its own copy of the data (about 100 MB).
-            "workers": int(settings.CRIMEBOT_WORKERS),
+            "workers": settings.CRIMEBOT_WORKERS,
             "worker_class": PatientThreadWorker,
-            "threads": max(int(settings.CRIMEBOT_THREADS), CONNECTION_THREADS),
+            "threads": max(settings.CRIMEBOT_THREADS, CONNECTION_THREADS),
             "timeout": 60,
             "graceful_timeout": 10,
             # gunicorn's runtime control socket ($HOME/.gunicorn/gunicorn.ctl) is unused here,

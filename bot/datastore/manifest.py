@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from bot.datastore import DataUnreadable, current, fix_command
+from bot.datastore.versions import DataUnreadable, current, fix_command
 
 MANIFEST = "manifest.json"
 

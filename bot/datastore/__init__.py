@@ -1,0 +1,1 @@
+"""The data directory: versioned releases behind one pointer, and the live manifest."""
