@@ -16,7 +16,19 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from cryptography.fernet import Fernet, MultiFernet
 from dotenv import load_dotenv
 
-ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = Path(__file__).resolve().parent
+ROOT = PACKAGE.parent  # the repository, in a source checkout
+
+
+def _installed(name: str) -> Path:
+    """queries/ and data/: inside the package once installed (bot/queries, bot/data; see
+    setup.py), beside it in a source checkout."""
+    inside = PACKAGE / name
+    return inside if inside.is_dir() else ROOT / name
+
+
+QUERIES_DIR = _installed("queries")
+SHIPPED_DATA = _installed("data")  # read-only: ingest writes to CRIMEBOT_DATA_DIR
 SLACK_API_DEFAULT = "https://slack.com/api/"
 LONDON = ZoneInfo("Europe/London")
 
@@ -40,7 +52,7 @@ def token_cipher(keys: str) -> MultiFernet:
 
 @dataclass(frozen=True)
 class Settings:
-    CRIMEBOT_DATA_DIR: Path = ROOT / "data"
+    CRIMEBOT_DATA_DIR: Path | None = None
     CRIMEBOT_STATE_URL: str = f"sqlite:///{ROOT / 'state.db'}"
     CRIMEBOT_RELEASE_PAGE_URL: str = ""
     SLACK_BOT_TOKEN: str = ""
@@ -69,7 +81,9 @@ class Settings:
 
     @property
     def data_dir(self) -> Path:
-        return self.CRIMEBOT_DATA_DIR
+        """Where answers come from: CRIMEBOT_DATA_DIR once set (ingest writes there), else the
+        shipped data."""
+        return self.CRIMEBOT_DATA_DIR or SHIPPED_DATA
 
     @property
     def api_url(self) -> str:
@@ -110,12 +124,11 @@ class Settings:
 
 def _typed(name: str, kind: type | types.UnionType, text: str) -> object:
     if kind is int:
-        number = int(text) if text.strip().isdigit() else -1
         least = 0 if name == "PORT" else 1  # PORT=0: any free port
-        if number < least or not text.strip().isdigit():
+        if not text.strip().isdigit() or int(text) < least:
             raise MissingSetting(f"{name} must be a whole number from {least}, not {text!r}")
-        return number
-    if kind is Path:
+        return int(text)
+    if kind in (Path, Path | None):
         return Path(text)
     if kind is ZoneInfo:
         try:

@@ -20,10 +20,10 @@ import duckdb
 from bot.datastore import versions as datastore
 from bot.datastore.manifest import read_manifest
 from bot.datastore.versions import DataMissing, DataUnreadable
+from bot.settings import QUERIES_DIR
 
 log = logging.getLogger(__name__)
 
-QUERIES_DIR = Path(__file__).resolve().parents[2] / "queries"
 
 # Empty shapes for tables a dataset may not have yet (no outcomes loaded, no revisions).
 EMPTY_TABLES = {
