@@ -13,7 +13,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from bot.answers.ask import ask, ask_story
-from bot.answers.digest import DIGEST_EVENT, NOTHING_NEW, Poster, preview, run
+from bot.answers.digest import NOTHING_NEW, preview
 from bot.core.places import force_place, national
 from bot.ingest import ingest
 from bot.parse import Clarification, parse
@@ -33,6 +33,7 @@ from bot.render.story import Story
 from bot.settings import LONDON, Settings
 from bot.slack.app import web_client
 from bot.slack.clock import tick
+from bot.slack.digest_poster import DIGEST_EVENT, Poster, run
 from bot.state.ledger import Ledger
 from bot.state.store import State
 from bot.state.subscriptions import (

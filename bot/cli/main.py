@@ -107,7 +107,7 @@ def cmd_story(args: argparse.Namespace) -> int:
 
 
 def cmd_digest(args: argparse.Namespace) -> int:
-    from bot.answers.digest import Poster, local_now, preview, run
+    from bot.answers.digest import Outcome, local_now, preview
     from bot.parse import Clarification, places_in
     from bot.query.database import Database, DataMissing
     from bot.settings import MissingSetting
@@ -150,6 +150,7 @@ def cmd_digest(args: argparse.Namespace) -> int:
         if args.forces:
             print("error: --forces previews a patch: use it with --dry-run", file=sys.stderr)
             return EXIT_ERROR
+        from bot.slack.digest_poster import Poster, run
         from bot.slack.oauth import digest_client
 
         poster = Poster(state, digest_client(settings, state), lambda: Database(data_dir))
@@ -165,7 +166,7 @@ def cmd_digest(args: argparse.Namespace) -> int:
         detail = f" ({delivery.detail})" if delivery.detail else ""
         ts = f" ts {delivery.ts}" if delivery.ts else ""
         print(f"{delivery.channel}: {delivery.outcome}{ts}{detail}")
-    return EXIT_ERROR if any(d.outcome == "failed" for d in deliveries) else EXIT_OK
+    return EXIT_ERROR if any(d.outcome is Outcome.FAILED for d in deliveries) else EXIT_OK
 
 
 def cmd_clock(args: argparse.Namespace) -> int:

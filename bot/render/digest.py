@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TypedDict
 from zoneinfo import ZoneInfo
 
 from bot.core.plan import Measure, PeriodSpec, QueryPlan
@@ -254,8 +255,14 @@ def digest_blocks(digest: Digest) -> list[dict]:
     return blocks
 
 
-def digest_message(digest: Digest) -> dict:
+class DigestMessage(TypedDict):
     """What chat.postMessage sends, stored as composed so a resumed run posts the same."""
+
+    text: str
+    blocks: list[dict]
+
+
+def digest_message(digest: Digest) -> DigestMessage:
     return {
         "text": cut(escape(digest_text(digest)), FALLBACK_LIMIT),
         "blocks": digest_blocks(digest),
