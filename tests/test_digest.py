@@ -18,8 +18,9 @@ from bot.core.places import force_place, national
 from bot.ingest import ingest
 from bot.parse import Clarification, parse
 from bot.query.database import Database
-from bot.query.leads.candidates import LeadKind, find_leads, place_series
+from bot.query.leads.candidates import LeadKind, find_leads
 from bot.query.leads.compose import compose
+from bot.query.leads.series import place_series
 from bot.query.periods import resolve_period
 from bot.render.answer import Answer
 from bot.render.digest import (

@@ -13,15 +13,9 @@ from bot.core.plan import Place
 from bot.core.reference import force_by_name
 from bot.query.database import Database
 from bot.query.findings import SMALL_COUNT
-from bot.query.leads.candidates import (
-    MIN_CHANGE,
-    MIN_SURPRISE,
-    Lead,
-    Series,
-    count_surprise,
-    find_leads,
-    place_series,
-)
+from bot.query.leads.candidates import Lead, find_leads
+from bot.query.leads.ranking import MIN_CHANGE, MIN_SURPRISE, count_surprise
+from bot.query.leads.series import Series, place_series
 from bot.query.periods import resolve_period
 
 MAX_REVISIONS_LISTED = 5
