@@ -25,7 +25,8 @@ from bot.query.leads.candidates import find_leads  # noqa: E402
 from bot.query.leads.compose import compose  # noqa: E402
 from bot.query.leads.series import place_series  # noqa: E402
 from bot.query.periods import resolve_period  # noqa: E402
-from bot.render.digest import digest_message, story_question  # noqa: E402
+from bot.render.digest import digest_message  # noqa: E402
+from bot.render.leads import story_question  # noqa: E402
 
 DAY = dt.date(2026, 11, 23)
 PATCH = ["Thames Valley", "Cumbria", "Kent", "Metropolitan Police", "West Yorkshire", "Essex"]

@@ -23,13 +23,8 @@ from bot.query.leads.compose import compose
 from bot.query.leads.series import place_series
 from bot.query.periods import resolve_period
 from bot.render.answer import Answer
-from bot.render.digest import (
-    digest_blocks,
-    digest_text,
-    lead_sentence,
-    story_question,
-    subscription_text,
-)
+from bot.render.digest import digest_blocks, digest_text, subscription_text
+from bot.render.leads import lead_sentence, story_question
 from bot.render.story import Story
 from bot.settings import LONDON, Settings
 from bot.slack.app import web_client

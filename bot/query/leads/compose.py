@@ -40,7 +40,8 @@ class Revision:
     """One published figure a newer release changed."""
 
     force: str
-    offence: str  # "Harassment (8L)"
+    offence: str  # its name ("Harassment"), or "" where the data has none
+    offence_code: str  # "8L"
     measure: str  # offences | outcomes_for_recorded | ...
     outcome: str  # the outcome type's short name, for outcome revisions
     quarter: Quarter
@@ -185,7 +186,8 @@ def _revisions(
     revisions = [
         Revision(
             row["force"],
-            f"{row['offence'] or row['offence_code']} ({row['offence_code']})",
+            row["offence"] or "",
+            row["offence_code"],
             row["measure"],
             row["outcome"] or "",
             Quarter.from_index(row["quarter_index"]),
