@@ -21,10 +21,12 @@ sys.path.insert(0, str(ROOT))
 from bot.answers.ask import ask_story  # noqa: E402
 from bot.core.places import force_place, national  # noqa: E402
 from bot.query.database import Database  # noqa: E402
-from bot.query.leads.candidates import find_leads, place_series  # noqa: E402
+from bot.query.leads.candidates import find_leads  # noqa: E402
 from bot.query.leads.compose import compose  # noqa: E402
+from bot.query.leads.series import place_series  # noqa: E402
 from bot.query.periods import resolve_period  # noqa: E402
-from bot.render.digest import digest_message, story_question  # noqa: E402
+from bot.render.digest import digest_message  # noqa: E402
+from bot.render.leads import story_question  # noqa: E402
 
 DAY = dt.date(2026, 11, 23)
 PATCH = ["Thames Valley", "Cumbria", "Kent", "Metropolitan Police", "West Yorkshire", "Essex"]

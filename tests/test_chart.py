@@ -12,14 +12,7 @@ import pytest
 
 from bot.answers.ask import ask
 from bot.query.database import Database
-from bot.render.chart import (
-    DPI,
-    PALETTE,
-    chart,
-    chart_alt_text,
-    chart_png,
-    draw,
-)
+from bot.render.chart import DPI, PALETTE, chart, draw
 from tests.conftest import ROOT
 
 TODAY = dt.date(2026, 11, 30)
@@ -101,7 +94,7 @@ def test_trend_gridlines_are_horizontal_and_light(answers):
 
 
 def test_alt_text_states_the_numbers(answers):
-    alt = chart_alt_text(answers["trend"])
+    alt = chart(answers["trend"]).alt_text
     assert alt.startswith(
         "Bar chart. Harassment offences recorded by Thames Valley Police hit a ten-year high."
     )
@@ -117,7 +110,6 @@ def test_alt_text_states_the_numbers(answers):
     assert ranking.png.startswith(b"\x89PNG")
 
 
-def test_chart_png_keeps_its_callers_contract(answers):
-    assert chart_png(answers["trend"]).startswith(b"\x89PNG")
-    assert chart_png(answers["comparison"]).startswith(b"\x89PNG")
-    assert chart_png(answers["ranking"]) is None  # Slack uploads trends and comparisons only
+def test_trend_and_comparison_charts_are_pngs(answers):
+    assert chart(answers["trend"]).png.startswith(b"\x89PNG")
+    assert chart(answers["comparison"]).png.startswith(b"\x89PNG")

@@ -13,26 +13,23 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from bot.answers.ask import ask, ask_story
-from bot.answers.digest import DIGEST_EVENT, NOTHING_NEW, Poster, preview, run
+from bot.answers.digest import NOTHING_NEW, preview
 from bot.core.places import force_place, national
 from bot.ingest import ingest
 from bot.parse import Clarification, parse
 from bot.query.database import Database
-from bot.query.leads.candidates import LeadKind, find_leads, place_series
+from bot.query.leads.candidates import LeadKind, find_leads
 from bot.query.leads.compose import compose
+from bot.query.leads.series import place_series
 from bot.query.periods import resolve_period
 from bot.render.answer import Answer
-from bot.render.digest import (
-    digest_blocks,
-    digest_text,
-    lead_sentence,
-    story_question,
-    subscription_text,
-)
+from bot.render.digest import digest_blocks, digest_text, subscription_text
+from bot.render.leads import lead_sentence, story_question
 from bot.render.story import Story
 from bot.settings import LONDON, Settings
 from bot.slack.app import web_client
 from bot.slack.clock import tick
+from bot.slack.digest_poster import DIGEST_EVENT, Poster, run
 from bot.state.ledger import Ledger
 from bot.state.store import State
 from bot.state.subscriptions import (

@@ -8,11 +8,12 @@ import pytest
 
 from bot.core.places import force_place, national
 from bot.query.database import Database
-from bot.query.leads.candidates import LeadKind, find_leads, place_series
+from bot.query.leads.candidates import LeadKind, find_leads
 from bot.query.leads.compose import region_of
 from bot.query.leads.ranking import group
+from bot.query.leads.series import place_series
 from bot.query.periods import resolve_period
-from bot.render.digest import lead_sentence
+from bot.render.leads import lead_sentence
 from tests.conftest import ROOT
 
 

@@ -416,9 +416,9 @@ def test_serve_in_oauth_mode_without_the_key_stops_naming_it(tmp_path):
 
 
 def test_digests_go_with_each_workspace_token_and_stop_when_it_leaves(stub, article_db, tmp_path):
-    """bot.answers.digest's Poster, unchanged, given digest_client: each channel's digest is
+    """bot.slack.digest_poster's Poster, unchanged, given digest_client: each channel's digest is
     posted with its own workspace's token; an uninstalled workspace's channel gets none."""
-    from bot.answers.digest import Poster, run
+    from bot.slack.digest_poster import Poster, run
     from bot.state.subscriptions import Subscriptions
 
     state = State(f"sqlite:///{tmp_path / 'state.db'}")

@@ -22,7 +22,17 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure as MplFigure
 
 from bot.render import numbers as num
-from bot.render.answer import PER_1000, Answer, Figure, SeriesPoint
+from bot.render.answer import Answer, Figure, SeriesPoint
+from bot.render.chart_words import (
+    ChartWords,
+    comparison_words,
+    first_place_points,
+    ranking_words,
+    short_period,
+    trend_words,
+    value_text,
+    year_of,
+)
 
 # Okabe-Ito: safe for the common colour-vision deficiencies, and apart in lightness too.
 LATEST = "#0072B2"  # blue: the figure the story is about
@@ -50,23 +60,6 @@ class Chart:
     png: bytes
 
 
-def chart_png(answer: Answer) -> bytes | None:
-    """A chart for trend and comparison answers; None for anything else (what Slack uploads;
-    ``chart`` also draws rankings)."""
-    if answer.chart not in ("trend", "comparison"):
-        return None
-    found = chart(answer)
-    return found.png if found else None
-
-
-def chart_alt_text(answer: Answer) -> str | None:
-    """The alt text for ``chart_png``'s chart: what it shows, with its numbers."""
-    if answer.chart not in ("trend", "comparison"):
-        return None
-    found = chart(answer)
-    return found.alt_text if found else None
-
-
 def chart(answer: Answer) -> Chart | None:
     """The answer's chart, drawn, with its title, subtitle, footer and alt text."""
     drawn = draw(answer)
@@ -81,7 +74,7 @@ def chart(answer: Answer) -> Chart | None:
     return Chart(answer.chart, *words, buffer.getvalue())
 
 
-def draw(answer: Answer) -> tuple[MplFigure, tuple[str, str, str, str]] | None:
+def draw(answer: Answer) -> tuple[MplFigure, ChartWords] | None:
     """The figure, not yet saved (tests read its texts), and (title, subtitle, footer, alt)."""
     if not answer.is_answer or answer.chart not in KINDS:
         return None
@@ -89,17 +82,17 @@ def draw(answer: Answer) -> tuple[MplFigure, tuple[str, str, str, str]] | None:
         ranked = [f for f in answer.figures if f.label[:1].isdigit()]
         if not ranked:
             return None
-        words = _ranking_words(answer, ranked)
+        words = ranking_words(answer, ranked)
     elif not answer.series:
         return None
     elif answer.chart == "trend":
-        words = _trend_words(answer)
+        words = trend_words(answer)
     else:
-        words = _comparison_words(answer)
+        words = comparison_words(answer)
     figure, axes = plt.subplots(figsize=SIZE)
     try:
         if answer.chart == "trend":
-            _draw_trend(axes, _points(answer))
+            _draw_trend(axes, first_place_points(answer))
         elif answer.chart == "comparison":
             _draw_comparison(axes, answer.series)
         else:
@@ -111,148 +104,13 @@ def draw(answer: Answer) -> tuple[MplFigure, tuple[str, str, str, str]] | None:
     return figure, words
 
 
-# --- words -------------------------------------------------------------------------------
-
-
-def period_of(answer: Answer) -> str:
-    """'the year to December 2025', from the source line every answer carries."""
-    if "Period: " not in answer.source:
-        return ""
-    return answer.source.split("Period: ", 1)[1].split(". ")[0].rstrip(".")
-
-
-def footer(answer: Answer) -> str:
-    """'Source: Home Office, …, 23 April 2026 release. Chart: crimebot'."""
-    source = answer.source.split(" Period:")[0].split(" (https://")[0].rstrip(".")
-    return f"{source}. Chart: crimebot"
-
-
-def _counted(answer: Answer) -> str:
-    """'Harassment offences', from the answer's title."""
-    for marker in (" recorded by ", " recorded in "):
-        if marker in answer.title:
-            return answer.title.split(marker)[0]
-    return "Offences"
-
-
-def _year(point: SeriesPoint) -> str:
-    return point.period_end[:4]
-
-
-def _points(answer: Answer) -> list[SeriesPoint]:
-    first = answer.series[0].place
-    return [p for p in answer.series if p.place == first]
-
-
-def _trend_words(answer: Answer) -> tuple[str, str, str, str]:
-    points = _points(answer)
-    place, latest, values = points[0].place, points[-1], [p.value for p in points]
-    span = num.words(len(points))
-    if len(points) >= 3 and latest.value > max(values[:-1]):
-        finding = f"hit a {span}-year high"
-    elif len(points) >= 3 and latest.value < min(values[:-1]):
-        finding = f"fell to a {span}-year low"
-    elif len(points) >= 2 and values[-2] and values[-2] >= num.SMALL_COUNT:
-        change = (latest.value - values[-2]) / values[-2] * 100
-        finding = f"{'rose' if change > 0 else 'fell'} {abs(change):.1f}% in the latest year"
-    else:
-        finding = f"{num.count(latest.value)} in the latest year"
-    title = f"{_counted(answer)} recorded by {place} {finding}"
-    month = latest.period.removeprefix("the year to ").split()[0]
-    subtitle = (
-        f"Offences recorded in the twelve months to {month} each year, "
-        f"{_year(points[0])} to {_year(latest)}"
-    )
-    listed = "; ".join(f"{_year(p)}: {num.count(p.value)}" for p in points)
-    alt = (
-        f"Bar chart. {title}. {subtitle}. {listed}. The latest, {latest.period}, is "
-        f"{num.count(latest.value)}, against {num.count(values[0])} in {points[0].period}."
-    )
-    return title, subtitle, footer(answer), alt
-
-
-def _comparison_words(answer: Answer) -> tuple[str, str, str, str]:
-    places = list(dict.fromkeys(p.place for p in answer.series))
-    by_place = {place: [p for p in answer.series if p.place == place] for place in places}
-    moves = []
-    for place in places:
-        points = by_place[place]
-        if len(points) >= 2 and points[-1].value != points[-2].value:
-            moves.append((place, "rose" if points[-1].value > points[-2].value else "fell"))
-    counted = _counted(answer)
-    directions = {direction for _, direction in moves}
-    if moves and len(directions) == 1 and len(moves) == len(places):
-        title = f"{counted} recorded by {_and(places)} {directions.pop()}"
-    elif moves:
-        title = f"{counted} " + " but ".join(
-            f"{direction} in {_and([p for p, d in moves if d == direction])}"
-            for direction in ("rose", "fell")
-            if direction in directions
-        )
-        title = title.replace(" in ", " for ")
-    else:
-        top = max(places, key=lambda place: by_place[place][-1].value)
-        title = f"{counted}: {top} recorded the most"
-    period = period_of(answer) or by_place[places[0]][-1].period
-    subtitle = f"Offences recorded in {period} and the year before"
-    listed = "; ".join(
-        f"{place}: "
-        + ", ".join(f"{num.count(p.value)} in {p.period}" for p in by_place[place])
-        + _percent(by_place[place])
-        for place in places
-    )
-    alt = f"Bar chart. {title}. {subtitle}. {listed}."
-    return title, subtitle, footer(answer), alt
-
-
-def _ranking_words(answer: Answer, ranked: list[Figure]) -> tuple[str, str, str, str]:
-    top = ranked[0]
-    per_head = top.unit == PER_1000
-    period = period_of(answer)
-    measure = (
-        f"{top.offence} offences per 1,000 residents" if per_head else f"{top.offence} offences"
-    )
-    if per_head:
-        title = f"{top.place} recorded the highest {top.offence} rate per 1,000 residents"
-    else:
-        title = f"{top.place} recorded the most {top.offence} offences"
-    subtitle = f"{measure.capitalize()}, {period}, the {num.words(len(ranked))} highest forces"
-    listed = "; ".join(f"{f.label}: {_value(f)}" for f in ranked)
-    alt = f"Bar chart. {title}. {subtitle}. {listed}."
-    return title, subtitle, footer(answer), alt
-
-
-def _percent(points: list[SeriesPoint]) -> str:
-    if len(points) < 2 or points[-2].value < num.SMALL_COUNT:
-        return ""
-    return f" ({(points[-1].value - points[-2].value) / points[-2].value * 100:+.1f}%)"
-
-
-def _short(period: str) -> str:
-    """'the year to December 2024' -> 'year to Dec 2024'."""
-    words = period.removeprefix("the ").split()
-    if len(words) >= 2 and len(words[-2]) > 3:
-        words[-2] = words[-2][:3]
-    return " ".join(words)
-
-
-def _and(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-
-
-def _value(figure: Figure) -> str:
-    if figure.unit == PER_1000:
-        return f"{figure.value:,.1f}"
-    return num.count(int(figure.value))
-
-
 # --- drawing -----------------------------------------------------------------------------
 
 
 def _draw_trend(axes: Axes, points: list[SeriesPoint]) -> None:
     values = [p.value for p in points]
     colours = [EARLIER] * (len(points) - 1) + [LATEST]
-    bars = axes.bar([_year(p) for p in points], values, color=colours, width=0.7)
+    bars = axes.bar([year_of(p) for p in points], values, color=colours, width=0.7)
     # Direct labels: the first, the latest and the peak, not all ten (they would crowd).
     peak = max(range(len(values) - 1), key=values.__getitem__) if len(values) > 1 else 0
     for index in sorted({0, peak, len(values) - 1}):
@@ -285,7 +143,7 @@ def _draw_comparison(axes: Axes, series: list[SeriesPoint]) -> None:
             latest = offset == len(points) - 1
             values.append(point.value)
             colours.append(LATEST if latest else EARLIER)
-            labels.append(f"{num.count(point.value)}  ({_short(point.period)})")
+            labels.append(f"{num.count(point.value)}  ({short_period(point.period)})")
     axes.barh(rows, values, color=colours, height=0.9)
     for row, value, label in zip(rows, values, labels, strict=True):
         axes.annotate(
@@ -312,7 +170,7 @@ def _draw_ranking(axes: Axes, ranked: list[Figure]) -> None:
     axes.barh(rows, values, color=colours, height=0.7)
     for row, figure in zip(rows, ranked, strict=True):
         axes.annotate(
-            _value(figure),
+            value_text(figure),
             (float(figure.value), row),
             xytext=(5, 0),
             textcoords="offset points",

@@ -1,28 +1,21 @@
-"""Leads and digests -> sentences a reporter could paste, and the Slack message around them."""
+"""A digest -> the text and the Slack message a channel gets (each lead's sentence is
+``bot.render.leads``'), and the words of `/crimestats subscriptions`."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import TypedDict
 from zoneinfo import ZoneInfo
 
-from bot.core.plan import Measure, PeriodSpec, QueryPlan
+from bot.core.places import force_place
 from bot.core.reference import force_by_name
-from bot.parse.canonical import question_for
-from bot.query.leads.candidates import Lead, LeadKind
 from bot.query.leads.compose import MATERIAL_CHANGE, MATERIAL_SHARE, Digest, ForceLeads, Revision
-from bot.query.leads.ranking import is_small
 from bot.render import numbers as num
 from bot.render.answer import SAMPLE_WARNING
 from bot.render.blocks import FALLBACK_LIMIT, button, context, cut, escape, section
-from bot.render.sentence import (
-    RECORDING_CAVEAT,
-    offences_phrase,
-    record_phrase,
-    recorded_by,
-    source_line,
-    subject,
-)
-from bot.state.subscriptions import Subscription, force_names
+from bot.render.leads import lead_change, lead_sentence, lead_tag, story_question
+from bot.render.sentence import RECORDING_CAVEAT, source_line
+from bot.state.subscriptions import Subscription
 
 STORY_ACTION = "write_story"
 NOTHING_NEW = "Nothing new since the last digest: its leads' figures are unchanged."
@@ -33,90 +26,12 @@ NOTHING_STANDS_OUT = (
 )
 
 
-def lead_tag(lead: Lead) -> str:
-    """'Ten-year high · harassment': what kind of story, about what."""
-    years = len(lead.series.offences)
-    span = "Ten-year" if years == 10 else f"{num.words(years).capitalize()}-year"
-    tag = {
-        LeadKind.HIGH: f"{span} high",
-        LeadKind.LOW: f"{span} low",
-        LeadKind.RISE: "Rise",
-        LeadKind.FALL: "Fall",
-        LeadKind.CHARGE_LOW: "Charge rate at a low",
-        LeadKind.CHARGE_FALL: "Charge rate falling",
-        LeadKind.NATIONAL_CHANGE: "Against England and Wales",
-        LeadKind.NATIONAL_CHARGE: "Charge rate against England and Wales",
-    }[lead.kind]
-    return f"{tag} · {lead.series.offence.label}"
-
-
-def lead_sentence(lead: Lead) -> str:
-    """One sentence with the lead's figures and period, in the style of an answer."""
-    series, place, period = lead.series, lead.place, lead.period.label()
-    selection = series.offence
-    now, before = series.now, series.before
-    assert before is not None
-    if lead.kind in (LeadKind.CHARGE_LOW, LeadKind.CHARGE_FALL, LeadKind.NATIONAL_CHARGE):
-        charged = series.charges[0].value
-        text = (
-            f"{num.share(charged, now)} of the {offences_phrase(selection, now)} "
-            f"{recorded_by(place)} in {period} resulted in a charge or summons"
-        )
-        if lead.kind is LeadKind.NATIONAL_CHARGE:
-            assert lead.national is not None
-            national = lead.national
-            return (
-                text + f", against {num.rate_text(national.charges[0].value, national.now)} "
-                "across England and Wales."
-            )
-        text += f", down from {num.rate_text(series.charges[1].value, before)} the year before"
-        if lead.kind is LeadKind.CHARGE_LOW:
-            years = num.words(len(series.charges))
-            text += f", the lowest share in the {years} years of outcome figures"
-        return text + "."
-    text = (
-        f"{subject(place)} recorded {offences_phrase(selection, now)} in {period}, "
-        f"{lead_change(now, before)}"
-    )
-    if lead.kind is LeadKind.NATIONAL_CHANGE:
-        assert lead.national is not None and lead.national.before is not None
-        national = lead.national
-        change = (national.now - national.before) / national.before * 100
-        return text + f", against {change:+.1f}% across England and Wales."
-    record = record_phrase(list(series.offences))
-    text += f" and {record}" if record else ""
-    if lead.national is not None and lead.national.before:
-        # A count lead carries England and Wales only when the force went the other way.
-        national = lead.national
-        change = (national.now - national.before) / national.before * 100
-        text += f", against {change:+.1f}% across England and Wales"
-    return text + "."
-
-
-def lead_change(now: int, before: int) -> str:
-    """'up from 7,892 the year before (+22.0%)'; no percentage on a lead's small counts."""
-    if is_small(now, before) and now != before:
-        return f"{'up' if now > before else 'down'} from {num.count(before)} the year before"
-    return num.change(now, before)
-
-
-def story_question(lead: Lead) -> str:
-    """The question "Write it up" drafts from: the lead's offence, force and period."""
-    end = lead.period.end
-    plan = QueryPlan(
-        Measure.COUNT,
-        (lead.place,),
-        lead.series.offence,
-        PeriodSpec("year_to", end.end_year, end.end_month),
-    )
-    return question_for(plan)
-
-
 def revision_text(revision: Revision) -> str:
     force = force_by_name()[revision.force].display_name
     what = "offences" if revision.measure == "offences" else f"outcomes ({revision.outcome})"
     return (
-        f"{force}, {revision.offence} {what}, {revision.quarter.label()}: "
+        f"{force}, {revision.offence or revision.offence_code} ({revision.offence_code}) "
+        f"{what}, {revision.quarter.label()}: "
         f"{num.count(revision.old_value)} → {num.count(revision.new_value)}"
     )
 
@@ -254,8 +169,14 @@ def digest_blocks(digest: Digest) -> list[dict]:
     return blocks
 
 
-def digest_message(digest: Digest) -> dict:
+class DigestMessage(TypedDict):
     """What chat.postMessage sends, stored as composed so a resumed run posts the same."""
+
+    text: str
+    blocks: list[dict]
+
+
+def digest_message(digest: Digest) -> DigestMessage:
     return {
         "text": cut(escape(digest_text(digest)), FALLBACK_LIMIT),
         "blocks": digest_blocks(digest),
@@ -288,8 +209,14 @@ def subscription_text(
         )
     return (
         f"This channel gets crimebot's digest of story leads every day at "
-        f"{subscription.at:%H:%M} ({timezone.key}) for {force_names(subscription)}."
+        f"{subscription.at:%H:%M} ({timezone.key}) for {force_names(subscription.forces)}."
         + last_digest_text(last)
         + " Change it with `/crimestats subscribe <forces> at <time>`; stop it with "
         "`/crimestats unsubscribe` (or `unsubscribe <force>`)."
     )
+
+
+def force_names(forces: tuple[str, ...]) -> str:
+    """'Thames Valley Police and Cumbria Constabulary'."""
+    names = [force_place(force).label for force in forces]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]

@@ -10,9 +10,9 @@ import logging
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 
-from bot.answers.digest import Poster, run
 from bot.query.database import Database
 from bot.settings import Settings
+from bot.slack.digest_poster import Poster, run
 from bot.state.store import State
 
 log = logging.getLogger(__name__)

@@ -13,15 +13,9 @@ from bot.core.plan import Place
 from bot.core.reference import force_by_name
 from bot.query.database import Database
 from bot.query.findings import SMALL_COUNT
-from bot.query.leads.candidates import (
-    MIN_CHANGE,
-    MIN_SURPRISE,
-    Lead,
-    Series,
-    count_surprise,
-    find_leads,
-    place_series,
-)
+from bot.query.leads.candidates import Lead, find_leads
+from bot.query.leads.ranking import MIN_CHANGE, MIN_SURPRISE, count_surprise
+from bot.query.leads.series import Series, place_series
 from bot.query.periods import resolve_period
 
 MAX_REVISIONS_LISTED = 5
@@ -46,7 +40,8 @@ class Revision:
     """One published figure a newer release changed."""
 
     force: str
-    offence: str  # "Harassment (8L)"
+    offence: str  # its name ("Harassment"), or "" where the data has none
+    offence_code: str  # "8L"
     measure: str  # offences | outcomes_for_recorded | ...
     outcome: str  # the outcome type's short name, for outcome revisions
     quarter: Quarter
@@ -191,7 +186,8 @@ def _revisions(
     revisions = [
         Revision(
             row["force"],
-            f"{row['offence'] or row['offence_code']} ({row['offence_code']})",
+            row["offence"] or "",
+            row["offence_code"],
             row["measure"],
             row["outcome"] or "",
             Quarter.from_index(row["quarter_index"]),

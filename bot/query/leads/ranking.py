@@ -28,7 +28,8 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from bot.query.leads.candidates import Lead, Series
+    from bot.query.leads.candidates import Lead
+    from bot.query.leads.series import Series
 
 MIN_RECORD_YEARS = 5  # "the highest in the three years of comparable figures" is not a story
 MIN_SURPRISE = 2.5  # a change within 2.5 standard errors of none is noise

@@ -1,0 +1,149 @@
+"""A chart's words: the title that states the finding, the subtitle with the measure and the
+period, the footer with the source, and the alt text with the numbers (``bot.render.chart``
+draws the bars)."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from bot.render import numbers as num
+from bot.render.answer import PER_1000, Answer, Figure, SeriesPoint
+
+
+class ChartWords(NamedTuple):
+    title: str  # the finding
+    subtitle: str  # the measure and the period
+    footer: str  # source, release and date
+    alt_text: str  # the numbers, for a screen reader
+
+
+def period_of(answer: Answer) -> str:
+    """'the year to December 2025', from the source line every answer carries."""
+    if "Period: " not in answer.source:
+        return ""
+    return answer.source.split("Period: ", 1)[1].split(". ")[0].rstrip(".")
+
+
+def footer(answer: Answer) -> str:
+    """'Source: Home Office, …, 23 April 2026 release. Chart: crimebot'."""
+    source = answer.source.split(" Period:")[0].split(" (https://")[0].rstrip(".")
+    return f"{source}. Chart: crimebot"
+
+
+def _counted(answer: Answer) -> str:
+    """'Harassment offences', from the answer's title."""
+    for marker in (" recorded by ", " recorded in "):
+        if marker in answer.title:
+            return answer.title.split(marker)[0]
+    return "Offences"
+
+
+def year_of(point: SeriesPoint) -> str:
+    return point.period_end[:4]
+
+
+def first_place_points(answer: Answer) -> list[SeriesPoint]:
+    first = answer.series[0].place
+    return [p for p in answer.series if p.place == first]
+
+
+def trend_words(answer: Answer) -> ChartWords:
+    points = first_place_points(answer)
+    place, latest, values = points[0].place, points[-1], [p.value for p in points]
+    span = num.words(len(points))
+    if len(points) >= 3 and latest.value > max(values[:-1]):
+        finding = f"hit a {span}-year high"
+    elif len(points) >= 3 and latest.value < min(values[:-1]):
+        finding = f"fell to a {span}-year low"
+    elif len(points) >= 2 and values[-2] and values[-2] >= num.SMALL_COUNT:
+        change = (latest.value - values[-2]) / values[-2] * 100
+        finding = f"{'rose' if change > 0 else 'fell'} {abs(change):.1f}% in the latest year"
+    else:
+        finding = f"{num.count(latest.value)} in the latest year"
+    title = f"{_counted(answer)} recorded by {place} {finding}"
+    month = latest.period.removeprefix("the year to ").split()[0]
+    subtitle = (
+        f"Offences recorded in the twelve months to {month} each year, "
+        f"{year_of(points[0])} to {year_of(latest)}"
+    )
+    listed = "; ".join(f"{year_of(p)}: {num.count(p.value)}" for p in points)
+    alt = (
+        f"Bar chart. {title}. {subtitle}. {listed}. The latest, {latest.period}, is "
+        f"{num.count(latest.value)}, against {num.count(values[0])} in {points[0].period}."
+    )
+    return ChartWords(title, subtitle, footer(answer), alt)
+
+
+def comparison_words(answer: Answer) -> ChartWords:
+    places = list(dict.fromkeys(p.place for p in answer.series))
+    by_place = {place: [p for p in answer.series if p.place == place] for place in places}
+    moves = []
+    for place in places:
+        points = by_place[place]
+        if len(points) >= 2 and points[-1].value != points[-2].value:
+            moves.append((place, "rose" if points[-1].value > points[-2].value else "fell"))
+    counted = _counted(answer)
+    directions = {direction for _, direction in moves}
+    if moves and len(directions) == 1 and len(moves) == len(places):
+        title = f"{counted} recorded by {_and(places)} {directions.pop()}"
+    elif moves:
+        title = f"{counted} " + " but ".join(
+            f"{direction} in {_and([p for p, d in moves if d == direction])}"
+            for direction in ("rose", "fell")
+            if direction in directions
+        )
+        title = title.replace(" in ", " for ")
+    else:
+        top = max(places, key=lambda place: by_place[place][-1].value)
+        title = f"{counted}: {top} recorded the most"
+    period = period_of(answer) or by_place[places[0]][-1].period
+    subtitle = f"Offences recorded in {period} and the year before"
+    listed = "; ".join(
+        f"{place}: "
+        + ", ".join(f"{num.count(p.value)} in {p.period}" for p in by_place[place])
+        + _percent(by_place[place])
+        for place in places
+    )
+    alt = f"Bar chart. {title}. {subtitle}. {listed}."
+    return ChartWords(title, subtitle, footer(answer), alt)
+
+
+def ranking_words(answer: Answer, ranked: list[Figure]) -> ChartWords:
+    top = ranked[0]
+    per_head = top.unit == PER_1000
+    period = period_of(answer)
+    measure = (
+        f"{top.offence} offences per 1,000 residents" if per_head else f"{top.offence} offences"
+    )
+    if per_head:
+        title = f"{top.place} recorded the highest {top.offence} rate per 1,000 residents"
+    else:
+        title = f"{top.place} recorded the most {top.offence} offences"
+    subtitle = f"{measure.capitalize()}, {period}, the {num.words(len(ranked))} highest forces"
+    listed = "; ".join(f"{f.label}: {value_text(f)}" for f in ranked)
+    alt = f"Bar chart. {title}. {subtitle}. {listed}."
+    return ChartWords(title, subtitle, footer(answer), alt)
+
+
+def _percent(points: list[SeriesPoint]) -> str:
+    if len(points) < 2 or points[-2].value < num.SMALL_COUNT:
+        return ""
+    return f" ({(points[-1].value - points[-2].value) / points[-2].value * 100:+.1f}%)"
+
+
+def short_period(period: str) -> str:
+    """'the year to December 2024' -> 'year to Dec 2024'."""
+    words = period.removeprefix("the ").split()
+    if len(words) >= 2 and len(words[-2]) > 3:
+        words[-2] = words[-2][:3]
+    return " ".join(words)
+
+
+def _and(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def value_text(figure: Figure) -> str:
+    if figure.unit == PER_1000:
+        return f"{figure.value:,.1f}"
+    return num.count(int(figure.value))
