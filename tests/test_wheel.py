@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import REAL_PFA_2017_18, ROOT
 
 SOURCES = ("bot", "queries", "data", "pyproject.toml", "setup.py", "README.md")
 
@@ -83,3 +83,23 @@ def test_the_installed_data_is_read_only_and_ingest_names_the_setting(installed,
     assert result.returncode == 1
     assert "CRIMEBOT_DATA_DIR" in result.stderr
     assert sorted(p.name for p in (installed / "bot" / "data").iterdir()) == before
+
+
+def test_the_first_ingest_into_crimebot_data_dir_starts_from_the_shipped_data(installed, tmp_path):
+    writable = tmp_path / "crimebot-data"
+    shipped = json.loads((installed / "bot" / "data" / "manifest.json").read_text())
+    result = run(
+        installed,
+        *("-m", "bot", "ingest", str(REAL_PFA_2017_18)),
+        CRIMEBOT_DATA_DIR=str(writable),
+    )
+    assert result.returncode == 0, result.stderr
+    live = writable / "versions" / (writable / "CURRENT").read_text().strip()
+    releases = {
+        entry["release"] for entry in json.loads((live / "manifest.json").read_text())["releases"]
+    }
+    assert releases == {entry["release"] for entry in shipped["releases"]} | {REAL_PFA_2017_18.name}
+    asked = run(
+        installed, "-m", "bot", "ask", "burglary Cumbria 2024/25", CRIMEBOT_DATA_DIR=str(writable)
+    )
+    assert asked.returncode == 0 and "Cumbria" in asked.stdout

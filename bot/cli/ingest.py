@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bot.cli.common import EXIT_ERROR, EXIT_OK, data_dir, error
-from bot.settings import Settings
+from bot.cli.common import EXIT_ERROR, EXIT_OK, error
+from bot.settings import ROOT, SHIPPED_DATA, Settings
 
 Manifest = dict[str, Any]  # the data directory's manifest.json, as read
 
@@ -18,7 +18,13 @@ Manifest = dict[str, Any]  # the data directory's manifest.json, as read
 def run(args: argparse.Namespace) -> int:
     from bot.datastore.versions import DataMissing
 
-    folder = data_dir(args)
+    folder = writable_dir(args)
+    if folder is None:
+        error(
+            f"the shipped data ({SHIPPED_DATA}) is read-only: set CRIMEBOT_DATA_DIR (or give "
+            "--data-dir) to the directory ingest should write; it starts from the shipped data"
+        )
+        return EXIT_ERROR
     try:
         if args.rollback:
             if args.files or args.download or args.shipped:
@@ -29,6 +35,27 @@ def run(args: argparse.Namespace) -> int:
     except DataMissing as problem:
         error(problem)
         return EXIT_ERROR
+
+
+def writable_dir(args: argparse.Namespace) -> Path | None:
+    """Where this ingest writes: --data-dir as given; CRIMEBOT_DATA_DIR, seeded with the
+    shipped data the first time; the shipped data itself only to rebuild it from raw/ in a
+    source checkout. None: nowhere it may write."""
+    from bot.datastore import versions as datastore
+
+    if args.data_dir:
+        return Path(args.data_dir)
+    configured = Settings.from_env().CRIMEBOT_DATA_DIR
+    if configured is None:
+        checkout = SHIPPED_DATA == ROOT / "data" and (ROOT / "raw").is_dir()
+        return SHIPPED_DATA if args.shipped and checkout else None
+    empty = (
+        datastore.live_version(configured) is None and not (configured / "manifest.json").exists()
+    )
+    if empty and not (args.shipped or args.rollback):
+        configured.mkdir(parents=True, exist_ok=True)
+        datastore.publish(configured, SHIPPED_DATA)
+    return configured
 
 
 def rollback(folder: Path) -> int:
