@@ -242,7 +242,7 @@ def _reference_tables() -> dict[str, pd.DataFrame]:
             {
                 "force": f.force,
                 "display_name": f.display_name,
-                "kind": f.kind,
+                "kind": f.kind.value,
                 "region": f.region,
                 "country": f.country,
                 "aliases": ";".join(f.aliases),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import cache
 from importlib import resources
 
@@ -29,11 +30,17 @@ INCOMPLETE_2014_15 = frozenset(
 )
 
 
+class ForceKind(StrEnum):
+    TERRITORIAL = "territorial"  # one of the 43 forces with an area of England and Wales
+    TRANSPORT = "transport"  # British Transport Police
+    FRAUD = "fraud"  # Action Fraud and the other bodies that record fraud centrally
+
+
 @dataclass(frozen=True)
 class Force:
     force: str
     display_name: str
-    kind: str
+    kind: ForceKind
     region: str
     country: str
     aliases: tuple[str, ...]
@@ -50,7 +57,7 @@ def forces() -> tuple[Force, ...]:
         Force(
             force=row["force"],
             display_name=row["display_name"],
-            kind=row["kind"],
+            kind=ForceKind(row["kind"]),
             region=row["region"],
             country=row["country"],
             aliases=tuple(a.strip() for a in row["aliases"].split(";") if a.strip()),
