@@ -27,7 +27,8 @@ from typing import Any, TypedDict
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from bot.state.store import State, digests, leads_shown
+from bot.state.schema import digests, leads_shown
+from bot.state.store import State
 
 STALE_AFTER = dt.timedelta(minutes=10)  # composing and posting take seconds
 

@@ -20,7 +20,8 @@ from bot.parse.subscriptions import (  # re-exported: import them from bot.parse
     is_subscription_command,
     parse_request,
 )
-from bot.state.store import State, subscriptions
+from bot.state.schema import subscriptions
+from bot.state.store import State
 
 __all__ = [
     "COMMANDS",
