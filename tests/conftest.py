@@ -87,7 +87,7 @@ def postgres_schema_url(monkeypatch) -> str:
         engines.append(make_engine(url))
         return engines[-1]
 
-    monkeypatch.setattr(bot.state, "_engine", tracked)
+    monkeypatch.setattr(bot.state.store, "_engine", tracked)
     schema = f"test_{uuid.uuid4().hex[:16]}"
     admin = create_engine(base, poolclass=NullPool)
     with admin.begin() as connection:

@@ -4,8 +4,40 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
+from typing import Any
 
 from bot.core.periods import MONTHS, financial_year_label
+
+
+class PlaceKind(StrEnum):
+    """What a place is made of: one force, forces grouped by geography, or a body of its own."""
+
+    FORCE = "force"
+    REGION = "region"
+    COUNTRY = "country"
+    NATIONAL = "national"  # England and Wales: the 43 territorial forces
+    LOCAL = "local"  # a local authority area (Community Safety Partnership) inside one force
+    FRAUD = "fraud"  # Action Fraud and the other bodies that record fraud centrally
+
+
+class OffenceLevel(StrEnum):
+    OFFENCE = "offence"  # keys are offence codes
+    SUBGROUP = "subgroup"  # keys are subgroup names
+    GROUP = "group"  # keys are offence group names
+    ALL = "all"  # all crime: no keys
+
+
+class PeriodKind(StrEnum):
+    LATEST = "latest"
+    YEAR_TO = "year_to"
+    FINANCIAL_YEAR = "financial_year"
+    CALENDAR_YEAR = "calendar_year"
+    SINCE = "since"
+
+
+class RankOrder(StrEnum):
+    HIGHEST = "highest"
+    LOWEST = "lowest"
 
 
 class Measure(StrEnum):
@@ -24,9 +56,13 @@ class Place:
     """A force, or an area made of forces (a region, a country, England and Wales)."""
 
     name: str
-    kind: str  # force | region | country | national
+    kind: PlaceKind
     forces: tuple[str, ...]
     display_name: str = ""
+
+    def __post_init__(self) -> None:
+        # Callers (and plans saved as JSON) may give the kind as its string.
+        object.__setattr__(self, "kind", PlaceKind(self.kind))
 
     @property
     def label(self) -> str:
@@ -41,10 +77,13 @@ class OffenceSelection:
     and "group"; a set combines keys of one level under a reporter's word.
     """
 
-    level: str  # offence | subgroup | group | all
+    level: OffenceLevel
     keys: tuple[str, ...]
     label: str
     note: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "level", OffenceLevel(self.level))
 
 
 @dataclass(frozen=True)
@@ -54,7 +93,7 @@ class OutcomeSelection:
     name: str  # "charge rate"
 
 
-ALL_CRIME = OffenceSelection("all", (), "all crime")
+ALL_CRIME = OffenceSelection(OffenceLevel.ALL, (), "all crime")
 CHARGE = OutcomeSelection(("1",), "a charge or summons", "charge rate")
 
 
@@ -62,11 +101,14 @@ CHARGE = OutcomeSelection(("1",), "a charge or summons", "charge rate")
 class PeriodSpec:
     """A period as asked; resolved against the quarters the data holds."""
 
-    kind: str  # latest | year_to | financial_year | calendar_year | since
+    kind: PeriodKind
     year: int | None = None
     month: int | None = None
     years_back: int = 0  # "and the year before?" shifts the period asked for
     quarters: int = 4  # 1: a single quarter ("Q3 2024/25", "October to December 2024")
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kind", PeriodKind(self.kind))
 
     def earlier(self) -> PeriodSpec:
         return replace(self, years_back=self.years_back + 1)
@@ -74,25 +116,25 @@ class PeriodSpec:
     def describe(self) -> str:
         if self.quarters == 1:
             whole = replace(self, quarters=4).describe()
-            if self.kind == "latest":
+            if self.kind is PeriodKind.LATEST:
                 return "the latest quarter"
             return f"the quarter ending {whole.removeprefix('the year to ')}"
         if self.years_back:
             back = "the year before" if self.years_back == 1 else f"{self.years_back} years before"
             return f"{back} {replace(self, years_back=0).describe()}"
         match self.kind:
-            case "year_to":
+            case PeriodKind.YEAR_TO:
                 return f"the year to {MONTHS[(self.month or 1) - 1]} {self.year}"
-            case "financial_year":
+            case PeriodKind.FINANCIAL_YEAR:
                 return f"financial year {financial_year_label(self.year or 0)}"
-            case "calendar_year":
+            case PeriodKind.CALENDAR_YEAR:
                 return f"{self.year}"
-            case "since":
+            case PeriodKind.SINCE:
                 return f"since {self.year}"
         return "the latest year"
 
 
-LATEST = PeriodSpec("latest")
+LATEST = PeriodSpec(PeriodKind.LATEST)
 
 
 @dataclass(frozen=True)
@@ -102,7 +144,7 @@ class QueryPlan:
     offence: OffenceSelection
     period: PeriodSpec = LATEST
     outcome: OutcomeSelection | None = None
-    rank_order: str = "highest"  # highest | lowest
+    rank_order: RankOrder = RankOrder.HIGHEST
     rank_limit: int = 5
     notes: tuple[str, ...] = field(default=())
     per_head: bool = False  # offences per 1,000 residents, beside the count
@@ -110,18 +152,24 @@ class QueryPlan:
     years: int | None = None  # a trend over this many years ("5-year trend"), not ten
     versus: PeriodSpec | None = None  # the earlier period of a two-period comparison
 
-    def with_changes(self, **changes: object) -> QueryPlan:
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "rank_order", RankOrder(self.rank_order))
+
+    def with_changes(self, **changes: Any) -> QueryPlan:
         return replace(self, **changes)
 
 
-def plan_to_dict(plan: QueryPlan) -> dict:
+PlanJSON = dict[str, Any]  # plan_to_dict's form: json.dumps writes its StrEnums as strings
+
+
+def plan_to_dict(plan: QueryPlan) -> PlanJSON:
     """JSON-safe form, so a thread's last question survives a restart."""
     data = asdict(plan)
     data["measure"] = plan.measure.value
     return data
 
 
-def plan_from_dict(data: dict) -> QueryPlan:
+def plan_from_dict(data: PlanJSON) -> QueryPlan:
     outcome = data.get("outcome")
     return QueryPlan(
         measure=Measure(data["measure"]),
@@ -139,7 +187,7 @@ def plan_from_dict(data: dict) -> QueryPlan:
         outcome=OutcomeSelection(tuple(outcome["types"]), outcome["label"], outcome["name"])
         if outcome
         else None,
-        rank_order=data.get("rank_order", "highest"),
+        rank_order=RankOrder(data.get("rank_order", RankOrder.HIGHEST)),
         rank_limit=data.get("rank_limit", 5),
         notes=tuple(data.get("notes", ())),
         per_head=bool(data.get("per_head", False)),

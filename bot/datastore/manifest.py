@@ -5,13 +5,41 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TypedDict, cast
 
 from bot.datastore.versions import DataUnreadable, current, fix_command
 
 MANIFEST = "manifest.json"
 
 
-def read_manifest(data_dir: Path) -> dict:
+class Coverage(TypedDict):
+    """The quarters a release's table covers."""
+
+    first_quarter: str  # 'the quarter to June 2012'
+    last_quarter: str
+    first_quarter_index: int  # Quarter.index
+    last_quarter_index: int
+    rows: int
+
+
+class ReleaseEntry(TypedDict):
+    """One release loaded into the dataset, as manifest.json records it."""
+
+    release: str  # the file's name
+    sha256: str
+    release_date: str | None  # ISO date of publication
+    sample: bool  # generated, not official (benchmarks only)
+    source: str
+    tables: dict[str, Coverage]  # by table kind: recorded, outcomes, ...
+    loaded_at: str  # ISO timestamp
+    seq: int  # load order
+
+
+class Manifest(TypedDict):
+    releases: list[ReleaseEntry]  # in load order
+
+
+def read_manifest(data_dir: Path) -> Manifest:
     """The live version's manifest (a version folder's own, given one); none yet: no releases."""
     path = current(Path(data_dir)) / MANIFEST
     if not path.exists():
@@ -26,4 +54,4 @@ def read_manifest(data_dir: Path) -> dict:
         raise DataUnreadable(
             f"{path} has no list of releases: fix it with {fix_command(Path(data_dir))}"
         )
-    return manifest
+    return cast(Manifest, manifest)  # its entries as ingest wrote them

@@ -171,7 +171,7 @@ def seal(staging: Path) -> None:
 
 def add_version(data_dir: Path, staging: Path) -> str:
     """Rename a sealed staging folder into a numbered version; it is not live yet."""
-    numbers = [int(VERSION.match(name).group(1)) for name in versions(data_dir)]
+    numbers = [int(found.group(1)) for name in versions(data_dir) if (found := VERSION.match(name))]
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
     name = f"{max(numbers, default=0) + 1:06d}-{stamp}"
     os.rename(staging, Path(data_dir) / VERSIONS / name)
@@ -255,7 +255,7 @@ def _copy_in(data_dir: Path, source: Path) -> str:
     return name
 
 
-def rollback(data_dir: Path) -> tuple[str, str]:
+def rollback(data_dir: Path) -> tuple[str | None, str]:
     """Make the version before the live one live again; return (from, to)."""
     data_dir = Path(data_dir)
     with locked(data_dir):

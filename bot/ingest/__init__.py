@@ -10,6 +10,7 @@ from concurrent.futures import ProcessPoolExecutor
 from functools import partial
 from pathlib import Path
 
+from bot.datastore.manifest import Manifest
 from bot.ingest.errors import IngestError
 from bot.ingest.load import load_release
 from bot.ingest.store import save
@@ -26,7 +27,7 @@ def ingest(
     source: str | None = None,
     progress: bool | None = None,
     processes: int | None = None,
-) -> dict:
+) -> Manifest:
     """Load every file, then merge them all into ``data_dir`` at once (or not at all).
 
     ``processes`` > 1 reads a large release's files side by side: a full release (an ODS and

@@ -18,7 +18,7 @@ import pandas as pd
 from bot.core.periods import Quarter, parse_financial_year
 from bot.core.reference import ANNUAL_OUTCOME_TYPES
 from bot.ingest.load import canonical_forces, sha256
-from bot.ingest.store import Release
+from bot.ingest.release import Release
 
 RELEASE_NAME = "oocd-dashboard derived tables (Home Office outcomes open data to 2025/26)"
 RELEASE_DATE = dt.date(2026, 7, 23)  # the newest source file's publication date

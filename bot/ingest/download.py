@@ -17,6 +17,7 @@ import urllib.request
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 from urllib.parse import urljoin, urlparse
 
 from bot.ingest.errors import IngestError
@@ -94,7 +95,8 @@ def release_files(page_html: str, page_url: str) -> list[ReleaseFile]:
     parser = _Links()
     parser.feed(page_html)
     parser.close()
-    newest: dict[str, tuple[object, ReleaseFile]] = {}
+    # (publication date or "", an ODS file): the newest file of each series, ODS over XLSX
+    newest: dict[str, tuple[tuple[Any, bool], ReleaseFile]] = {}
     for href, title in parser.titles.items():
         url = urljoin(page_url, href)
         name = Path(urlparse(url).path).name

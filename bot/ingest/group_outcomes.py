@@ -18,7 +18,7 @@ from bot.core.periods import Quarter, parse_financial_year
 from bot.core.reference import normalise_outcome_type
 from bot.ingest.errors import IngestError
 from bot.ingest.load import canonical_forces, sha256
-from bot.ingest.store import Release
+from bot.ingest.release import Release
 
 FILE = "outcomes-2024-25-force-quarter-offencegroup-outcometype.csv.gz"
 RELEASE_NAME = "prc-outcomes-open-data-mar2025-tables-230426.xlsx (by offence group)"

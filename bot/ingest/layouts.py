@@ -7,7 +7,9 @@ each spelling and marker are in raw/OFFICIAL-LAYOUTS.md.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -133,7 +135,7 @@ def _whole_number(value: object) -> int | None:
         return int(number) if number.is_integer() else None
 
 
-def _by_distinct(column: pd.Series, convert) -> pd.Series:
+def _by_distinct(column: pd.Series, convert: Callable[[Any], object]) -> pd.Series:
     """Convert each distinct value once (millions of cells, a few thousand values), keeping
     the result as a categorical: one small integer per cell, not one Python object."""
     codes, distinct = pd.factorize(column.astype(object), use_na_sentinel=False)
@@ -152,7 +154,7 @@ def tidy(table: Table, layout: Layout) -> tuple[pd.DataFrame, pd.DataFrame]:
 
     Any bad cell stops the whole ingest with its file, sheet and row: a
     release is loaded entirely or not at all. A not-applicable marker (NOT_APPLICABLE) is
-    not a bad cell but no figure: see below for where it leaves a row out.
+    not a bad cell but no figure: see ``_counts`` for where it leaves a row out.
     """
     cells = table.cells
     frame = pd.DataFrame(index=cells.index)
@@ -161,24 +163,45 @@ def tidy(table: Table, layout: Layout) -> tuple[pd.DataFrame, pd.DataFrame]:
             frame[name] = _by_distinct(cells[name], cell_text)
     keep = ((frame["force"] != "") | (frame["offence_code"] != "")).to_numpy()
     frame = frame[keep].reset_index(drop=True)  # blank lines and footnotes under the table
-    rows = table.row_numbers[keep]
+    rows = _Rows(table, table.row_numbers[keep])
     if frame.empty:
         raise IngestError(f"{table.file}, sheet {table.sheet!r}: the table has no data rows")
     raw = cells[keep].reset_index(drop=True)
+    _check_keys(frame, layout, rows)
+    frame = _counts(frame, raw, layout, rows)
+    if "outcome_type" in frame:
+        frame["outcome_type"] = _by_distinct(frame["outcome_type"], normalise_outcome_type)
+        rows.fail(frame["outcome_type"] == "", lambda _: "empty 'Outcome Type'")
+    return _summed(frame, layout)
 
-    def fail(mask: pd.Series, message) -> None:
+
+@dataclass
+class _Rows:
+    """The table's rows still in play, by their row numbers in the sheet: what an error names."""
+
+    table: Table
+    numbers: np.ndarray
+
+    def fail(self, mask: pd.Series, message: Callable[[int], str]) -> None:
+        """Stop the ingest at the first row ``mask`` marks, saying ``message(position)``."""
         if mask.any():
             position = int(np.flatnonzero(mask.to_numpy())[0])
             raise IngestError(
-                f"{table.file}, sheet {table.sheet!r}, row {rows[position]}: {message(position)}"
+                f"{self.table.file}, sheet {self.table.sheet!r}, row {self.numbers[position]}: "
+                f"{message(position)}"
             )
 
+
+def _check_keys(frame: pd.DataFrame, layout: Layout, rows: _Rows) -> None:
+    """No empty key; every force known (made canonical); every quarter one that exists (as
+    ``quarter_index``)."""
     text_keys = [k for k in layout.keys if k in frame and k != "outcome_type"]
     for column in (*text_keys, "financial_year", "quarter"):
-        fail(frame[column] == "", lambda _, c=column: f"empty {layout.aliases[c][0]!r}")
+        label = layout.aliases[column][0]
+        rows.fail(frame[column] == "", lambda _: f"empty {label!r}")  # noqa: B023 (called now)
 
     canonical = _by_distinct(frame["force"], lambda name: canonical_force(name) or "")
-    fail(canonical == "", lambda i: f"unknown force {shown(frame['force'][i])}")
+    rows.fail(canonical == "", lambda i: f"unknown force {shown(frame['force'][i])}")
     frame["force"] = canonical
 
     quarters: dict[tuple[str, str], int | None] = {}
@@ -189,7 +212,7 @@ def tidy(table: Table, layout: Layout) -> tuple[pd.DataFrame, pd.DataFrame]:
             quarters[(fy, q)] = None
     pairs = pd.MultiIndex.from_arrays([frame["financial_year"], frame["quarter"]])
     index = pd.Series(pairs.map(quarters), index=frame.index, dtype="float")
-    fail(
+    rows.fail(
         index.isna(),
         lambda i: (
             f"no such quarter: financial year {shown(frame['financial_year'][i])}, "
@@ -198,35 +221,39 @@ def tidy(table: Table, layout: Layout) -> tuple[pd.DataFrame, pd.DataFrame]:
     )
     frame["quarter_index"] = index.astype("int64")
 
-    # A not-applicable marker is never a figure. A row whose first count (offences; the
-    # outcomes of offences recorded in the quarter, the basis of every answer) is a marker
-    # has nothing to answer with and is left out: a question about it finds no figure
-    # rather than a 0, and totals skip it. A marker in a later count (the closed-in-quarter
-    # column: a bare "N/A" for outcome type 0) is a missing value (nullable Int64) beside
-    # a real figure. Left in the first count, a missing value would reach the answers as
-    # a quarter with data and no number.
+
+def _counts(frame: pd.DataFrame, raw: pd.DataFrame, layout: Layout, rows: _Rows) -> pd.DataFrame:
+    """The count columns as whole numbers, and the rows that have a figure.
+
+    A not-applicable marker is never a figure. A row whose first count (offences; the
+    outcomes of offences recorded in the quarter, the basis of every answer) is a marker
+    has nothing to answer with and is left out: a question about it finds no figure
+    rather than a 0, and totals skip it. A marker in a later count (the closed-in-quarter
+    column: a bare "N/A" for outcome type 0) is a missing value (nullable Int64) beside
+    a real figure. Left in the first count, a missing value would reach the answers as
+    a quarter with data and no number.
+    """
     markers = pd.DataFrame(index=frame.index)
     for column in layout.counts:
         numbers = _by_distinct(raw[column], _whole_number)  # floats, NaN where not a number
         markers[column] = _by_distinct(raw[column], lambda v: float(not_applicable(v))) == 1
         label = layout.aliases[column][0]
-        fail(
+        rows.fail(
             numbers.isna() & ~markers[column],
-            lambda i, c=column, label=label: (
-                f"{label!r} is not a whole number: {shown(cell_text(raw[c][i]))}"
-            ),
+            lambda i: f"{label!r} is not a whole number: {shown(cell_text(raw[column][i]))}",  # noqa: B023
         )
         frame[column] = numbers.astype("Int64" if markers[column].any() else "int64")
     figures = ~markers[layout.counts[0]].to_numpy()
     if not figures.all():
-        frame, rows = frame[figures].reset_index(drop=True), rows[figures]
+        frame, rows.numbers = frame[figures].reset_index(drop=True), rows.numbers[figures]
         if frame.empty:
+            table = rows.table
             raise IngestError(f"{table.file}, sheet {table.sheet!r}: the table has no figures")
+    return frame
 
-    if "outcome_type" in frame:
-        frame["outcome_type"] = _by_distinct(frame["outcome_type"], normalise_outcome_type)
-        fail(frame["outcome_type"] == "", lambda _: "empty 'Outcome Type'")
 
+def _summed(frame: pd.DataFrame, layout: Layout) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One row per key (and the offence descriptions): rows sharing a key add up."""
     offences = (
         frame[["offence_code", "offence", "subgroup", "offence_group"]]
         .drop_duplicates("offence_code", keep="last")

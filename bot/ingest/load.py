@@ -15,8 +15,8 @@ from bot.core.reference import canonical_force
 from bot.ingest.csp import CSP
 from bot.ingest.errors import IngestError
 from bot.ingest.layouts import LAYOUTS, Layout, tidy
+from bot.ingest.release import KEYS, Release
 from bot.ingest.sheets import NearMiss, find_header, read_sheets, read_table
-from bot.ingest.store import KEYS, Release
 
 _DATE_SUFFIX = re.compile(r"[-_](\d{2})(\d{2})(\d{2})$")
 
@@ -96,6 +96,16 @@ def load_release(
             "tables (looked for 'Force Name', 'Offence Code', 'Number of Offences' or "
             "'Outcome Type' in the first rows of each sheet)"
         )
+    release.tables.update(_joined(path, parts))
+    release.offences = pd.concat(offences, ignore_index=True).drop_duplicates(
+        "offence_code", keep="last"
+    )
+    return release
+
+
+def _joined(path: Path, parts: dict[str, list[pd.DataFrame]]) -> dict[str, pd.DataFrame]:
+    """Each kind's rows from all the sheets that have it: a row on two sheets stops the ingest."""
+    tables = {}
     for kind, frames in parts.items():
         rows = pd.concat(frames, ignore_index=True)
         keys = KEYS[kind]
@@ -105,8 +115,5 @@ def load_release(
                 f"{path.name}: the same {kind} rows appear on more than one sheet "
                 f"(e.g. {rows[duplicated].iloc[0][keys].to_dict()})"
             )
-        release.tables[kind] = rows
-    release.offences = pd.concat(offences, ignore_index=True).drop_duplicates(
-        "offence_code", keep="last"
-    )
-    return release
+        tables[kind] = rows
+    return tables

@@ -21,7 +21,7 @@ from bot.core.periods import Quarter
 from bot.core.reference import canonical_force
 from bot.ingest.errors import IngestError
 from bot.ingest.load import sha256
-from bot.ingest.store import Release
+from bot.ingest.release import Release
 
 TOTALS = Path("csp-totals-2024-25") / "lad_crime_houseprice.csv"
 GEOGRAPHY = Path("csp-geo-reference") / "recrime-geo-pfa.csv"

@@ -16,7 +16,7 @@ import pandas as pd
 from bot.core.periods import Quarter
 from bot.ingest.errors import IngestError
 from bot.ingest.load import canonical_forces, sha256
-from bot.ingest.store import Release
+from bot.ingest.release import Release
 
 FILE = "pfa_population_mid2011_to_mid2024.csv"
 RELEASE_NAME = "ONS mid-year population estimates, police force areas, mid-2011 to mid-2024"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -136,9 +137,8 @@ def recorded_sample(
         coercive = year_rows["offence_code"] == "8L"
         if year >= 2015:
             ramp = min(1.0, (year - 2014) / 4)
-            extra = year_rows[coercive].assign(
-                offence_code="8U", expected=lambda f, r=ramp: f.expected * 0.25 * r
-            )
+            extra = year_rows[coercive]
+            extra = extra.assign(offence_code="8U", expected=extra["expected"] * 0.25 * ramp)
             year_rows = pd.concat([year_rows, extra], ignore_index=True)
         real_total = year_rows["force"].map(
             totals[totals.fy_start == year].set_index("force")["recorded_crime"]
@@ -196,11 +196,11 @@ def outcomes_sample(
         .sum()
         .rename("assigned")
     )
-    pending = rows.set_index(["force", "offence_code", "fy_start", "q"])["offences"].rename("n")
-    pending = pd.concat([pending, assigned], axis=1).fillna(0)
-    pending = (pending["n"].clip(lower=0) - pending["assigned"]).clip(lower=0).astype(int)
+    counted = rows.set_index(["force", "offence_code", "fy_start", "q"])["offences"].rename("n")
+    both = pd.concat([counted, assigned], axis=1).fillna(0)
+    left = (both["n"].clip(lower=0) - both["assigned"]).clip(lower=0).astype(int)
     pending = (
-        pending.rename("outcomes_for_recorded")
+        left.rename("outcomes_for_recorded")
         .reset_index()
         .assign(outcome_type="0", outcomes_in_quarter=0)
     )
@@ -260,10 +260,8 @@ def write_official_csv(
     }
     assert len(out_columns) == len(OUTCOMES.aliases)
     for year, rows in out.groupby("fy_start"):
-        path = (
-            directory
-            / f"crimebot-sample-prc-outcomes-{financial_year_label(year).replace('/', '-')}.csv"
-        )
+        label = financial_year_label(cast(int, year)).replace("/", "-")
+        path = directory / f"crimebot-sample-prc-outcomes-{label}.csv"
         rows.sort_values(["q", "force", "offence_code", "outcome_type"])[list(out_columns)].rename(
             columns=out_columns
         ).to_csv(path, index=False)
@@ -276,7 +274,10 @@ def build_sample_release(
 ) -> list[Path]:
     """Write the sample release files into ``directory`` and return their paths."""
     rng = np.random.default_rng(SEED)
-    base = real_recorded.groupby(["force", "offence_code"], as_index=False)["offences"].sum()
+    base = cast(
+        pd.DataFrame,
+        real_recorded.groupby(["force", "offence_code"], as_index=False)["offences"].sum(),
+    )
     derived = raw_dir / "oocd-dashboard-outcomes" / "data" / "processed"
     totals = pd.read_csv(derived / "denominators.csv")
     totals["fy_start"] = totals["fy"].str[:4].astype(int)

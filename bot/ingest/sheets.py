@@ -7,63 +7,36 @@ millions of rows, are read by Arrow's CSV reader rather than row by row in Pytho
 
 from __future__ import annotations
 
-import csv
 import gc
-import io
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from itertools import chain, islice
 from operator import itemgetter
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.csv as pacsv
 from python_calamine import CalamineSheet, CalamineWorkbook
 
+from bot.ingest.cells import HEADER_SEARCH_ROWS, BodyReader, Cells, NearMiss, Sheet, Table
+from bot.ingest.csv_sheet import csv_sheet
 from bot.ingest.errors import IngestError
 
-HEADER_SEARCH_ROWS = 30
+# Re-exported: the loaders and tests import these from here.
+__all__ = [
+    "HEADER_SEARCH_ROWS",
+    "IngestError",
+    "NearMiss",
+    "Sheet",
+    "Table",
+    "find_header",
+    "match_columns",
+    "read_sheets",
+    "read_table",
+]
+
 SPREADSHEET_SUFFIXES = {".ods", ".xlsx", ".xlsm", ".xls"}
-
-
-@dataclass
-class Sheet:
-    """A sheet's first rows (to find the header in) and a way to read its body by column."""
-
-    file: str
-    name: str
-    head: list[list]
-    read_body: object  # (header_position, {column: position}) -> (DataFrame, row numbers)
-
-
-@dataclass
-class Table:
-    """The cells below a header, one column per canonical name, with each row's number in the
-    sheet as people see it (1-based)."""
-
-    file: str
-    sheet: str
-    cells: pd.DataFrame
-    row_numbers: np.ndarray = field(repr=False)
-
-
-@dataclass
-class NearMiss:
-    """A header row with most but not all required columns: a changed layout, not a notes sheet."""
-
-    file: str
-    sheet: str
-    row_number: int
-    missing: list[str]
-
-    def error(self, aliases: dict[str, tuple[str, ...]]) -> IngestError:
-        labels = ", ".join(repr(aliases[name][0]) for name in self.missing)
-        return IngestError(
-            f"{self.file}, sheet {self.sheet!r}, row {self.row_number}: missing column(s) {labels}"
-        )
 
 
 def normalise_column(name: object) -> str:
@@ -75,7 +48,7 @@ def normalise_column(name: object) -> str:
     return text.strip()
 
 
-def match_columns(row: list, aliases: dict[str, tuple[str, ...]]) -> dict[str, int]:
+def match_columns(row: list[Any], aliases: dict[str, tuple[str, ...]]) -> dict[str, int]:
     """Map canonical column names to positions in a header row."""
     lookup = {normalise_column(alias): name for name, names in aliases.items() for alias in names}
     columns: dict[str, int] = {}
@@ -111,7 +84,7 @@ def read_sheets(path: Path) -> Iterator[Sheet]:
     """Every sheet of a workbook, or the one table of a CSV file."""
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        yield _csv_sheet(path)
+        yield csv_sheet(path)
         return
     if suffix not in SPREADSHEET_SUFFIXES:
         raise IngestError(
@@ -140,7 +113,7 @@ class _Misaligned(Exception):
     """iter_rows did not give the rows to_python gives: read the sheet the slow way."""
 
 
-def _spreadsheet_body(file: str, name: str, sheet: CalamineSheet, head: list[list]):
+def _spreadsheet_body(file: str, name: str, sheet: CalamineSheet, head: Cells) -> BodyReader:
     """A sheet's body, streamed row by row from calamine's parsed grid: only the wanted
     columns are kept, each as a categorical (an outcomes workbook is 700k rows x 13 cells,
     but a column has a few hundred distinct values), so no Python object per cell lives on.
@@ -161,7 +134,7 @@ def _spreadsheet_body(file: str, name: str, sheet: CalamineSheet, head: list[lis
     return read
 
 
-def _listed_columns(body: list[list], columns: dict[str, int]) -> pd.DataFrame:
+def _listed_columns(body: Cells, columns: dict[str, int]) -> pd.DataFrame:
     return pd.DataFrame(
         {
             name: pd.Series([row[i] if i < len(row) else None for row in body], dtype=object)
@@ -174,7 +147,7 @@ STREAM_ROWS = 1 << 12
 
 
 def _streamed_columns(
-    sheet: CalamineSheet, head: list[list], position: int, columns: dict[str, int]
+    sheet: CalamineSheet, head: Cells, position: int, columns: dict[str, int]
 ) -> pd.DataFrame:
     # calamine 0.9's iter_rows pads the empty rows above the used range (as to_python does
     # with skip_empty_area=False) but starts each row at the range's first column; check
@@ -216,7 +189,7 @@ class _Categories:
         self.codes: list[np.ndarray] = []
         self.uniques: list[np.ndarray] = []
 
-    def add(self, values: tuple) -> None:
+    def add(self, values: tuple[object, ...]) -> None:
         codes, uniques = pd.factorize(np.fromiter(values, dtype=object, count=len(values)))
         self.codes.append(codes)
         self.uniques.append(uniques)
@@ -235,70 +208,3 @@ class _Categories:
                 np.concatenate(parts), categories=pd.Index(categories, dtype=object)
             )
         )
-
-
-def _csv_sheet(path: Path) -> Sheet:
-    with path.open("rb") as handle:
-        start = handle.read(1 << 16)
-    if b"\x00" in start:
-        raise IngestError(f"{path.name}: is not a text CSV file (binary content)")
-    encoding = "utf-8"
-    try:
-        start.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        if error.start < len(start) - 4:  # not just a character cut at the block's end
-            encoding = "cp1252"
-    with path.open(encoding=encoding, errors="replace", newline="") as handle:
-        try:
-            head = list(islice(csv.reader(handle), HEADER_SEARCH_ROWS))
-        except csv.Error as error:
-            if "field larger than field limit" in str(error):
-                raise IngestError(
-                    f"{path.name}: a cell near the top is over {csv.field_size_limit():,} "
-                    "characters: this is not a release table"
-                ) from error
-            raise IngestError(f"{path.name}: malformed CSV ({error})") from error
-
-    def read(position: int, columns: dict[str, int]) -> tuple[pd.DataFrame, np.ndarray]:
-        width = len(head[position])
-        skipped: list[str] = []
-
-        def odd_row(row: pacsv.InvalidRow) -> str:
-            skipped.append(row.text)
-            return "skip"
-
-        names = [f"c{i}" for i in range(width)]
-        try:
-            table = pacsv.read_csv(
-                path,
-                read_options=pacsv.ReadOptions(
-                    skip_rows=position + 1,
-                    column_names=names,
-                    encoding=encoding,
-                    block_size=1 << 24,
-                ),
-                parse_options=pacsv.ParseOptions(invalid_row_handler=odd_row),
-                convert_options=pacsv.ConvertOptions(
-                    column_types={n: pa.string() for n in names},
-                    include_columns=[names[i] for i in columns.values()],
-                    strings_can_be_null=False,
-                ),
-            )
-        except (pa.ArrowInvalid, OSError) as error:
-            raise IngestError(f"{path.name}: malformed CSV ({error})") from error
-        for text in skipped:
-            fields = next(csv.reader(io.StringIO(text)), [])
-            if sum(1 for f in fields if f.strip()) > 2:  # more than a footnote or a blank line
-                raise IngestError(
-                    f"{path.name}: a row has {len(fields)} fields where the header has "
-                    f"{width}: {text[:120]!r}"
-                )
-        cells = pd.DataFrame(
-            {
-                name: table.column(names[i]).to_pandas(types_mapper=pd.ArrowDtype)
-                for name, i in columns.items()
-            }
-        )
-        return cells, np.arange(len(cells)) + position + 2
-
-    return Sheet(path.name, path.stem, head, read)

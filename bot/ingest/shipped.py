@@ -16,7 +16,7 @@ import tempfile
 from pathlib import Path
 
 from bot.datastore import versions as datastore
-from bot.datastore.manifest import MANIFEST
+from bot.datastore.manifest import MANIFEST, Manifest
 from bot.ingest import ingest
 from bot.ingest.annual import load_annual
 from bot.ingest.conversions import SHIPPED_PFA
@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[2]
 RAW = ROOT / "raw"
 
 
-def build_shipped(data_dir: Path, raw_dir: Path = RAW) -> dict:
+def build_shipped(data_dir: Path, raw_dir: Path = RAW) -> Manifest:
     """Build in scratch, then make ``data_dir`` a plain dataset of exactly those files (the
     shipped data is read as it is; ingest copies it into a versioned directory of its own)."""
     data_dir.mkdir(parents=True, exist_ok=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.core.periods import MONTHS, financial_year_label
-from bot.core.plan import Measure, PeriodSpec, QueryPlan
+from bot.core.plan import Measure, PeriodKind, PeriodSpec, QueryPlan
 from bot.parse.vocabulary import vocabulary
 
 
@@ -24,17 +24,17 @@ def _outcome_words(plan: QueryPlan) -> str:
 
 def period_words(period: PeriodSpec) -> str:
     if period.quarters == 1:
-        if period.kind == "latest":
+        if period.kind is PeriodKind.LATEST:
             return "last quarter"
         return f"three months to {MONTHS[(period.month or 3) - 1]} {period.year}"
     match period.kind:
-        case "year_to":
+        case PeriodKind.YEAR_TO:
             return f"year to {MONTHS[(period.month or 1) - 1]} {period.year}"
-        case "financial_year":
+        case PeriodKind.FINANCIAL_YEAR:
             return financial_year_label(period.year or 0)
-        case "calendar_year":
+        case PeriodKind.CALENDAR_YEAR:
             return str(period.year)
-        case "since":
+        case PeriodKind.SINCE:
             return f"since {period.year}"
     return "latest"
 

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, replace
 
 from bot.core.periods import MONTHS, Quarter
-from bot.core.plan import PeriodSpec
+from bot.core.plan import PeriodKind, PeriodSpec
 
 _MONTHS = {
     "jan": 1,
@@ -104,7 +104,7 @@ def _span(text: str, phrase: str) -> tuple[int, int]:
 
 
 def _quarter(end_year: int, end_month: int, span: tuple[int, int]) -> FoundPeriod:
-    return FoundPeriod(PeriodSpec("year_to", end_year, end_month, quarters=1), (span,))
+    return FoundPeriod(PeriodSpec(PeriodKind.YEAR_TO, end_year, end_month, quarters=1), (span,))
 
 
 def _quarters(text: str, today: dt.date) -> FoundPeriod | None:
@@ -151,7 +151,7 @@ def _quarters(text: str, today: dt.date) -> FoundPeriod | None:
             return _quarter(_year(year_text), month, match.span())
     for phrase in _LATEST_QUARTER:
         if phrase in text:
-            return FoundPeriod(PeriodSpec("latest", quarters=1), (_span(text, phrase),))
+            return FoundPeriod(PeriodSpec(PeriodKind.LATEST, quarters=1), (_span(text, phrase),))
     return None
 
 
@@ -167,7 +167,9 @@ def _one(text: str, today: dt.date) -> FoundPeriod:
                 (match.span(),),
                 problem=f"Which year? For example “year to {MONTHS[month - 1]} {today.year - 1}”.",
             )
-        return FoundPeriod(PeriodSpec("year_to", _year(match.group(2)), month), (match.span(),))
+        return FoundPeriod(
+            PeriodSpec(PeriodKind.YEAR_TO, _year(match.group(2)), month), (match.span(),)
+        )
     if match := _FINANCIAL_WORDS.search(text):
         year = int(match.group(1))
         return FoundPeriod(
@@ -180,20 +182,20 @@ def _one(text: str, today: dt.date) -> FoundPeriod:
         if match := pattern.search(text):
             start, end = _year(match.group(1)), int(match.group(2))
             if end % 100 == (start + 1) % 100:
-                return FoundPeriod(PeriodSpec("financial_year", start), (match.span(),))
+                return FoundPeriod(PeriodSpec(PeriodKind.FINANCIAL_YEAR, start), (match.span(),))
     if match := _FY.search(text):
         end_year = _year(match.group(1))
         return FoundPeriod(
-            PeriodSpec("financial_year", end_year - 1),
+            PeriodSpec(PeriodKind.FINANCIAL_YEAR, end_year - 1),
             (match.span(),),
             note=f"FY{match.group(1)} read as the financial year {end_year - 1}/"
             f"{end_year % 100:02d} (April {end_year - 1} to March {end_year})",
         )
     if match := _SINCE.search(text):
-        return FoundPeriod(PeriodSpec("since", int(match.group(1))), (match.span(),))
+        return FoundPeriod(PeriodSpec(PeriodKind.SINCE, int(match.group(1))), (match.span(),))
     for phrase, offset in _CALENDAR:
         if phrase in text:
-            spec = PeriodSpec("calendar_year", today.year + offset)
+            spec = PeriodSpec(PeriodKind.CALENDAR_YEAR, today.year + offset)
             return FoundPeriod(spec, (_span(text, phrase),))
     years = list(_YEAR.finditer(text))
     distinct = sorted({int(m.group(1)) for m in years})
@@ -206,21 +208,23 @@ def _one(text: str, today: dt.date) -> FoundPeriod:
             + ". To compare two, ask “2019 vs 2024”.",
         )
     if years:
-        return FoundPeriod(PeriodSpec("calendar_year", distinct[0]), tuple(m.span() for m in years))
+        return FoundPeriod(
+            PeriodSpec(PeriodKind.CALENDAR_YEAR, distinct[0]), tuple(m.span() for m in years)
+        )
     for phrase in _LATEST_YEAR:
         if phrase in text:
-            return FoundPeriod(PeriodSpec("latest"), (_span(text, phrase),))
+            return FoundPeriod(PeriodSpec(PeriodKind.LATEST), (_span(text, phrase),))
     return FoundPeriod(None)
 
 
 def _order(spec: PeriodSpec) -> tuple[int, int]:
     """Roughly when a period ends, to tell the earlier of two apart."""
     match spec.kind:
-        case "financial_year":
+        case PeriodKind.FINANCIAL_YEAR:
             return (spec.year or 0) + 1, 3
-        case "year_to":
+        case PeriodKind.YEAR_TO:
             return spec.year or 0, spec.month or 12
-        case "calendar_year" | "since":
+        case PeriodKind.CALENDAR_YEAR | PeriodKind.SINCE:
             return spec.year or 0, 12
     return 9999, 12
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import cache
 from importlib import resources
+from typing import Any
 
 from bot.core.places import areas, force_place, local_place
-from bot.core.plan import OffenceSelection, OutcomeSelection, Place
+from bot.core.plan import OffenceLevel, OffenceSelection, OutcomeSelection, Place
 from bot.core.reference import forces, local_areas, seed_offences
 from bot.parse.text import tokens
 
@@ -29,6 +31,24 @@ AMBIGUOUS_PLACES = {
 }
 
 
+class Cue(StrEnum):
+    """What a phrase in vocabulary.toml's [measures] says about the question asked."""
+
+    TREND = "trend"
+    RECORD = "record"
+    RANK = "rank"
+    COMPARE = "compare"
+    CHANGE = "change"
+    PER_HEAD = "per_head"  # per 1,000 residents
+    RATE = "rate"  # a rate per head, unless an outcome is named ("charge rate")
+    RISE_RANK = "rise_rank"  # a ranking by the rise on the year before
+    FALL_RANK = "fall_rank"
+    NATIONAL = "national"
+    LOWEST = "lowest"
+    WORST = "worst"  # the lowest charge rate, but the highest count
+    BEST = "best"
+
+
 @dataclass(frozen=True)
 class NotRecorded:
     """A subject police recorded crime does not cover: why, and questions it can answer."""
@@ -43,7 +63,7 @@ class Vocabulary:
     outcomes: dict[tuple[str, ...], OutcomeSelection]
     places: dict[tuple[str, ...], Place]
     towns: dict[tuple[str, ...], tuple[str, Place]]  # town -> (its name, force area)
-    measures: dict[str, frozenset[tuple[str, ...]]]
+    measures: dict[Cue, frozenset[tuple[str, ...]]]
     outside: dict[tuple[str, ...], str]
     filler: frozenset[str]
     not_recorded: dict[tuple[str, ...], NotRecorded]
@@ -66,30 +86,62 @@ def _key(text: str) -> tuple[str, ...]:
     return tuple(tokens(text))
 
 
+Raw = dict[str, Any]  # vocabulary.toml as read
+
+
 @cache
 def vocabulary() -> Vocabulary:
     raw = tomllib.loads(
         resources.files(__package__).joinpath("vocabulary.toml").read_text(encoding="utf-8")
     )
-    offences: dict[tuple[str, ...], OffenceSelection] = {}
-    for row in seed_offences():
-        offences[_key(row["offence"])] = OffenceSelection(
-            "offence", (row["offence_code"],), row["offence"].lower()
-        )
-        offences[_key(row["subgroup"])] = OffenceSelection(
-            "subgroup", (row["subgroup"],), row["subgroup"].lower()
-        )
-        offences[_key(row["offence_group"])] = OffenceSelection(
-            "group", (row["offence_group"],), row["offence_group"].lower()
-        )
-    for phrase, entry in raw["offences"].items():
-        offences[_key(phrase)] = OffenceSelection(
-            entry["level"], tuple(entry["keys"]), entry["label"], entry.get("note", "")
-        )
+    offences = _offences(raw)
     outcomes = {
         _key(phrase): OutcomeSelection(tuple(e["types"]), e["label"], e["name"])
         for phrase, e in raw["outcomes"].items()
     }
+    measures = {
+        Cue(name): frozenset(_key(p) for p in phrases) for name, phrases in raw["measures"].items()
+    }
+    towns = {_key(town): (town.title(), force_place(force)) for town, force in raw["towns"].items()}
+    return Vocabulary(
+        offences,
+        outcomes,
+        _places(raw),
+        towns,
+        measures,
+        {_key(place): why for place, why in raw["outside"].items()},
+        frozenset(raw["filler"]["words"]),
+        {
+            _key(phrase): NotRecorded(entry["why"], tuple(entry["try"]))
+            for phrase, entry in raw["not_recorded"].items()
+        },
+        frozenset(offences[_key(phrase)] for phrase in raw["offences"]),
+    )
+
+
+def _offences(raw: Raw) -> dict[tuple[str, ...], OffenceSelection]:
+    """The published offence names, subgroups and groups, then vocabulary.toml's own words."""
+    offences: dict[tuple[str, ...], OffenceSelection] = {}
+    for row in seed_offences():
+        offences[_key(row["offence"])] = OffenceSelection(
+            OffenceLevel.OFFENCE, (row["offence_code"],), row["offence"].lower()
+        )
+        offences[_key(row["subgroup"])] = OffenceSelection(
+            OffenceLevel.SUBGROUP, (row["subgroup"],), row["subgroup"].lower()
+        )
+        offences[_key(row["offence_group"])] = OffenceSelection(
+            OffenceLevel.GROUP, (row["offence_group"],), row["offence_group"].lower()
+        )
+    for phrase, entry in raw["offences"].items():
+        level = OffenceLevel(entry["level"])
+        offences[_key(phrase)] = OffenceSelection(
+            level, tuple(entry["keys"]), entry["label"], entry.get("note", "")
+        )
+    return offences
+
+
+def _places(raw: Raw) -> dict[tuple[str, ...], Place]:
+    """Areas, forces (with 'police' and 'constabulary'), and local authority areas."""
     places: dict[tuple[str, ...], Place] = {}
     for name, place in areas().items():
         places[_key(name)] = place
@@ -110,21 +162,4 @@ def vocabulary() -> Vocabulary:
             places.setdefault(_key(spelling), place)
     for alias, name in raw["local_aliases"].items():
         places[_key(alias)] = local[name]
-    measures = {
-        name: frozenset(_key(p) for p in phrases) for name, phrases in raw["measures"].items()
-    }
-    towns = {_key(town): (town.title(), force_place(force)) for town, force in raw["towns"].items()}
-    return Vocabulary(
-        offences,
-        outcomes,
-        places,
-        towns,
-        measures,
-        {_key(place): why for place, why in raw["outside"].items()},
-        frozenset(raw["filler"]["words"]),
-        {
-            _key(phrase): NotRecorded(entry["why"], tuple(entry["try"]))
-            for phrase, entry in raw["not_recorded"].items()
-        },
-        frozenset(offences[_key(phrase)] for phrase in raw["offences"]),
-    )
+    return places

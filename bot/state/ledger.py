@@ -19,16 +19,43 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, TypedDict
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from bot.state.store import State, digests, leads_shown
+from bot.state.schema import digests, leads_shown
+from bot.state.store import State
 
 STALE_AFTER = dt.timedelta(minutes=10)  # composing and posting take seconds
-DONE = ("posted", "quiet")  # a day in one of these states is never claimed again
+
+
+class DigestStatus(StrEnum):
+    """Where a (channel, day)'s digest has got to: the ``digests.status`` column."""
+
+    CLAIMED = "claimed"  # nothing composed yet
+    COMPOSED = "composed"  # the message is stored but was not sent
+    POSTING = "posting"  # it may or may not have reached Slack
+    POSTED = "posted"
+    QUIET = "quiet"  # nothing new for the channel: nothing posted
+
+
+DONE = (DigestStatus.POSTED, DigestStatus.QUIET)  # a day in one of these is never claimed again
+_DONE = [status.value for status in DONE]  # as SQL parameters: plain strings for any driver
+Message = dict[str, Any]  # a composed Slack message (text, blocks, metadata), stored as JSON
+
+
+class ShownLead(TypedDict):
+    """What the ledger keeps of each lead a digest shows."""
+
+    lead_key: str  # place | kind | offence
+    signature: str  # sha256 of the figures and period
+    figures: dict[str, Any]  # the figures as shown
+    period: str
+    releases: list[str]  # the releases they came from
 
 
 def _now() -> dt.datetime:
@@ -47,9 +74,12 @@ class Claim:
     channel: str
     day: str
     token: str
-    status: str  # what the claimant found: claimed | composed | posting
-    message: dict | None = None
+    status: DigestStatus  # what the claimant found: claimed | composed | posting
+    message: Message | None = None
     posting_at: dt.datetime | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "status", DigestStatus(self.status))
 
     @property
     def key(self) -> str:
@@ -80,10 +110,14 @@ class Ledger:
             with self.engine.begin() as connection:
                 connection.execute(
                     insert(digests).values(
-                        channel=channel, day=day, status="claimed", claim=token, claimed_at=now
+                        channel=channel,
+                        day=day,
+                        status=DigestStatus.CLAIMED.value,
+                        claim=token,
+                        claimed_at=now,
                     )
                 )
-            return Claim(channel, day, token, "claimed")
+            return Claim(channel, day, token, DigestStatus.CLAIMED)
         except IntegrityError:
             pass
         with self.engine.connect() as connection:
@@ -92,7 +126,8 @@ class Ledger:
             ).first()
         if row is None or row.status in DONE:
             return None
-        if now - _aware(row.claimed_at) < self.stale_after:
+        claimed_at = _aware(row.claimed_at)
+        if claimed_at is not None and now - claimed_at < self.stale_after:
             return None
         with self.engine.begin() as connection:
             taken = connection.execute(
@@ -101,7 +136,7 @@ class Ledger:
                     digests.c.channel == channel,
                     digests.c.day == day,
                     digests.c.claim == row.claim,
-                    digests.c.status.notin_(DONE),
+                    digests.c.status.notin_(_DONE),
                 )
                 .values(claim=token, claimed_at=now)
             ).rowcount
@@ -125,11 +160,14 @@ class Ledger:
             raise LostClaim(claim.key)
 
     def composed(
-        self, claim: Claim, message: dict, releases: list[str], leads: list[dict] | None = None
+        self,
+        claim: Claim,
+        message: Message,
+        releases: list[str],
+        leads: Sequence[ShownLead] | None = None,
     ) -> None:
-        """Store the message and the leads it shows (``lead_key``, ``signature``, ``figures``,
-        ``period``, ``releases``), in one transaction: a run that takes the claim over later
-        posts this message, and these are the leads it showed."""
+        """Store the message and the leads it shows, in one transaction: a run that takes the
+        claim over later posts this message, and these are the leads it showed."""
         with self.engine.begin() as connection:
             changed = connection.execute(
                 update(digests)
@@ -139,7 +177,9 @@ class Ledger:
                     digests.c.claim == claim.token,
                 )
                 .values(
-                    status="composed", message=json.dumps(message), releases=json.dumps(releases)
+                    status=DigestStatus.COMPOSED.value,
+                    message=json.dumps(message),
+                    releases=json.dumps(releases),
                 )
             ).rowcount
             if changed != 1:
@@ -168,15 +208,16 @@ class Ledger:
 
     def quiet(self, claim: Claim, releases: list[str]) -> None:
         """Nothing new for the channel today: nothing is posted, and the day is done."""
-        self._set(claim, status="quiet", message=None, releases=json.dumps(releases))
+        quiet = DigestStatus.QUIET.value
+        self._set(claim, status=quiet, message=None, releases=json.dumps(releases))
 
     def posting(self, claim: Claim) -> dt.datetime:
         now = self.clock()
-        self._set(claim, status="posting", posting_at=now)
+        self._set(claim, status=DigestStatus.POSTING.value, posting_at=now)
         return now
 
     def posted(self, claim: Claim, ts: str) -> None:
-        self._set(claim, status="posted", ts=ts, error=None)
+        self._set(claim, status=DigestStatus.POSTED.value, ts=ts, error=None)
 
     def release(self, claim: Claim) -> None:
         """Give up a claim that composed nothing (composing failed): the next run claims it
@@ -187,19 +228,20 @@ class Ledger:
                     digests.c.channel == claim.channel,
                     digests.c.day == claim.day,
                     digests.c.claim == claim.token,
-                    digests.c.status == "claimed",
+                    digests.c.status == DigestStatus.CLAIMED.value,
                 )
             )
 
     def failed(self, claim: Claim, error: str) -> None:
         """Slack refused the post (it did not happen): a later run may try again."""
-        self._set(claim, status="composed", error=error)
+        self._set(claim, status=DigestStatus.COMPOSED.value, error=error)
 
-    def status(self, channel: str, day: str) -> str | None:
+    def status(self, channel: str, day: str) -> DigestStatus | None:
         with self.engine.connect() as connection:
-            return connection.execute(
+            found = connection.execute(
                 select(digests.c.status).where(digests.c.channel == channel, digests.c.day == day)
             ).scalar()
+        return DigestStatus(found) if found else None
 
     def shown(self, channel: str, before_day: str) -> dict[str, str]:
         """Each lead key the channel's posted digests before ``before_day`` showed, with the
@@ -215,22 +257,22 @@ class Ledger:
                 .where(
                     leads_shown.c.channel == channel,
                     leads_shown.c.day < before_day,
-                    digests.c.status == "posted",
+                    digests.c.status == DigestStatus.POSTED.value,
                 )
                 .order_by(leads_shown.c.day)
             ).all()
         return {row.lead_key: row.signature for row in rows}
 
-    def last_digest(self, channel: str) -> tuple[str, str] | None:
+    def last_digest(self, channel: str) -> tuple[str, DigestStatus] | None:
         """The channel's latest finished day and how it ended (posted | quiet), or None."""
         with self.engine.connect() as connection:
             row = connection.execute(
                 select(digests.c.day, digests.c.status)
-                .where(digests.c.channel == channel, digests.c.status.in_(DONE))
+                .where(digests.c.channel == channel, digests.c.status.in_(_DONE))
                 .order_by(digests.c.day.desc())
                 .limit(1)
             ).first()
-        return (row.day, row.status) if row else None
+        return (row.day, DigestStatus(row.status)) if row else None
 
     def last_releases(self, channel: str, before_day: str) -> list[str] | None:
         """The releases the channel's last posted digest was built on (None: no digest yet)."""
@@ -240,7 +282,7 @@ class Ledger:
                 .where(
                     digests.c.channel == channel,
                     digests.c.day < before_day,
-                    digests.c.status == "posted",
+                    digests.c.status == DigestStatus.POSTED.value,
                 )
                 .order_by(digests.c.day.desc())
                 .limit(1)

@@ -1,27 +1,44 @@
-"""Which forces each channel's digest covers, and when it is posted: the `/crimestats
-subscribe | unsubscribe | subscriptions` commands, read and stored."""
+"""Which forces each channel's digest covers, and when it is posted: what the `/crimestats
+subscribe | unsubscribe | subscriptions` commands stored. Reading the commands' text is
+``bot.parse.subscriptions``; its names are re-exported here for the importers that still look
+for them here."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Row, delete, insert, select, update
 
 from bot.core.places import force_place
-from bot.parse import Clarification, places_in
-from bot.state.store import State, subscriptions
+from bot.parse.subscriptions import (  # re-exported: import them from bot.parse.subscriptions
+    COMMANDS,
+    Action,
+    Request,
+    is_subscription_command,
+    parse_request,
+)
+from bot.state.schema import subscriptions
+from bot.state.store import State
+
+__all__ = [
+    "COMMANDS",
+    "DEFAULT_TIME",
+    "MAX_FORCES",
+    "Action",
+    "Request",
+    "Subscription",
+    "SubscriptionRefused",
+    "Subscriptions",
+    "force_names",
+    "is_subscription_command",
+    "parse_request",
+]
 
 MAX_FORCES = 6  # six forces of five leads fill Slack's 50 blocks
 DEFAULT_TIME = dt.time(8, 0)
-COMMANDS = ("subscribe", "unsubscribe", "subscriptions")
-_TIME = re.compile(
-    r"(?:\bat\s+(?P<at>\d{1,2})(?:[:.](?P<at_minute>\d{2}))?\s*(?P<at_half>am|pm)?\b)"
-    r"|(?:\b(?P<hour>\d{1,2})(?:(?:[:.](?P<minute>\d{2}))\s*(?P<half>am|pm)?|\s*(?P<half_only>am|pm))\b)",
-    re.IGNORECASE,
-)
 
 
 @dataclass(frozen=True)
@@ -30,69 +47,6 @@ class Subscription:
     forces: tuple[str, ...]
     at: dt.time = DEFAULT_TIME
     subscribed_by: str = ""
-
-
-@dataclass(frozen=True)
-class Request:
-    """A subscription command as typed: what to do, to which forces, at what time."""
-
-    action: str  # subscribe | unsubscribe | list
-    forces: tuple[str, ...] = ()
-    at: dt.time | None = None
-
-
-def is_subscription_command(text: str) -> bool:
-    first = text.strip().split(maxsplit=1)[:1]
-    return bool(first) and first[0].lower() in COMMANDS
-
-
-def parse_request(text: str) -> Request | Clarification:
-    words = text.strip().split(maxsplit=1)
-    command = words[0].lower()
-    rest = words[1] if len(words) > 1 else ""
-    if command == "subscriptions":
-        return Request("list")
-    at = None
-    found = _TIME.search(rest)
-    if found:
-        at = _time(found)
-        if at is None:
-            return Clarification(
-                f"“{found.group(0).strip()}” is not a time of day. Say, for example:",
-                ("subscribe Thames Valley at 7am", "subscribe Cumbria 07:30"),
-            )
-        rest = rest[: found.start()] + " " + rest[found.end() :]
-    forces: tuple[str, ...] = ()
-    if rest.strip(" ,.;:"):
-        places = places_in(rest)
-        if isinstance(places, Clarification):
-            return places
-        if any(place.kind == "national" for place in places):
-            return Clarification(
-                "Every digest opens with England and Wales: subscribe to the forces you cover, "
-                "for example:",
-                ("subscribe Thames Valley, Cumbria",),
-            )
-        forces = tuple(dict.fromkeys(force for place in places for force in place.forces))
-    if command == "subscribe" and not forces and at is None:
-        return Clarification(
-            "Which forces should this channel's digest cover? For example:",
-            ("subscribe Thames Valley, Cumbria", "subscribe Kent at 7am"),
-        )
-    return Request(command, forces, at)
-
-
-def _time(found: re.Match) -> dt.time | None:
-    hour = int(found.group("at") or found.group("hour"))
-    minute = int(found.group("at_minute") or found.group("minute") or 0)
-    half = (found.group("at_half") or found.group("half") or found.group("half_only") or "").lower()
-    if half:
-        if not 1 <= hour <= 12:
-            return None
-        hour = hour % 12 + (12 if half == "pm" else 0)
-    if hour > 23 or minute > 59:
-        return None
-    return dt.time(hour, minute)
 
 
 class SubscriptionRefused(ValueError):
@@ -186,7 +140,7 @@ class Subscriptions:
                 )
 
 
-def _subscription(row) -> Subscription:
+def _subscription(row: Row[Any]) -> Subscription:
     return Subscription(
         row.channel, tuple(json.loads(row.forces)), dt.time(row.hour, row.minute), row.subscribed_by
     )

@@ -9,8 +9,10 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import cache
 from importlib import resources
+from typing import TypedDict, cast
 
 # Outcome types the real annual force totals carry (raw/oocd-dashboard-outcomes).
 ANNUAL_OUTCOME_TYPES = frozenset({"1", "2", "3", "6", "7", "8", "22"})
@@ -29,14 +31,47 @@ INCOMPLETE_2014_15 = frozenset(
 )
 
 
+class ForceKind(StrEnum):
+    TERRITORIAL = "territorial"  # one of the 43 forces with an area of England and Wales
+    TRANSPORT = "transport"  # British Transport Police
+    FRAUD = "fraud"  # Action Fraud and the other bodies that record fraud centrally
+
+
 @dataclass(frozen=True)
 class Force:
     force: str
     display_name: str
-    kind: str
+    kind: ForceKind
     region: str
     country: str
     aliases: tuple[str, ...]
+
+
+class LocalArea(TypedDict):
+    """A row of local_areas.csv."""
+
+    name: str
+    force: str
+    understated: str  # the Home Office says its total is understated: "true" | "false"
+
+
+class OutcomeType(TypedDict):
+    """A row of outcome_types.csv."""
+
+    outcome_type: str  # '1', '3', '14', ...
+    short_name: str
+    description: str
+    outcome_group: str
+
+
+class SeedOffence(TypedDict):
+    """A row of offences.csv: an offence code and its place in the Home Office's groups."""
+
+    offence_code: str
+    offence: str
+    subgroup: str
+    offence_group: str
+    note: str
 
 
 def _rows(name: str) -> list[dict[str, str]]:
@@ -50,7 +85,7 @@ def forces() -> tuple[Force, ...]:
         Force(
             force=row["force"],
             display_name=row["display_name"],
-            kind=row["kind"],
+            kind=ForceKind(row["kind"]),
             region=row["region"],
             country=row["country"],
             aliases=tuple(a.strip() for a in row["aliases"].split(";") if a.strip()),
@@ -82,10 +117,10 @@ def canonical_force(name: str) -> str | None:
 
 
 @cache
-def local_areas() -> tuple[dict[str, str], ...]:
+def local_areas() -> tuple[LocalArea, ...]:
     """Local authority areas with a Community Safety Partnership total: name, force, and
     whether the Home Office says its total is understated (bot/ingest/local_areas.py)."""
-    return tuple(_rows("local_areas.csv"))
+    return tuple(cast(LocalArea, row) for row in _rows("local_areas.csv"))
 
 
 @cache
@@ -94,13 +129,13 @@ def force_by_name() -> dict[str, Force]:
 
 
 @cache
-def outcome_types() -> tuple[dict[str, str], ...]:
-    return tuple(_rows("outcome_types.csv"))
+def outcome_types() -> tuple[OutcomeType, ...]:
+    return tuple(cast(OutcomeType, row) for row in _rows("outcome_types.csv"))
 
 
 @cache
-def seed_offences() -> tuple[dict[str, str], ...]:
-    return tuple(_rows("offences.csv"))
+def seed_offences() -> tuple[SeedOffence, ...]:
+    return tuple(cast(SeedOffence, row) for row in _rows("offences.csv"))
 
 
 def normalise_outcome_type(value: object) -> str:

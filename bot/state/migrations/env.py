@@ -6,7 +6,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
-from bot.state.store import metadata
+from bot.state.schema import metadata
 
 
 def _run(connection) -> None:

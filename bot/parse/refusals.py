@@ -1,0 +1,101 @@
+"""When the parser asks instead of answering: places and subjects the data does not cover,
+words it cannot place, and two offences or outcomes where one is meant."""
+
+from __future__ import annotations
+
+import re
+
+from bot.parse.clarification import EXAMPLES, Clarification
+from bot.parse.fuzzy import correct
+from bot.parse.periods import FoundPeriod
+from bot.parse.scan import Found
+from bot.parse.text import strip_markup
+
+
+def looks_like_sql(text: str) -> bool:
+    return (
+        bool(
+            re.search(
+                r"\b(select|insert|update|delete|drop|union|create|alter)\b.*"
+                r"\b(from|into|table|set|select|where)\b",
+                text,
+            )
+        )
+        or ";--" in text
+    )
+
+
+def refusal(found: Found, asked: FoundPeriod, original: str) -> Clarification | None:
+    """Places and subjects the data does not cover, misspellings, and unknown words."""
+    if found.outside:
+        return Clarification(
+            "I only have police recorded crime for England and Wales: the 43 forces, British "
+            f"Transport Police and their regions. {found.outside[0]}"
+        )
+    if found.not_recorded:
+        subject = found.not_recorded[0]
+        place = found.places[0].name if found.places else "England and Wales"
+        offence = found.offences[0].label if found.offences else "all crime"
+        return Clarification(
+            subject.why,
+            tuple(
+                " ".join(q.format(place=place, offence=offence).split()) for q in subject.nearest
+            ),
+        )
+    problem = correct(found)
+    if problem:
+        return problem
+    return _unknown(found, asked, original)
+
+
+def _unknown(found: Found, asked: FoundPeriod, original: str) -> Clarification | None:
+    meaningful = list(found.unknown)  # "H1", "Q5", "100": short words and numbers count too
+    recognised = (
+        found.places
+        or found.offences
+        or found.outcomes
+        or found.asks_how
+        or asked.spec
+        or found.year_before
+    )
+    if not recognised:
+        if meaningful:
+            return Clarification(
+                "I couldn't find a force, an offence or a measure in that. I answer questions "
+                "about police recorded crime in England and Wales, for example:"
+            )
+        return Clarification(
+            "Ask me about police recorded crime in England and Wales, for example:"
+        )
+    if meaningful:
+        # A word that could change the meaning is never dropped silently: ask about it.
+        words = ", ".join(f"“{w}”" for w in meaningful[:3])
+        without = _without(original, meaningful)
+        return Clarification(
+            f"I don't know {words}. I know the 43 police forces of England and Wales, British "
+            "Transport Police, the regions, and offences such as harassment or burglary.",
+            ((without,) if without else ()) + EXAMPLES[: 3 - bool(without)],
+        )
+    return None
+
+
+def ambiguity(found: Found) -> Clarification | None:
+    """Two offences or two outcomes named: ask which."""
+    if len(found.offences) > 1:
+        labels = tuple(dict.fromkeys(o.label for o in found.offences))
+        if len(labels) > 1:
+            return Clarification("Which offence do you mean: " + " or ".join(labels) + "?", labels)
+    if len(found.outcomes) > 1 and len({o.types for o in found.outcomes}) > 1:
+        names = tuple(dict.fromkeys(o.name for o in found.outcomes))
+        return Clarification("Which outcome do you mean: " + " or ".join(names) + "?", names)
+    return None
+
+
+def _without(original: str, words: list[str]) -> str:
+    """The question with the words it did not understand taken out: the first suggestion, so
+    a reporter can see, and choose, what would be answered without them."""
+    text = strip_markup(original)
+    for word in words:
+        text = re.sub(rf"\b{re.escape(word)}\b", " ", text, flags=re.IGNORECASE)
+    text = " ".join(text.split()).strip(" ,?")
+    return text if any(ch.isalpha() for ch in text) else ""
