@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Any, Protocol
 
 from bot.parse import EXAMPLES
 from bot.render.answer import SAMPLE_WARNING, Answer, Figure
+
+Block = dict[str, Any]  # one Block Kit block, as Slack's JSON has it
 
 
 class HasPlainText(Protocol):
