@@ -1,12 +1,28 @@
 """Answer -> Slack Block Kit, within Slack's limits (section 3,000 chars, 10 fields of 2,000,
-50 blocks, button text 75), always with fallback text."""
+50 blocks, button text 75), always with fallback text.
+
+Blocks are built with slack_sdk's models (which also check Slack's limits) and returned as
+the plain dicts Slack receives; text is cut to the limits and escaped here first, so the
+models' checks never fire on what a user typed."""
 
 from __future__ import annotations
 
-from typing import Protocol
+from enum import StrEnum
+from typing import Any, Protocol
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    ButtonElement,
+    ContextBlock,
+    MarkdownTextObject,
+    PlainTextObject,
+    SectionBlock,
+)
 
 from bot.parse import EXAMPLES
 from bot.render.answer import SAMPLE_WARNING, Answer, Figure
+
+Block = dict[str, Any]  # one Block Kit block, as Slack's JSON has it
 
 
 class HasPlainText(Protocol):
@@ -23,9 +39,20 @@ DIGEST_HELP = (
     "A draft story: `/crimestats story harassment Thames Valley`."
 )
 FALLBACK_LIMIT = 3900  # Slack cuts text at 40,000; notifications show far less
-SHARE_ACTION = "share_answer"
-CSV_ACTION = "download_csv"
-SUGGESTION_ACTION = "ask_suggestion"
+VALUE_LIMIT = 2000  # a button's value
+
+
+class ActionId(StrEnum):
+    """The buttons' action ids (suggestions are numbered: ``ask_suggestion_0``, …)."""
+
+    SHARE = "share_answer"
+    CSV = "download_csv"
+    SUGGESTION = "ask_suggestion"
+
+
+SHARE_ACTION = ActionId.SHARE
+CSV_ACTION = ActionId.CSV
+SUGGESTION_ACTION = ActionId.SUGGESTION
 
 
 def cut(text: str, limit: int) -> str:
@@ -38,83 +65,83 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def section(text: str) -> dict:
-    return {
-        "type": "section",
-        "text": {"type": "mrkdwn", "text": cut(escape(text), SECTION_LIMIT)},
-    }
+def _mrkdwn(text: str, limit: int = SECTION_LIMIT) -> MarkdownTextObject:
+    return MarkdownTextObject(text=cut(escape(text), limit))
 
 
-def context(*texts: str) -> dict:
-    return {
-        "type": "context",
-        "elements": [{"type": "mrkdwn", "text": cut(escape(t), SECTION_LIMIT)} for t in texts[:10]],
-    }
+def section(text: str) -> Block:
+    return SectionBlock(text=_mrkdwn(text)).to_dict()
 
 
-def figure_field(figure: Figure) -> dict:
+def context(*texts: str) -> Block:
+    return ContextBlock(elements=[_mrkdwn(t) for t in texts[:10]]).to_dict()
+
+
+def figure_field(figure: Figure) -> Block:
     text = f"*{escape(figure.label)}*\n{figure.shown()}"
-    return {"type": "mrkdwn", "text": cut(text, FIELD_LIMIT)}
+    return MarkdownTextObject(text=cut(text, FIELD_LIMIT)).to_dict()
 
 
-def button(text: str, action_id: str, value: str, style: str | None = None) -> dict:
-    button = {
-        "type": "button",
-        "action_id": action_id,
-        "value": cut(value, 2000),
-        "text": {"type": "plain_text", "text": cut(text, BUTTON_TEXT_LIMIT)},
-    }
-    if style:
-        button["style"] = style
-    return button
+def _button(text: str, action_id: str, value: str, style: str | None = None) -> ButtonElement:
+    return ButtonElement(
+        text=PlainTextObject(text=cut(text, BUTTON_TEXT_LIMIT)),
+        action_id=action_id,
+        value=cut(value, VALUE_LIMIT),
+        style=style,
+    )
+
+
+def button(text: str, action_id: str, value: str, style: str | None = None) -> Block:
+    return _button(text, action_id, value, style).to_dict()
+
+
+def buttons(*elements: ButtonElement) -> Block:
+    return ActionsBlock(elements=list(elements)).to_dict()
 
 
 def answer_blocks(
     answer: Answer, question: str = "", share: bool = False, shared_by: str = ""
-) -> list[dict]:
+) -> list[Block]:
     if not answer.is_answer:
         return clarification_blocks(answer)
-    blocks: list[dict] = []
+    blocks: list[Block] = []
     if answer.sample:
         blocks.append(context(f"⚠️ {SAMPLE_WARNING}"))
     blocks.append(section(answer.text))
     fields = [figure_field(f) for f in answer.figures[:MAX_FIELDS]]
     if fields:
-        blocks.append({"type": "section", "fields": fields})
+        blocks.append(SectionBlock(fields=fields).to_dict())
     if answer.notes:
         blocks.append(context(*answer.notes))
     blocks.append(context(answer.understood, answer.source))
     if shared_by:
         mention = f"<@{shared_by}>" if shared_by.isalnum() else escape(shared_by)
         blocks.append(
-            {"type": "context", "elements": [{"type": "mrkdwn", "text": f"Shared by {mention}"}]}
+            ContextBlock(elements=[MarkdownTextObject(text=f"Shared by {mention}")]).to_dict()
         )
-    buttons = [button("Share in channel", SHARE_ACTION, question, "primary")] if share else []
+    pressed = [_button("Share in channel", SHARE_ACTION, question, "primary")] if share else []
     if question:
-        buttons.append(button("Download CSV", CSV_ACTION, question))
-    if buttons:
-        blocks.append({"type": "actions", "elements": buttons})
+        pressed.append(_button("Download CSV", CSV_ACTION, question))
+    if pressed:
+        blocks.append(buttons(*pressed))
     return blocks
 
 
-def clarification_blocks(answer: Answer) -> list[dict]:
+def suggestion_buttons(questions: list[str]) -> Block:
+    """ "Did you mean …?": each button asks its question."""
+    return buttons(*(_button(q, f"{SUGGESTION_ACTION}_{i}", q) for i, q in enumerate(questions)))
+
+
+def clarification_blocks(answer: Answer) -> list[Block]:
     blocks = [section(answer.text)]
     if answer.understood:
         blocks.append(context(answer.understood))
     if answer.suggestions:
-        blocks.append(
-            {
-                "type": "actions",
-                "elements": [
-                    button(s, f"{SUGGESTION_ACTION}_{i}", s)
-                    for i, s in enumerate(answer.suggestions[:5])
-                ],
-            }
-        )
+        blocks.append(suggestion_buttons(answer.suggestions[:5]))
     return blocks
 
 
-def help_blocks() -> list[dict]:
+def help_blocks() -> list[Block]:
     return [
         section(
             "*crimebot* gives exact police recorded crime figures for England and Wales, "
@@ -124,10 +151,7 @@ def help_blocks() -> list[dict]:
             "Ask about a force (or region, or England and Wales), an offence and a period. "
             "Charge rates, outcomes, ten-year trends, records, rankings and comparisons:"
         ),
-        {
-            "type": "actions",
-            "elements": [button(e, f"{SUGGESTION_ACTION}_{i}", e) for i, e in enumerate(EXAMPLES)],
-        },
+        suggestion_buttons(list(EXAMPLES)),
         context(
             "Mention @crimebot in a channel to ask in a thread; follow up in the thread "
             "with “and stalking?” or “what about Cumbria?”."

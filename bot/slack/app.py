@@ -1,4 +1,4 @@
-"""The Bolt app, wired in one place."""
+"""The Bolt app, built in one place: a Crimebot, warmed up, and every listener registered."""
 
 from __future__ import annotations
 
@@ -6,33 +6,28 @@ import contextlib
 import logging
 import os
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ThreadPoolExecutor
+from typing import TypedDict
 
 from slack_bolt import App
 from slack_sdk import WebClient
-from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler
 
 from bot.query.database import Database
 from bot.settings import Settings
-from bot.slack import actions, commands, digest, home, mentions
-from bot.slack.replies import Crimebot, RetryAfterHandler
+from bot.slack import listeners
+from bot.slack.replies import Crimebot
+from bot.slack.web import web_client
 from bot.state.store import State
 
+__all__ = ["WARM_UP_QUESTION", "build_app", "web_client"]
 WARM_UP_QUESTION = "charge rate for harassment in Thames Valley"
 
 
-def web_client(settings: Settings) -> WebClient:
-    """Retries connection errors and honours 429 Retry-After (slack_sdk retries neither
-    by default). Answers are posted through the Outbox, where a 429 does not sleep the
-    thread but holds back only its channel; elsewhere (the digest) the call sleeps."""
-    return WebClient(
-        token=settings.SLACK_BOT_TOKEN or None,  # None in OAuth mode: each request brings one
-        base_url=settings.api_url,
-        retry_handlers=[
-            ConnectionErrorRetryHandler(max_retry_count=2),
-            RetryAfterHandler(max_retry_count=3),
-        ],
-    )
+class _AppOptions(TypedDict):
+    signing_secret: str
+    client: WebClient
+    listener_executor: Executor
+    logger: logging.Logger
 
 
 @contextlib.contextmanager
@@ -60,25 +55,23 @@ def build_app(settings: Settings, bot: Crimebot | None = None) -> App:
     # One answer before serving builds the vocabulary and warms DuckDB, so the first
     # requests a fresh worker takes in a burst do not pay for it.
     bot.answer(WARM_UP_QUESTION)
-    threads = settings.CRIMEBOT_THREADS
-    options = {
-        "signing_secret": settings.SLACK_SIGNING_SECRET,
-        "client": web_client(settings),
+    options = _AppOptions(
+        signing_secret=settings.SLACK_SIGNING_SECRET,
+        client=web_client(settings),
         # Acks run on this pool too: it must be wider than a burst of commands.
-        "listener_executor": ThreadPoolExecutor(
-            max_workers=threads * 2, thread_name_prefix="listener"
+        listener_executor=ThreadPoolExecutor(
+            max_workers=settings.CRIMEBOT_THREADS * 2, thread_name_prefix="listener"
         ),
-        "logger": logging.getLogger("crimebot.slack"),
-    }
+        logger=logging.getLogger("crimebot.slack"),
+    )
     if settings.oauth_mode:
-        from bot.slack import oauth
+        from bot.slack.oauth import installation_store, oauth_settings
 
-        store = oauth.installation_store(settings, bot.state.engine)
-        app = App(**options, oauth_settings=oauth.oauth_settings(settings, bot.state, store))
-        oauth.register(app, bot.state, store)
+        store = installation_store(settings, bot.state.engine)
+        app = App(**options, oauth_settings=oauth_settings(settings, bot.state, store))
+        listeners.register(app, bot, store)
     else:
         with _bolt_blind_to_oauth_environment():
             app = App(**options)
-    for module in (commands, mentions, actions, home, digest):
-        module.register(app, bot)
+        listeners.register(app, bot)
     return app

@@ -1,13 +1,8 @@
-"""What every listener shares: answer a question, post it, upload its chart, survive errors.
+"""The bot as Slack listeners see it: a bounded answer queue, answers and drafts for the
+day, and the posts that carry them (through the Outbox, in order, with their charts).
 
-Listeners stay thin (parse, call, render); the Web API calls and their failure handling
-live here once.
-
-Two things keep answers prompt under load. The answer queue is bounded (Crimebot.later): a
-burst beyond it is told at once to try again rather than answered minutes late. And posts
-go through an Outbox that keeps each channel's posts in order and, on a 429, holds back only
-that channel until its Retry-After has passed, on a timer: no thread sleeps, so other
-channels are answered meanwhile.
+The answer queue is bounded (Crimebot.later): a burst beyond it is told at once to try again
+rather than answered minutes late.
 """
 
 from __future__ import annotations
@@ -15,16 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
-import time
-from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from bot.answers.ask import ask, ask_story
 from bot.core.plan import QueryPlan
@@ -34,6 +27,7 @@ from bot.render.blocks import answer_blocks, fallback_text
 from bot.render.chart import chart
 from bot.render.story import Story
 from bot.settings import LONDON
+from bot.slack.replies.outbox import Outbox, PostStep, rate_limited
 from bot.state.store import State
 
 log = logging.getLogger(__name__)
@@ -44,99 +38,6 @@ BUSY = "I'm busy right now: try again in a minute."
 # posting included), so the last of 200 waits 2 to 4 s; beyond that a reply would come
 # minutes late, and "try again" is the more useful answer.
 MAX_PENDING = 200
-MAX_RATE_LIMITED = 5  # 429s one post may get before it is given up (and logged)
-PostStep = Callable[[], "PostStep | None"]  # a Web API call; may return the next step
-
-_in_outbox = threading.local()
-
-
-def retry_after(headers: dict | None, default: float = 1.0) -> float:
-    """Seconds a 429 asks us to wait: its Retry-After, fractional or not, within [0, 60]."""
-    for key, value in (headers or {}).items():
-        if key.lower() == "retry-after":
-            value = value[0] if isinstance(value, list) else value
-            try:
-                return min(max(float(value), 0.0), 60.0)
-            except ValueError:
-                break
-    return default
-
-
-class RetryAfterHandler(RateLimitErrorRetryHandler):
-    """slack_sdk's 429 handler, but it reads a fractional Retry-After ("1.5" made it raise),
-    and in the Outbox's threads it does not sleep: there the 429 is raised, and the Outbox
-    waits for that channel alone."""
-
-    def _can_retry(self, *, state, request, response=None, error=None) -> bool:
-        if getattr(_in_outbox, "active", False):
-            return False
-        return super()._can_retry(state=state, request=request, response=response, error=error)
-
-    def prepare_for_next_attempt(self, *, state, request, response=None, error=None) -> None:
-        if response is None:
-            raise error  # type: ignore[misc]
-        state.next_attempt_requested = True
-        time.sleep(retry_after(response.headers))
-        state.increment_current_attempt()
-
-
-def rate_limited(error: SlackApiError) -> bool:
-    return getattr(error.response, "status_code", None) == 429
-
-
-@dataclass
-class _Post:
-    step: PostStep
-    limited: int = 0  # 429s so far
-
-
-class Outbox:
-    """Web API posts, in order within each channel, a few channels at a time. A 429 holds back
-    that channel's queue until Retry-After has passed (a timer, not a sleeping thread), then
-    the same post is sent again, up to MAX_RATE_LIMITED times, then logged and dropped."""
-
-    def __init__(self, threads: int = 4, max_rate_limited: int = MAX_RATE_LIMITED) -> None:
-        self.pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="post")
-        self.max_rate_limited = max_rate_limited
-        self.lock = threading.Lock()
-        self.queues: dict[str, deque[_Post]] = {}  # a channel is here while it has posts
-
-    def send(self, channel: str, step: PostStep) -> None:
-        with self.lock:
-            queue = self.queues.get(channel)
-            if queue is not None:  # being drained, or waiting out a 429: it will get there
-                queue.append(_Post(step))
-                return
-            self.queues[channel] = deque([_Post(step)])
-        self.pool.submit(self._drain, channel)
-
-    def _drain(self, channel: str) -> None:
-        _in_outbox.active = True
-        while True:
-            with self.lock:
-                queue = self.queues[channel]
-                if not queue:
-                    del self.queues[channel]
-                    return
-                post = queue[0]
-            following = None
-            try:
-                following = post.step()
-            except SlackApiError as error:
-                if rate_limited(error) and post.limited < self.max_rate_limited:
-                    post.limited += 1
-                    delay = retry_after(error.response.headers)
-                    timer = threading.Timer(delay, self.pool.submit, (self._drain, channel))
-                    timer.daemon = True
-                    timer.start()
-                    return  # the channel stays queued: later posts wait behind this one
-                log.error("a post to %s failed: %s", channel, error.response.data)
-            except Exception:
-                log.exception("a post to %s failed", channel)
-            with self.lock:
-                queue.popleft()
-                if following is not None:  # the chart goes before the next answer
-                    queue.appendleft(_Post(following))
 
 
 @dataclass
@@ -236,7 +137,7 @@ class Crimebot:
 
         self.outbox.send(channel, message)
 
-    def send(self, client: WebClient, channel: str, **message: object) -> None:
+    def send(self, client: WebClient, channel: str, **message: Any) -> None:
         """Queue one chat.postMessage (a story draft, say) behind the channel's earlier posts."""
 
         def step() -> None:
@@ -284,38 +185,3 @@ class Crimebot:
             if rate_limited(error):
                 raise
             log.error("could not apologise in %s either: %s", channel, error.response.data)
-
-
-def say_busy_privately(respond: Callable[..., object]) -> Callable[[], object]:
-    """The queue is full: tell whoever pressed the button, leaving the message as it is."""
-    return lambda: respond(response_type="ephemeral", replace_original=False, text=BUSY)
-
-
-def respond_or_fall_back(
-    respond: Callable[..., object], client: WebClient, channel: str, user: str
-) -> Callable[..., None]:
-    """``respond`` for a private reply that must not be lost: when the response_url fails (an
-    error status, or no connection) it is logged and the message goes by chat.postEphemeral
-    to the user in the channel, or failing that as a direct message."""
-
-    def reply(**message: object) -> None:
-        try:
-            status = getattr(respond(**message), "status_code", 200)
-            problem = None if 200 <= status < 300 else f"HTTP {status}"
-        except Exception as error:  # the webhook client raises on a refused connection
-            problem = f"{type(error).__name__}: {error}"
-        if problem is None:
-            return
-        log.warning("response_url failed (%s): sending to %s in %s instead", problem, user, channel)
-        content = {k: v for k, v in message.items() if k in ("text", "blocks")}
-        try:
-            client.chat_postEphemeral(channel=channel, user=user, **content)
-            return
-        except SlackApiError as error:
-            log.warning("chat.postEphemeral to %s failed: %s", channel, error.response.data)
-        try:
-            client.chat_postMessage(channel=user, **content)
-        except SlackApiError as error:
-            log.error("could not send %s the reply at all: %s", user, error.response.data)
-
-    return reply

@@ -1,0 +1,49 @@
+"""/crimestats: ack at once, then answer privately with a "Share in channel" button; the
+digest's own commands (subscribe, unsubscribe, subscriptions, story) go to their listeners.
+
+Replies go by the command's response_url, and by chat.postEphemeral (or a DM) if that
+fails; with the answer queue full, the user is told at once to try again."""
+
+from __future__ import annotations
+
+import functools
+
+from slack_bolt import Ack, BoltContext, Respond
+from slack_sdk import WebClient
+
+from bot.answers.story import is_story_request
+from bot.render.blocks import help_blocks
+from bot.slack.listeners.context import crimebot
+from bot.slack.listeners.payloads import SlashCommand
+from bot.slack.listeners.shared import ResponseType, answer_privately
+from bot.slack.listeners.stories import answer_story
+from bot.slack.listeners.subscriptions import answer_subscription
+from bot.slack.replies import BUSY, respond_or_fall_back
+from bot.state.subscriptions import is_subscription_command
+
+COMMAND = "/crimestats"
+HELP_WORDS = {"", "help", "?", "examples"}
+HELP_TEXT = "crimebot: ask for police recorded crime figures"
+
+
+def crimestats(
+    ack: Ack, command: SlashCommand, respond: Respond, client: WebClient, context: BoltContext
+) -> None:
+    """Help at once; anything that queries waits its turn in the bounded answer queue."""
+    ack()  # before any query: Slack wants an answer within 3 seconds
+    bot = crimebot(context)
+    reply = respond_or_fall_back(
+        respond, client, command.get("channel_id", ""), command.get("user_id", "")
+    )
+    question = (command.get("text") or "").strip()
+    if question.lower() in HELP_WORDS:
+        reply(response_type=ResponseType.EPHEMERAL, blocks=help_blocks(), text=HELP_TEXT)
+        return
+    busy = functools.partial(reply, response_type=ResponseType.EPHEMERAL, text=BUSY)
+    if is_subscription_command(question):
+        bot.later(answer_subscription, bot, command, reply, client, busy=busy)
+    elif is_story_request(question):
+        bot.later(answer_story, bot, question, reply, busy=busy)
+    else:
+        private = functools.partial(answer_privately, response_type=ResponseType.EPHEMERAL)
+        bot.later(private, bot, question, reply, busy=busy)
