@@ -23,7 +23,9 @@ class Status(StrEnum):
     CLARIFICATION = "clarification"
 
 
-class Chart(StrEnum):
+class ChartKind(StrEnum):
+    """Which chart an answer comes with (render/chart.py draws it)."""
+
     NONE = ""
     TREND = "trend"
     COMPARISON = "comparison"
@@ -99,12 +101,12 @@ class Answer:
     sample: bool = False
     suggestions: list[str] = field(default_factory=list)
     series: list[SeriesPoint] = field(default_factory=list)
-    chart: Chart = Chart.NONE
+    chart: ChartKind = ChartKind.NONE
     title: str = ""  # a chart title: what is counted, where, over what
 
     def __post_init__(self) -> None:
         self.status = Status(self.status)  # plain strings are accepted too
-        self.chart = Chart(self.chart)
+        self.chart = ChartKind(self.chart)
 
     @property
     def is_answer(self) -> bool:

@@ -105,6 +105,11 @@ def release_lines(manifest: list[ManifestEntry]) -> list[str]:
     return lines
 
 
+def release_list(manifest: list[ManifestEntry], bullet: str = "• ") -> str:
+    """The releases loaded, one bulleted line each, newest first (App Home, `ask help`)."""
+    return "\n".join(f"{bullet}{line}" for line in release_lines(manifest))
+
+
 def source_line(releases: Iterable[str], period: Period, manifest: list[ManifestEntry]) -> str:
     """One line: the releases the figures came from, with their dates, the period, the licence.
     The file names are in the --json figures and the manifest, not here."""

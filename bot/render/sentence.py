@@ -11,7 +11,7 @@ from bot.core.periods import MONTHS
 from bot.core.plan import Measure
 from bot.query.findings import Findings, PlaceFindings
 from bot.render import numbers as num
-from bot.render.answer import Answer, Chart, Status
+from bot.render.answer import Answer, ChartKind, Status
 from bot.render.figures import answer_figures, series
 from bot.render.notes import (
     NATIONAL_BASIS,
@@ -173,11 +173,11 @@ def trend_sentence(findings: Findings, found: PlaceFindings) -> str:
     return text + "."
 
 
-def _sentences(findings: Findings) -> tuple[list[str], Chart]:
+def _sentences(findings: Findings) -> tuple[list[str], ChartKind]:
     """The sentences of an answer about one place (and England and Wales), and its chart."""
     plan = findings.plan
     found = findings.places[0]
-    sentences, chart = [], Chart.NONE
+    sentences, chart = [], ChartKind.NONE
     if plan.outcome is not None:
         sentences.append(outcome_sentence(findings, found))
     else:
@@ -186,7 +186,7 @@ def _sentences(findings: Findings) -> tuple[list[str], Chart]:
         sentences.append(count_sentence(findings, found))
         if plan.measure in (Measure.TREND, Measure.RECORD):
             sentences.append(trend_sentence(findings, found))
-            chart = Chart.TREND
+            chart = ChartKind.TREND
     national = national_sentence(findings)
     if national:
         sentences.append(national)
@@ -200,7 +200,7 @@ def render(
     match plan.measure:
         case Measure.RANK:
             sentences, figures = ranking(findings, manifest)
-            chart = Chart.RANKING
+            chart = ChartKind.RANKING
         case Measure.COMPARE:
             sentences = [
                 outcome_sentence(findings, found)
@@ -209,7 +209,7 @@ def render(
                 for found in findings.places
             ]
             figures = answer_figures(findings, manifest)
-            chart = Chart.COMPARISON
+            chart = ChartKind.COMPARISON
         case _:
             sentences, chart = _sentences(findings)
             figures = answer_figures(findings, manifest)
@@ -222,21 +222,21 @@ def render(
         notes=answer_notes(findings, manifest, today),
         source=source_line(findings.releases, findings.period, manifest),
         sample=findings.sample,
-        series=series(findings) if chart in (Chart.TREND, Chart.COMPARISON) else [],
+        series=series(findings) if chart in (ChartKind.TREND, ChartKind.COMPARISON) else [],
         chart=chart,
     )
 
 
-def _title(findings: Findings, chart: Chart) -> str:
+def _title(findings: Findings, chart: ChartKind) -> str:
     counted = offence_phrase(findings)
     counted = counted[0].upper() + counted[1:]
-    if chart is Chart.TREND:
+    if chart is ChartKind.TREND:
         place = findings.places[0].place.label
         span = (
             "twelve" if findings.period.quarters == 4 else num.words(findings.period.quarters * 3)
         )
         month = MONTHS[findings.period.end.end_month - 1]
         return f"{counted} recorded by {place}, {span} months to {month} each year"
-    if chart is Chart.COMPARISON:
+    if chart is ChartKind.COMPARISON:
         return f"{counted} recorded in {findings.period.label()}"
     return ""

@@ -5,6 +5,7 @@ comes from the findings; quotes are left to the reporter, marked where one belon
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from bot.query.findings import Findings
 from bot.query.story import StoryFindings
@@ -23,6 +24,7 @@ QUOTE_PLACEHOLDER = (
     "source. crimebot does not write quotes: add a real one or cut this line.]"
 )
 HEADLINE_LIMIT = 150  # Slack's header block
+Block = dict[str, Any]  # a Block Kit block
 
 
 @dataclass
@@ -134,8 +136,8 @@ def render_story(found: StoryFindings, manifest: list[ManifestEntry]) -> Story:
     )
 
 
-def story_blocks(story: Story) -> list[dict]:
-    blocks: list[dict] = [
+def story_blocks(story: Story) -> list[Block]:
+    blocks: list[Block] = [
         {"type": "header", "text": {"type": "plain_text", "text": story.headline}}
     ]
     if story.sample:
