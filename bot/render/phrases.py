@@ -40,15 +40,18 @@ def recorded_by(place: Place) -> str:
     return f"recorded in {place.label}"
 
 
-def understood(plan: QueryPlan, period: Period | None, notes: tuple[str, ...] = ()) -> str:
+def understood(
+    plan: QueryPlan, period: Period | None, notes: tuple[str, ...] = (), measure: str = ""
+) -> str:
     """'I read this as: count · harassment · Thames Valley · year to September 2023', with
-    any notes on the reading in brackets."""
+    any notes on the reading in brackets; ``measure`` names what is given instead of the
+    plan's measure ('story draft')."""
     parts = [
-        plan.outcome.name if plan.outcome else plan.measure.value,
+        measure or (plan.outcome.name if plan.outcome else plan.measure.value),
         plan.offence.label,
         " and ".join(p.label for p in plan.places) or "all forces",
     ]
-    if plan.measure is Measure.RANK:
+    if plan.measure is Measure.RANK and not measure:
         parts[0] = f"rank ({plan.rank_order}" + (
             f" {plan.outcome.name})" if plan.outcome else " number of offences)"
         )
@@ -84,11 +87,11 @@ def since_phrase(figures: list[YearFigure]) -> str:
     return ""
 
 
-def earlier_phrase(findings: Findings) -> str:
+def earlier_phrase(findings: Findings) -> num.Earlier:
     """How the second figure's period is named: 'the year before', or 'in the year to March
     2016' when two periods were asked for, or the same quarter a year earlier."""
     if findings.versus is not None:
-        return f"in {findings.versus.label()}"
+        return num.Earlier(findings.versus.label(), "in")
     if findings.period.quarters == 1:
-        return "in the same quarter a year earlier"
-    return "the year before"
+        return num.Earlier("the same quarter a year earlier", "in")
+    return num.YEAR_BEFORE

@@ -26,10 +26,7 @@ def ranked_what(findings: Findings) -> str:
         return f"rate of {offence_phrase(findings)} per 1,000 residents"
     if plan.by_change:
         move = "rise" if plan.rank_order == "highest" else "fall"
-        return (
-            f"{move} in {offence_phrase(findings)} "
-            f"on {earlier_phrase(findings).removeprefix('in ')}"
-        )
+        return f"{move} in {offence_phrase(findings)} on {earlier_phrase(findings).name}"
     return f"number of {offence_phrase(findings)}"
 
 
@@ -106,7 +103,7 @@ def _top_sentence(findings: Findings, top: list[RankRow], what: str) -> str:
         moves = "rises" if plan.rank_order == "highest" else "falls"
         return (
             f"The biggest {moves} in {offence_phrase(findings)} in {findings.period.label()}, "
-            f"on {earlier_phrase(findings).removeprefix('in ')}: {listing}."
+            f"on {earlier_phrase(findings).name}: {listing}."
         )
     return f"The {plan.rank_order} {what} in {findings.period.label()}: {listing}."
 

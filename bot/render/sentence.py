@@ -109,11 +109,11 @@ def _outcome_change(findings: Findings, found: PlaceFindings) -> str:
     when = earlier_phrase(findings)
     before = num.rate_text(found.outcomes[1].value, found.previous.value)
     if offences < num.SMALL_COUNT or found.previous.value < num.SMALL_COUNT:
-        return f" ({when.removeprefix('in ')}: {before}; now {num.rate_text(outcomes, offences)})"
+        return f" ({when.name}: {before}; now {num.rate_text(outcomes, offences)})"
     then_rate = found.outcomes[1].value / found.previous.value
     now_rate = outcomes / offences
     if f"{now_rate:.3f}" == f"{then_rate:.3f}":
-        return f", the same share as {when.removeprefix('in ')} ({before})"
+        return f", the same share as {when.name} ({before})"
     word = "down from" if now_rate < then_rate else "up from"
     return f", {word} {before} {when}"
 

@@ -132,7 +132,7 @@ def render_story(found: StoryFindings, manifest: list[ManifestEntry]) -> Story:
         source=source_line(releases, trend.period, manifest),
         sample=trend.sample or bool(charges and charges.sample),
         figures=figures,
-        understood=understood(trend.plan, trend.period).replace("trend", "story draft", 1),
+        understood=understood(trend.plan, trend.period, measure="story draft"),
     )
 
 
