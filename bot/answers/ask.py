@@ -14,7 +14,9 @@ from bot.query.errors import Unanswerable
 from bot.query.findings import find
 from bot.query.story import story_findings
 from bot.render.answer import Answer, clarification
-from bot.render.sentence import render, understood
+from bot.render.phrases import understood
+from bot.render.refusals import refusal_text
+from bot.render.sentence import render
 from bot.render.story import Story, render_story
 
 log = logging.getLogger(__name__)
@@ -63,7 +65,7 @@ def answer_plan(plan: QueryPlan, db: Database, today: dt.date | None = None) -> 
     try:
         findings = find(db, plan)
     except Unanswerable as problem:
-        return clarification(problem.message, _instead(problem, plan), read_as)
+        return clarification(refusal_text(problem), _instead(problem, plan), read_as)
     except Exception:  # a bug must cost one reply, not the server
         log.exception("failed to answer %r", plan)
         return clarification(SOMETHING_WENT_WRONG, [], read_as)
@@ -87,7 +89,7 @@ def ask_story(question: str, db: Database, today: dt.date | None = None) -> Stor
         found = story_findings(db, plan)
     except Unanswerable as problem:
         return clarification(
-            problem.message, [_as_story(s) for s in _instead(problem, plan)], read_as
+            refusal_text(problem), [_as_story(s) for s in _instead(problem, plan)], read_as
         )
     except Exception:
         log.exception("failed to draft %r", plan)

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
-from bot.core.periods import MONTHS, Period, Quarter
+from bot.core.periods import Period, Quarter
 from bot.core.plan import PeriodSpec
 from bot.query.database import Database
-from bot.query.errors import Unanswerable
+from bot.query.errors import Reason, Refusal, Unanswerable
 
 
-def coverage_by_table(db: Database) -> dict[str, dict]:
+def coverage_by_table(db: Database) -> dict[str, dict[str, Any]]:
     """First and last quarter index of each table (None when it is empty), by table name."""
     return {r["kind"]: r for r in db.reference("coverage")}
 
@@ -25,25 +26,16 @@ def coverage(
     recorded = rows[f"{prefix}recorded"]
     first, last = recorded["first_quarter"], recorded["last_quarter"]
     if first is None:
-        raise Unanswerable("No recorded crime figures have been loaded.")
+        raise Unanswerable(Reason.NO_RECORDED_DATA)
     if annual:
         first -= 3  # a year-end row stands for its four quarters
     if outcomes:
         row = rows["group_outcomes" if by_group else f"{prefix}outcomes"]
         if row["first_quarter"] is None:
-            raise Unanswerable(
-                "No outcomes data has been loaded, so there is no charge rate "
-                "or other outcome figure to give."
-            )
+            raise Unanswerable(Reason.NO_OUTCOMES_DATA)
         first = max(first, row["first_quarter"] - (3 if annual else 0))
         last = min(last, row["last_quarter"])
     return first, last
-
-
-def covered_text(first: int, last: int) -> str:
-    earliest = Period(Quarter.from_index(first + 3))
-    latest = Period(Quarter.from_index(last))
-    return f"from {earliest.label()} to {latest.label()}"
 
 
 def resolve_period(
@@ -58,10 +50,7 @@ def resolve_period(
     spec = spec or PeriodSpec("latest")
     if spec.quarters == 1:
         if annual:
-            raise Unanswerable(
-                "These figures are published by financial year only, not by quarter.",
-                periods=(PeriodSpec("latest"),),
-            )
+            raise Unanswerable(Reason.FINANCIAL_YEARS_ONLY, periods=(PeriodSpec("latest"),))
         whole = resolve_period(db, replace(spec, quarters=4), outcomes, annual, by_group)
         return Period(whole.end, 1)
     if spec.years_back:
@@ -71,57 +60,53 @@ def resolve_period(
         )
         earlier = later.years_before(spec.years_back)
         if earlier.first_index < first:
-            raise Unanswerable(f"The data does not go back to {earlier.label()}.")
+            raise Unanswerable(Refusal(Reason.NOT_BACK_TO, period=earlier))
         return earlier
     first, last = coverage(db, outcomes, annual, by_group)
     earliest_end = first + 3
     ends = (3,) if annual else (3, 6, 9, 12)
 
-    def within(quarter: Quarter, asked: str) -> Period:
+    def within(quarter: Quarter, asked: PeriodSpec) -> Period:
         if earliest_end <= quarter.index <= last and quarter.end_month in ends:
             return Period(quarter)
-        what = "outcome figures" if outcomes else "figures"
-        raise Unanswerable(
-            f"The data has no {what} for {asked}. It covers rolling years "
-            f"{covered_text(first, last)}.",
-            periods=(_spec(Quarter.from_index(last)),),
+        refusal = Refusal(
+            Reason.PERIOD_NOT_COVERED, asked=asked, outcomes=outcomes, first=first, last=last
         )
+        raise Unanswerable(refusal, periods=(_spec(Quarter.from_index(last)),))
 
     match spec.kind:
         case "latest" | "since":
             return Period(Quarter.from_index(last))
         case "financial_year":
             year = spec.year or 0
-            return within(Quarter(year, 4), f"the financial year {year}/{(year + 1) % 100:02d}")
+            return within(Quarter(year, 4), PeriodSpec("financial_year", year))
         case "year_to":
             month, year = spec.month or 0, spec.year or 0
             if month not in ends:
-                candidates = (
-                    _nearest_financial_years(year, month)
-                    if annual
-                    else _nearest_quarters(year, month)
-                )
-                nearest = [q for q in candidates if earliest_end <= q.index <= last]
-                options = [Period(q).label() for q in nearest]
-                why = (
-                    "These figures are published by financial year (the year to March)"
-                    if annual
-                    else "Figures are published by quarter"
-                )
-                raise Unanswerable(
-                    f"{why}, so there is no year to {MONTHS[month - 1]} {year}."
-                    + (f" The nearest are {' and '.join(options)}." if options else ""),
-                    periods=tuple(_spec(q) for q in nearest),
-                )
-            return within(Quarter.ending(year, month), f"the year to {MONTHS[month - 1]} {year}")
+                raise _no_year_to(year, month, annual, earliest_end, last)
+            return within(Quarter.ending(year, month), PeriodSpec("year_to", year, month))
         case "calendar_year":
             year = spec.year or 0
             for month in sorted(ends, reverse=True):
                 quarter = Quarter.ending(year, month)
                 if earliest_end <= quarter.index <= last:
                     return Period(quarter)
-            return within(Quarter.ending(year, 12), f"{year}")
+            return within(Quarter.ending(year, 12), PeriodSpec("calendar_year", year))
     raise ValueError(f"unknown period kind {spec.kind}")
+
+
+def _no_year_to(year: int, month: int, annual: bool, earliest_end: int, last: int) -> Unanswerable:
+    """A year to a month no table ends in: offer the nearest the data has."""
+    candidates = _nearest_financial_years(year, month) if annual else _nearest_quarters(year, month)
+    nearest = [q for q in candidates if earliest_end <= q.index <= last]
+    refusal = Refusal(
+        Reason.NO_YEAR_TO_MONTH,
+        annual=annual,
+        year=year,
+        month=month,
+        nearest=tuple(Period(q) for q in nearest),
+    )
+    return Unanswerable(refusal, periods=tuple(_spec(q) for q in nearest))
 
 
 def _spec(quarter: Quarter) -> PeriodSpec:

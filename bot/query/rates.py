@@ -14,7 +14,7 @@ from bot.core.periods import Period, Quarter
 from bot.core.plan import Measure, Place, QueryPlan
 from bot.core.reference import force_by_name
 from bot.query.database import Database
-from bot.query.errors import Unanswerable
+from bot.query.errors import Reason, Refusal, Unanswerable
 
 # A "force" whose residents are a poor denominator: the City of London's 15,000 residents
 # against its daytime population of workers and visitors. Ranked apart, as ONS does.
@@ -83,30 +83,22 @@ def check_rate_question(db: Database, plan: QueryPlan) -> None:
         return
     as_count = plan.with_changes(per_head=False)
     if _loaded(db) is None:
-        raise Unanswerable(
-            "No population estimates are loaded, so there is no rate per 1,000 residents.",
-            plans=(as_count,),
-        )
+        raise Unanswerable(Reason.NO_POPULATION_LOADED, plans=(as_count,))
     if plan.outcome is not None:
         raise Unanswerable(
-            f"A {plan.outcome.name} is a share of offences, not a rate per 1,000 residents.",
-            plans=(as_count,),
+            Refusal(Reason.RATE_OF_A_SHARE, label=plan.outcome.name), plans=(as_count,)
         )
     if plan.period.quarters == 1:
         raise Unanswerable(
-            "Rates per 1,000 residents are given for a year, not a single quarter.",
+            Reason.RATE_FOR_A_QUARTER,
             plans=(as_count, replace(plan, period=replace(plan.period, quarters=4))),
         )
     if plan.measure in (Measure.TREND, Measure.RECORD):
         raise Unanswerable(
-            "I give rates per 1,000 residents for one period, not as a series yet.",
+            Reason.RATE_AS_SERIES,
             plans=(plan.with_changes(measure=Measure.COUNT), as_count),
         )
     for place in plan.places:
         kinds = {force_by_name()[name].kind for name in place.forces}
         if kinds - {"territorial"}:
-            raise Unanswerable(
-                f"{place.label} polices no residential area of its own, so it has no rate per "
-                "1,000 residents.",
-                plans=(as_count,),
-            )
+            raise Unanswerable(Refusal(Reason.NO_RESIDENTS, place=place), plans=(as_count,))

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from bot.core.plan import CHARGE, Measure, PeriodSpec, QueryPlan
 from bot.query.database import Database
-from bot.query.errors import Unanswerable
+from bot.query.errors import Refusal, Unanswerable
 from bot.query.findings import Findings, find
 
 
@@ -15,7 +15,7 @@ from bot.query.findings import Findings, find
 class StoryFindings:
     trend: Findings  # ten years of the offence in the place, and England and Wales
     charges: Findings | None  # the charge rate, when outcomes are published for the period
-    charges_missing: str = ""  # why there is no charge rate
+    charges_missing: Refusal | None = None  # why there is no charge rate
 
 
 def story_findings(db: Database, plan: QueryPlan) -> StoryFindings:
@@ -30,5 +30,5 @@ def story_findings(db: Database, plan: QueryPlan) -> StoryFindings:
             plan.with_changes(measure=Measure.OUTCOME_SHARE, outcome=CHARGE, period=same_period),
         )
     except Unanswerable as problem:
-        return StoryFindings(trend, None, problem.message)
+        return StoryFindings(trend, None, problem.refusal)
     return StoryFindings(trend, charges)

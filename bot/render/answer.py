@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+from typing import Any
 
 SAMPLE_WARNING = (
     "These figures include SAMPLE data generated for demonstration: they are not official "
@@ -11,7 +13,35 @@ SAMPLE_WARNING = (
 )
 
 
-PER_1000 = "per 1,000 residents"
+def sample_warning() -> str:
+    """The warning line every reply built on sample data opens with."""
+    return f"⚠️ {SAMPLE_WARNING}"
+
+
+class Status(StrEnum):
+    ANSWER = "answer"
+    CLARIFICATION = "clarification"
+
+
+class ChartKind(StrEnum):
+    """Which chart an answer comes with (render/chart.py draws it)."""
+
+    NONE = ""
+    TREND = "trend"
+    COMPARISON = "comparison"
+    RANKING = "ranking"
+
+
+class Unit(StrEnum):
+    OFFENCES = "offences"
+    OUTCOMES = "outcomes"
+    PERCENT = "percent"
+    RANK = "rank"
+    RESIDENTS = "residents"
+    PER_1000 = "per 1,000 residents"
+
+
+PER_1000 = Unit.PER_1000
 
 
 @dataclass(frozen=True)
@@ -27,7 +57,7 @@ class Provenance:
 class Figure:
     label: str
     value: int | float
-    unit: str  # offences | outcomes | percent | rank | residents | per 1,000 residents
+    unit: Unit
     place: str
     offence: str
     period_start: str
@@ -36,11 +66,14 @@ class Figure:
     revised_from: int | None = None  # what an earlier release said
     revised_in: str = ""  # that release
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "unit", Unit(self.unit))  # a plain string is accepted too
+
     def shown(self) -> str:
         """The value as printed: '9,632', '3.1%'."""
-        if self.unit == "percent":
+        if self.unit is Unit.PERCENT:
             return f"{self.value:.1f}%"
-        if self.unit == PER_1000:
+        if self.unit is Unit.PER_1000:
             return f"{self.value:,.1f} per 1,000"
         if isinstance(self.value, int):
             return f"{self.value:,}"
@@ -59,7 +92,7 @@ class SeriesPoint:
 class Answer:
     """A reply: an answer with figures, or a clarification with suggestions and no figure."""
 
-    status: str  # answer | clarification
+    status: Status
     text: str
     understood: str = ""
     figures: list[Figure] = field(default_factory=list)
@@ -68,19 +101,23 @@ class Answer:
     sample: bool = False
     suggestions: list[str] = field(default_factory=list)
     series: list[SeriesPoint] = field(default_factory=list)
-    chart: str = ""  # trend | comparison | ranking | ""
+    chart: ChartKind = ChartKind.NONE
     title: str = ""  # a chart title: what is counted, where, over what
+
+    def __post_init__(self) -> None:
+        self.status = Status(self.status)  # plain strings are accepted too
+        self.chart = ChartKind(self.chart)
 
     @property
     def is_answer(self) -> bool:
-        return self.status == "answer"
+        return self.status is Status.ANSWER
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
     def plain_text(self) -> str:
         """The whole reply as plain text, for the terminal and Slack's fallback text."""
-        parts = [f"⚠️ {SAMPLE_WARNING}"] if self.sample else []
+        parts = [sample_warning()] if self.sample else []
         parts.append(self.text)
         if self.figures and self.is_answer:
             parts.append("\n".join(f"• {f.label}: {f.shown()}" for f in self.figures))
@@ -95,4 +132,4 @@ class Answer:
 
 
 def clarification(text: str, suggestions: list[str], understood: str = "") -> Answer:
-    return Answer("clarification", text, understood=understood, suggestions=suggestions)
+    return Answer(Status.CLARIFICATION, text, understood=understood, suggestions=suggestions)

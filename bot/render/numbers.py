@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from bot.query.findings import SMALL_COUNT
 
 __all__ = [
     "SMALL_COUNT",
+    "YEAR_BEFORE",
+    "Earlier",
     "change",
     "count",
     "ordinal",
@@ -16,6 +20,21 @@ __all__ = [
     "words",
 ]
 _WORDS = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
+
+
+@dataclass(frozen=True)
+class Earlier:
+    """The earlier period a figure is compared with: ``name`` alone after 'the same as' or
+    'on', with its preposition after a figure ('up from 7,010 in the year to March 2016')."""
+
+    name: str  # 'the year before', 'the year to March 2016', 'the same quarter a year earlier'
+    preposition: str = ""  # 'in' where the name needs one after a figure
+
+    def __str__(self) -> str:
+        return f"{self.preposition} {self.name}" if self.preposition else self.name
+
+
+YEAR_BEFORE = Earlier("the year before")
 
 
 def count(n: int) -> str:
@@ -51,11 +70,11 @@ def ordinal(n: int) -> str:
     return f"{n}{suffix} "
 
 
-def change(now: int, before: int, when: str = "the year before") -> str:
+def change(now: int, before: int, when: Earlier = YEAR_BEFORE) -> str:
     """'up from 7,892 the year before (+22.0%)'; no percentage on small counts. ``when``
     names the earlier period: 'in the year to March 2016' for a two-period comparison."""
     if now == before:
-        return f"the same as {when.removeprefix('in ')} ({count(before)})"
+        return f"the same as {when.name} ({count(before)})"
     direction = "up" if now > before else "down"
     text = f"{direction} from {count(before)} {when}"
     if before >= SMALL_COUNT:

@@ -18,7 +18,7 @@ def estimate(population: Population) -> str:
     return text + (", the newest published" if population.substitute else "")
 
 
-def rate_clause(found: PlaceFindings, when: str = "the year before") -> str:
+def rate_clause(found: PlaceFindings, when: num.Earlier = num.YEAR_BEFORE) -> str:
     """': 58.1 per 1,000 residents, down from 60.2 the year before (the ONS mid-2024 …)'."""
     now = found.population[0] if found.population else None
     if now is None:
@@ -29,7 +29,7 @@ def rate_clause(found: PlaceFindings, when: str = "the year before") -> str:
     if before is not None and found.previous is not None:
         earlier = before.per_1000(found.previous.value)
         if round(earlier, 1) == round(rate, 1):
-            text += f", the same as {when.removeprefix('in ')}"
+            text += f", the same as {when.name}"
         else:
             direction = "up" if rate > earlier else "down"
             text += f", {direction} from {earlier:,.1f} {when}"

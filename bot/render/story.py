@@ -5,30 +5,26 @@ comes from the findings; quotes are left to the reporter, marked where one belon
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from bot.query.findings import Findings
 from bot.query.story import StoryFindings
 from bot.render import numbers as num
-from bot.render.answer import SAMPLE_WARNING, Figure
+from bot.render.answer import Figure, sample_warning
 from bot.render.blocks import MAX_FIELDS, context, figure_field, section
-from bot.render.sentence import (
-    OUTCOMES_CAVEAT,
-    RECORDING_CAVEAT,
-    answer_figures,
-    count_sentence,
-    national_sentence,
-    outcome_sentence,
-    record_phrase,
-    source_line,
-    trend_sentence,
-    understood,
-)
+from bot.render.figures import answer_figures
+from bot.render.notes import OUTCOMES_CAVEAT, RECORDING_CAVEAT, comparability_text, counted_text
+from bot.render.phrases import record_phrase, understood
+from bot.render.refusals import refusal_text
+from bot.render.releases import ManifestEntry, source_line
+from bot.render.sentence import count_sentence, national_sentence, outcome_sentence, trend_sentence
 
 QUOTE_PLACEHOLDER = (
     "[QUOTE NEEDED: a response from {who}, or from a victims' charity or another named "
     "source. crimebot does not write quotes: add a real one or cut this line.]"
 )
 HEADLINE_LIMIT = 150  # Slack's header block
+Block = dict[str, Any]  # a Block Kit block
 
 
 @dataclass
@@ -43,7 +39,7 @@ class Story:
     understood: str = ""
 
     def plain_text(self) -> str:
-        parts = [f"⚠️ {SAMPLE_WARNING}"] if self.sample else []
+        parts = [sample_warning()] if self.sample else []
         parts.append(self.headline)
         parts += [*self.paragraphs[:1], self.quote, *self.paragraphs[1:]]
         parts += self.notes
@@ -85,7 +81,8 @@ def _daily(trend: Findings) -> str:
     return f"That is an average of {num.count(round(now / days))} a day."
 
 
-def render_story(found: StoryFindings, manifest: list[dict]) -> Story:
+def _paragraphs(found: StoryFindings) -> list[str]:
+    """The intro (with the daily average), the ten years, the charge rate, England and Wales."""
     trend, charges = found.trend, found.charges
     place = trend.places[0]
     paragraphs = [count_sentence(trend, place)]
@@ -96,20 +93,32 @@ def render_story(found: StoryFindings, manifest: list[dict]) -> Story:
         paragraphs.append(trend_sentence(trend, place))
     if charges is not None:
         paragraphs.append(outcome_sentence(charges, charges.places[0]))
-    elif found.charges_missing:
+    elif found.charges_missing is not None:
         # An editor's note, marked like the quote line: the reason is not copy to print.
-        paragraphs.append(f"[CHARGE RATE NEEDED: {found.charges_missing}]")
+        paragraphs.append(f"[CHARGE RATE NEEDED: {refusal_text(found.charges_missing)}]")
     for findings in (trend, charges):
         if findings is not None and findings.national is not None:
             paragraphs.append(national_sentence(findings))
+    return paragraphs
+
+
+def _notes(found: StoryFindings) -> list[str]:
+    trend, charges = found.trend, found.charges
     notes = [f"Caveat: {RECORDING_CAVEAT}"]
-    if charges is not None:
-        latest = charges.latest_outcome_quarter
-        if latest is not None and charges.period.last_index > latest - 8:
-            notes.append(f"Caveat: {OUTCOMES_CAVEAT}")
-    if trend.offence.comparability:
-        notes.append(trend.offence.comparability)
-    notes.append(f"Counted: {trend.offence.counted}.")
+    if charges is not None and charges.outcomes_recent:
+        notes.append(f"Caveat: {OUTCOMES_CAVEAT}")
+    comparability = comparability_text(trend.offence.comparability)
+    if comparability:
+        notes.append(comparability)
+    notes.append(f"Counted: {counted_text(trend.offence.counted)}.")
+    return notes
+
+
+def render_story(found: StoryFindings, manifest: list[ManifestEntry]) -> Story:
+    trend, charges = found.trend, found.charges
+    place = trend.places[0]
+    paragraphs = _paragraphs(found)
+    notes = _notes(found)
     releases = trend.releases | (charges.releases if charges else set())
     who = place.place.label if place.place.kind == "force" else "the police forces named"
     figures = answer_figures(trend, manifest) + (
@@ -123,16 +132,16 @@ def render_story(found: StoryFindings, manifest: list[dict]) -> Story:
         source=source_line(releases, trend.period, manifest),
         sample=trend.sample or bool(charges and charges.sample),
         figures=figures,
-        understood=understood(trend.plan, trend.period).replace("trend", "story draft", 1),
+        understood=understood(trend.plan, trend.period, measure="story draft"),
     )
 
 
-def story_blocks(story: Story) -> list[dict]:
-    blocks: list[dict] = [
+def story_blocks(story: Story) -> list[Block]:
+    blocks: list[Block] = [
         {"type": "header", "text": {"type": "plain_text", "text": story.headline}}
     ]
     if story.sample:
-        blocks.append(context(f"⚠️ {SAMPLE_WARNING}"))
+        blocks.append(context(sample_warning()))
     blocks.append(section(story.paragraphs[0]))
     blocks.append(section(f"_{story.quote}_"))
     blocks += [section(paragraph) for paragraph in story.paragraphs[1:]]

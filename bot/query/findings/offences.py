@@ -1,0 +1,77 @@
+"""Which offence codes a selection counts, and what the data can say about them."""
+
+from __future__ import annotations
+
+from bot.core.plan import OffenceSelection
+from bot.query.database import Database
+from bot.query.errors import Reason, Refusal, Unanswerable
+from bot.query.findings.model import (
+    Basis,
+    ClassificationChange,
+    Counted,
+    CountedCode,
+    LateCode,
+    ResolvedOffence,
+    YearFigure,
+)
+
+
+def resolve_offence(db: Database, selection: OffenceSelection) -> ResolvedOffence:
+    rows = db.reference("offence_codes", level=selection.level, keys=list(selection.keys))
+    if not rows:
+        raise Unanswerable(Refusal(Reason.NO_SUCH_OFFENCE, label=selection.label))
+    if selection.level == "all":
+        counted = Counted(Basis.ALL_CRIME)
+    elif selection.level == "offence":
+        codes = tuple(CountedCode(r["offence"], r["offence_code"]) for r in rows)
+        counted = Counted(Basis.OFFENCES, codes=codes)
+    else:
+        column = "subgroup" if selection.level == "subgroup" else "offence_group"
+        names = tuple(sorted({r[column] for r in rows}))
+        counted = Counted(Basis.GROUPS, groups=names, level=selection.level, code_count=len(rows))
+    return ResolvedOffence(selection, tuple(r["offence_code"] for r in rows), counted)
+
+
+def classification_change(
+    db: Database, offence: ResolvedOffence, series: list[YearFigure]
+) -> ClassificationChange | None:
+    """The codes counted that begin after the series does, if any."""
+    if len(series) < 2 or len(offence.codes) < 2:
+        return None
+    first = series[-1].period.first_index
+    rows = db.reference("code_coverage", codes=list(offence.codes))
+    late = [r for r in rows if r["first_quarter"] > first]
+    if not late:
+        return None
+    names: dict[str, str] = {}
+    if len(late) <= 2:  # few enough to name
+        keys = [r["offence_code"] for r in late]
+        names = {
+            r["offence_code"]: r["offence"]
+            for r in db.reference("offence_codes", level="offence", keys=keys)
+        }
+    return ClassificationChange(
+        len(offence.codes),
+        tuple(
+            LateCode(r["offence_code"], r["first_quarter"], names.get(r["offence_code"], ""))
+            for r in late
+        ),
+    )
+
+
+def is_fraud(db: Database, offence: ResolvedOffence) -> bool:
+    """Whether every code counted is a fraud offence (recorded centrally, not by forces)."""
+    if offence.selection.level == "all" or not offence.codes:
+        return False
+    rows = db.reference("offence_codes", level="offence", keys=list(offence.codes))
+    return bool(rows) and all(r["offence_group"] == "Fraud offences" for r in rows)
+
+
+def group_of(db: Database, offence: ResolvedOffence) -> str | None:
+    """The one offence group an offence or subgroup belongs to (None for all crime, or a
+    selection spanning groups)."""
+    if offence.selection.level in ("all", "group"):
+        return None
+    rows = db.reference("offence_codes", level="offence", keys=list(offence.codes))
+    groups = {r["offence_group"] for r in rows}
+    return groups.pop() if len(groups) == 1 else None

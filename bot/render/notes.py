@@ -1,0 +1,132 @@
+"""The notes under an answer, in words: what was counted, why earlier years may not compare,
+the caveats on recorded crime and on recent outcomes, what England and Wales means."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bot.core.periods import Quarter
+from bot.core.plan import Measure
+from bot.query.findings import (
+    Basis,
+    ClassificationChange,
+    Comparability,
+    Counted,
+    Findings,
+    InForceArea,
+    Note,
+)
+from bot.render.releases import ManifestEntry, stale_note
+
+RECORDING_CAVEAT = (
+    "Police recorded crime counts what the police record: it moves with recording practice "
+    "and with victims' willingness to report, not only with crime itself."
+)
+OUTCOMES_CAVEAT = (
+    "Outcomes for recent offences are still coming in: many recorded in the latest quarters "
+    "are still under investigation, so this share will rise as cases close."
+)
+NATIONAL_BASIS = (
+    "England and Wales here means the 43 territorial police forces; British Transport Police "
+    "and the national fraud bodies (Action Fraud, CIFAS, UK Finance) are not included."
+)
+NOT_COMPARABLE = ", so earlier years are not directly comparable."
+NOTES = {
+    Note.INCOMPLETE_2014_15_OUTCOMES: (
+        "Some forces did not supply all their 2014/15 outcomes, so 2014/15 outcome figures for "
+        "them (and for England and Wales) are understated."
+    ),
+}
+COUNTED = {
+    Basis.ALL_CRIME: "all police recorded crime",
+    Basis.ANNUAL_TOTALS: (
+        "all police recorded crime, from the annual force totals (no offence detail): the "
+        "forces' own recording; fraud recorded centrally by Action Fraud, CIFAS and UK Finance "
+        "is not included"
+    ),
+    Basis.LOCAL_TOTALS: (
+        "all police recorded crime in the area excluding fraud (recorded centrally), from the "
+        "Community Safety Partnership totals; a partnership covers a local authority area"
+    ),
+}
+
+
+def counted_text(counted: Counted) -> str:
+    """What was counted, in the data's own words: 'Harassment (8L)'."""
+    if counted.basis is Basis.OFFENCES:
+        return "; ".join(f"{c.name} ({c.code})" for c in counted.codes)
+    if counted.basis is Basis.GROUPS:
+        plural = "s" if len(counted.groups) > 1 else ""
+        return (
+            f"the {' and '.join(counted.groups)} {counted.level}{plural} "
+            f"({counted.code_count} offence codes)"
+        )
+    return COUNTED[counted.basis]
+
+
+def _starts(quarter: int) -> str:
+    return Quarter.from_index(quarter).label()
+
+
+def classification_text(change: ClassificationChange) -> str:
+    """Two codes or fewer are named with the quarter they start; more are counted by it."""
+    if len(change.late) <= 2:
+        parts = [
+            f"{c.name} ({c.code}) is counted only from "
+            + _starts(c.first_quarter).removeprefix("the ")
+            for c in change.late
+        ]
+        return "; ".join(parts) + NOT_COMPARABLE
+    starts: dict[int, int] = {}
+    for code in change.late:
+        starts[code.first_quarter] = starts.get(code.first_quarter, 0) + 1
+    (first, count), *later = sorted(starts.items())
+    return (
+        f"The classification changed: {count} of the {change.codes} offence codes counted "
+        f"begin in {_starts(first)}"
+        + "".join(f" and {n} in {_starts(quarter)}" for quarter, n in later)
+        + NOT_COMPARABLE
+    )
+
+
+def comparability_text(comparability: Comparability | None) -> str:
+    if comparability is None:
+        return ""
+    if isinstance(comparability, Note):
+        return NOTES[comparability]
+    return classification_text(comparability)
+
+
+def in_force_area_text(area: InForceArea) -> str:
+    return (
+        f"{area.local.label} is in the {area.force.label} area: figures are for the whole force "
+        "area; local totals are loaded only for all crime in 2024/25"
+    )
+
+
+def reading_notes(findings: Findings) -> tuple[str, ...]:
+    """How the question was read, beyond the plan: the parser's notes, then the local areas
+    answered for their force area."""
+    return findings.plan.notes + tuple(in_force_area_text(a) for a in findings.in_force_area)
+
+
+def answer_notes(
+    findings: Findings, manifest: list[ManifestEntry], today: dt.date | None
+) -> list[str]:
+    """The notes under an answer, in the order they are printed."""
+    plan = findings.plan
+    notes = []
+    if plan.outcome is not None and findings.outcomes_recent:
+        notes.append(OUTCOMES_CAVEAT)
+    comparability = comparability_text(findings.offence.comparability)
+    if comparability:
+        notes.append(comparability)
+    if plan.measure in (Measure.TREND, Measure.RECORD, Measure.CHANGE):
+        notes.append(RECORDING_CAVEAT)
+    notes.append(f"Counted: {counted_text(findings.offence.counted)}.")
+    if findings.national or findings.ranking or any(p.kind == "national" for p in plan.places):
+        notes.append(NATIONAL_BASIS)
+    stale = stale_note(findings.releases, manifest, today) if today else ""
+    if stale:
+        notes.append(stale)
+    return notes

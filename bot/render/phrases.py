@@ -1,0 +1,97 @@
+"""The phrases sentences are built from: what was counted, who recorded it, the earlier period,
+a record, and how the question was read."""
+
+from __future__ import annotations
+
+from bot.core.periods import Period
+from bot.core.plan import Measure, OffenceSelection, Place, QueryPlan
+from bot.query.findings import Findings, YearFigure
+from bot.render import numbers as num
+
+
+def offence_phrase(findings: Findings, n: int | None = None) -> str:
+    return offences_phrase(findings.offence.selection, n)
+
+
+def offences_phrase(selection: OffenceSelection, n: int | None = None) -> str:
+    """'9,632 harassment offences', 'crimes' style wording for the selection counted."""
+    label = selection.label
+    counted = f"{num.count(n)} " if n is not None else ""
+    if selection.level == "all":
+        return f"{counted}crimes"
+    if label.startswith("fraud: "):  # 'fraud: action fraud': the body is the place already
+        return f"{counted}fraud offences"
+    if label.endswith(("offences", "crimes", "crime")):
+        return f"{counted}{label}"
+    return f"{counted}{label} offences"
+
+
+def subject(place: Place) -> str:
+    if place.kind == "force":
+        return place.label
+    if place.kind == "local":
+        return f"Police in {place.label}"
+    return f"Police forces in {place.label}"
+
+
+def recorded_by(place: Place) -> str:
+    if place.kind == "force":
+        return f"{place.label} recorded"
+    return f"recorded in {place.label}"
+
+
+def understood(
+    plan: QueryPlan, period: Period | None, notes: tuple[str, ...] = (), measure: str = ""
+) -> str:
+    """'I read this as: count · harassment · Thames Valley · year to September 2023', with
+    any notes on the reading in brackets; ``measure`` names what is given instead of the
+    plan's measure ('story draft')."""
+    parts = [
+        measure or (plan.outcome.name if plan.outcome else plan.measure.value),
+        plan.offence.label,
+        " and ".join(p.label for p in plan.places) or "all forces",
+    ]
+    if plan.measure is Measure.RANK and not measure:
+        parts[0] = f"rank ({plan.rank_order}" + (
+            f" {plan.outcome.name})" if plan.outcome else " number of offences)"
+        )
+    if plan.per_head:
+        parts.insert(1, "per 1,000 residents")
+    parts.append(period.label().removeprefix("the ") if period else plan.period.describe())
+    text = "I read this as: " + " · ".join(parts)
+    return text + (" (" + "; ".join(notes) + ")" if notes else "")
+
+
+def record_phrase(figures: list[YearFigure]) -> str:
+    """'the highest in the ten years of comparable figures', or 'the highest since …'."""
+    if len(figures) < 3:
+        return ""
+    now = figures[0].value
+    earlier = [f.value for f in figures[1:]]
+    years = num.words(len(figures))
+    if now > max(earlier):
+        return f"the highest in the {years} years of comparable figures"
+    if now < min(earlier):
+        return f"the lowest in the {years} years of comparable figures"
+    return ""
+
+
+def since_phrase(figures: list[YearFigure]) -> str:
+    """'the highest since the year to March 2019': only for a rise on the year before."""
+    now = figures[0].value
+    if len(figures) < 3 or now <= figures[1].value:
+        return ""
+    for figure in figures[2:]:
+        if figure.value >= now:
+            return f"the highest since {figure.period.label()}"
+    return ""
+
+
+def earlier_phrase(findings: Findings) -> num.Earlier:
+    """How the second figure's period is named: 'the year before', or 'in the year to March
+    2016' when two periods were asked for, or the same quarter a year earlier."""
+    if findings.versus is not None:
+        return num.Earlier(findings.versus.label(), "in")
+    if findings.period.quarters == 1:
+        return num.Earlier("the same quarter a year earlier", "in")
+    return num.YEAR_BEFORE

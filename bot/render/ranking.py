@@ -1,0 +1,123 @@
+"""A ranking of the forces in words: where the places asked about stand, the top of the list,
+and the forces left out of it."""
+
+from __future__ import annotations
+
+from bot.core.reference import force_by_name
+from bot.query.findings import Findings, RankRow
+from bot.render import numbers as num
+from bot.render.answer import Figure, Unit
+from bot.render.figures import figure, provenance
+from bot.render.phrases import earlier_phrase, offence_phrase
+from bot.render.rates import rate_value, set_aside_sentence
+from bot.render.releases import ManifestEntry
+
+
+def _name(force: str) -> str:
+    return force_by_name()[force].display_name
+
+
+def ranked_what(findings: Findings) -> str:
+    """What the forces are ranked by: 'charge rate for stalking offences'."""
+    plan = findings.plan
+    if plan.outcome:
+        return f"{plan.outcome.name} for {offence_phrase(findings)}"
+    if plan.per_head:
+        return f"rate of {offence_phrase(findings)} per 1,000 residents"
+    if plan.by_change:
+        move = "rise" if plan.rank_order == "highest" else "fall"
+        return f"{move} in {offence_phrase(findings)} on {earlier_phrase(findings).name}"
+    return f"number of {offence_phrase(findings)}"
+
+
+def ranked_value(findings: Findings, row: RankRow) -> str:
+    """How the list gives one force's figure: '7.5% (13,087 of 174,087)'."""
+    plan = findings.plan
+    if plan.per_head:
+        return rate_value(row)
+    if plan.by_change:
+        assert row.before is not None and row.change is not None
+        direction = "up" if row.offences >= row.before else "down"
+        return (
+            f"{direction} {abs(row.change) * 100:.1f}% "
+            f"({num.count(row.before)} to {num.count(row.offences)})"
+        )
+    if plan.outcome:
+        assert row.rate is not None and row.outcomes is not None
+        return f"{num.percent(row.rate)} ({num.count(row.outcomes)} of {num.count(row.offences)})"
+    return num.count(row.offences)
+
+
+def _ranked_figure(findings: Findings, row: RankRow) -> tuple[int | float, Unit]:
+    plan = findings.plan
+    if plan.outcome:
+        return round((row.rate or 0.0) * 100, 1), Unit.PERCENT
+    if plan.by_change:
+        return round((row.change or 0.0) * 100, 1), Unit.PERCENT
+    if plan.per_head:
+        return round(row.per_1000 or 0.0, 1), Unit.PER_1000
+    return row.offences, Unit.OFFENCES
+
+
+def ranking(findings: Findings, manifest: list[ManifestEntry]) -> tuple[list[str], list[Figure]]:
+    plan = findings.plan
+    rows = findings.ranking
+    label = findings.offence.selection.label
+    what = ranked_what(findings)
+    when = findings.period.label()
+    table = ("annual_" if findings.annual else "") + ("outcomes" if plan.outcome else "recorded")
+    sources = provenance(findings.ranking_releases, table, manifest)
+    sentences, figures = [], []
+    positions = {row.force: i + 1 for i, row in enumerate(rows)}
+    for found in findings.places:
+        if found.place.kind == "force" and found.place.name in positions:
+            position = positions[found.place.name]
+            place = found.place.label
+            sentences.append(
+                f"{place} had the {num.ordinal(position)}{plan.rank_order} {what} "
+                f"of the {len(rows)} forces with complete figures in {when}: "
+                f"{ranked_value(findings, rows[position - 1])}."
+            )
+            rank = f"{place}: rank ({plan.rank_order} {what})"
+            figures.append(
+                figure(rank, position, Unit.RANK, place, label, findings.period, sources)
+            )
+    top = rows[: plan.rank_limit]
+    sentences.append(_top_sentence(findings, top, what))
+    for i, row in enumerate(top):
+        value, unit = _ranked_figure(findings, row)
+        name = _name(row.force)
+        figures.append(
+            figure(f"{i + 1}. {name}", value, unit, name, label, findings.period, sources)
+        )
+    sentences += _left_out(findings)
+    return sentences, figures
+
+
+def _top_sentence(findings: Findings, top: list[RankRow], what: str) -> str:
+    plan = findings.plan
+    listing = "; ".join(
+        f"{i + 1}. {_name(r.force)} {ranked_value(findings, r)}" for i, r in enumerate(top)
+    )
+    if plan.by_change:
+        moves = "rises" if plan.rank_order == "highest" else "falls"
+        return (
+            f"The biggest {moves} in {offence_phrase(findings)} in {findings.period.label()}, "
+            f"on {earlier_phrase(findings).name}: {listing}."
+        )
+    return f"The {plan.rank_order} {what} in {findings.period.label()}: {listing}."
+
+
+def _left_out(findings: Findings) -> list[str]:
+    """The forces ranked apart (per resident) and those with too few offences to rank."""
+    sentences = []
+    if findings.set_aside:
+        sentences.append(set_aside_sentence(findings))
+    if findings.unranked:
+        by_change = findings.plan.by_change
+        sentences.append(
+            f"{findings.unranked} forces with fewer than {num.SMALL_COUNT} offences "
+            + ("the year before " if by_change else "")
+            + ("are not ranked by change." if by_change else "are not ranked by share.")
+        )
+    return sentences
