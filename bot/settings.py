@@ -11,6 +11,7 @@ import types
 import typing
 from dataclasses import dataclass, fields
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from cryptography.fernet import Fernet, MultiFernet
@@ -72,7 +73,7 @@ class Settings:
     def from_env(cls) -> Settings:
         load_dotenv(ROOT / ".env")
         hints = typing.get_type_hints(cls)
-        values = {
+        values: dict[str, Any] = {
             f.name: _typed(f.name, hints[f.name], os.environ[f.name])
             for f in fields(cls)
             if os.environ.get(f.name)

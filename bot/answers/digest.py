@@ -12,13 +12,12 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TypedDict
 from zoneinfo import ZoneInfo
 
 from bot.query.database import Database
 from bot.query.leads.compose import Digest, compose
 from bot.render.digest import DigestMessage, digest_message, digest_text, nothing_new_text
-from bot.state.ledger import Claim, Ledger
+from bot.state.ledger import Claim, Ledger, ShownLead
 from bot.state.store import State
 from bot.state.subscriptions import Subscription, Subscriptions
 
@@ -52,17 +51,8 @@ class Delivery:
     detail: str = ""
 
 
-class LeadRecord(TypedDict):
+def leads_record(digest: Digest) -> list[ShownLead]:
     """What the ledger keeps of each lead a digest shows."""
-
-    lead_key: str
-    signature: str
-    figures: dict[str, int | str]
-    period: str
-    releases: list[str]
-
-
-def leads_record(digest: Digest) -> list[LeadRecord]:
     return [
         {
             "lead_key": lead.key,
@@ -146,9 +136,7 @@ def compose_claimed(
         # The channel has had a digest and nothing in it has changed: a repeat is noise.
         ledger.quiet(claim, digest.release_names)
         return None
-    # The ledger takes plain dicts (it stores JSON).
-    records = [dict(record) for record in leads_record(digest)]
-    ledger.composed(claim, dict(message), digest.release_names, records)
+    ledger.composed(claim, dict(message), digest.release_names, leads_record(digest))
     return message
 
 

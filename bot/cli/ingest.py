@@ -7,12 +7,10 @@ import argparse
 import datetime as dt
 import sys
 from pathlib import Path
-from typing import Any
 
 from bot.cli.common import EXIT_ERROR, EXIT_OK, error
+from bot.datastore.manifest import Manifest
 from bot.settings import ROOT, SHIPPED_DATA, Settings
-
-Manifest = dict[str, Any]  # the data directory's manifest.json, as read
 
 
 def run(args: argparse.Namespace) -> int:

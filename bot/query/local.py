@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from bot.core.periods import Period, Quarter
 from bot.core.places import force_place
-from bot.core.plan import Measure, PeriodSpec, Place, QueryPlan
+from bot.core.plan import Measure, PeriodKind, PeriodSpec, Place, QueryPlan
 from bot.core.reference import force_by_name
 from bot.query.database import Database
 from bot.query.errors import Reason, Refusal, Unanswerable
@@ -43,7 +43,9 @@ def for_force_area(plan: QueryPlan) -> QueryPlan:
         raise Unanswerable(
             Reason.SHARED_FORCE_AREA,
             plans=tuple(
-                replace(plan, places=(p,), measure=Measure.COUNT, period=PeriodSpec("latest"))
+                replace(
+                    plan, places=(p,), measure=Measure.COUNT, period=PeriodSpec(PeriodKind.LATEST)
+                )
                 for p in locals_
             ),
         )
@@ -77,7 +79,7 @@ def _period(db: Database, spec: PeriodSpec, plan: QueryPlan) -> Period:
     if wanted is None or not first <= wanted <= last or (spec.years_back and wanted - 4 < first):
         raise Unanswerable(
             Refusal(Reason.LOCAL_YEAR_ONLY, first=first),
-            plans=(for_force_area(plan), replace(plan, period=PeriodSpec("latest"))),
+            plans=(for_force_area(plan), replace(plan, period=PeriodSpec(PeriodKind.LATEST))),
         )
     return Period(Quarter.from_index(wanted))
 

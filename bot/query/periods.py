@@ -6,7 +6,7 @@ from dataclasses import replace
 from typing import Any
 
 from bot.core.periods import Period, Quarter
-from bot.core.plan import PeriodSpec
+from bot.core.plan import PeriodKind, PeriodSpec
 from bot.query.database import Database
 from bot.query.errors import Reason, Refusal, Unanswerable
 
@@ -47,10 +47,12 @@ def resolve_period(
 ) -> Period:
     """The period a spec means in the data; ``annual``: in the annual force totals, which
     have financial years only (a bare year is the financial year ending in it)."""
-    spec = spec or PeriodSpec("latest")
+    spec = spec or PeriodSpec(PeriodKind.LATEST)
     if spec.quarters == 1:
         if annual:
-            raise Unanswerable(Reason.FINANCIAL_YEARS_ONLY, periods=(PeriodSpec("latest"),))
+            raise Unanswerable(
+                Reason.FINANCIAL_YEARS_ONLY, periods=(PeriodSpec(PeriodKind.LATEST),)
+            )
         whole = resolve_period(db, replace(spec, quarters=4), outcomes, annual, by_group)
         return Period(whole.end, 1)
     if spec.years_back:
@@ -79,19 +81,19 @@ def resolve_period(
             return Period(Quarter.from_index(last))
         case "financial_year":
             year = spec.year or 0
-            return within(Quarter(year, 4), PeriodSpec("financial_year", year))
+            return within(Quarter(year, 4), PeriodSpec(PeriodKind.FINANCIAL_YEAR, year))
         case "year_to":
             month, year = spec.month or 0, spec.year or 0
             if month not in ends:
                 raise _no_year_to(year, month, annual, earliest_end, last)
-            return within(Quarter.ending(year, month), PeriodSpec("year_to", year, month))
+            return within(Quarter.ending(year, month), PeriodSpec(PeriodKind.YEAR_TO, year, month))
         case "calendar_year":
             year = spec.year or 0
             for month in sorted(ends, reverse=True):
                 quarter = Quarter.ending(year, month)
                 if earliest_end <= quarter.index <= last:
                     return Period(quarter)
-            return within(Quarter.ending(year, 12), PeriodSpec("calendar_year", year))
+            return within(Quarter.ending(year, 12), PeriodSpec(PeriodKind.CALENDAR_YEAR, year))
     raise ValueError(f"unknown period kind {spec.kind}")
 
 
@@ -110,7 +112,7 @@ def _no_year_to(year: int, month: int, annual: bool, earliest_end: int, last: in
 
 
 def _spec(quarter: Quarter) -> PeriodSpec:
-    return PeriodSpec("year_to", quarter.end_year, quarter.end_month)
+    return PeriodSpec(PeriodKind.YEAR_TO, quarter.end_year, quarter.end_month)
 
 
 def _nearest_financial_years(year: int, month: int) -> list[Quarter]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.core.plan import CHARGE, Measure, PeriodSpec, QueryPlan
+from bot.core.plan import CHARGE, Measure, PeriodKind, PeriodSpec, QueryPlan
 from bot.query.database import Database
 from bot.query.errors import Refusal, Unanswerable
 from bot.query.findings import Findings, find
@@ -23,7 +23,7 @@ def story_findings(db: Database, plan: QueryPlan) -> StoryFindings:
     trend = find(db, plan.with_changes(measure=Measure.TREND, outcome=None))
     # The charge rate for the same period as the count, not the latest published one.
     period = trend.period.end
-    same_period = PeriodSpec("year_to", period.end_year, period.end_month)
+    same_period = PeriodSpec(PeriodKind.YEAR_TO, period.end_year, period.end_month)
     try:
         charges = find(
             db,

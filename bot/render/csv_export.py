@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 
+from bot.datastore.manifest import ReleaseEntry
 from bot.render.answer import Answer, Figure
 
 COLUMNS = (
@@ -31,7 +32,7 @@ COLUMNS = (
 )
 
 
-def answer_csv(answer: Answer, manifest: list[dict] | None = None) -> str:
+def answer_csv(answer: Answer, manifest: list[ReleaseEntry] | None = None) -> str:
     """One row per figure, in the answer's order; a header row only for a reply that has no
     figures (a clarification)."""
     published = {entry["release"]: entry.get("release_date") or "" for entry in manifest or []}

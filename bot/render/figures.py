@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from bot.core.periods import Period
+from bot.datastore.manifest import ReleaseEntry
 from bot.query.findings import Findings, PlaceFindings, Revision
 from bot.render.answer import Figure, Provenance, SeriesPoint, Unit
 from bot.render.phrases import offence_phrase
-from bot.render.releases import ManifestEntry
 
 
 def figure(
@@ -38,14 +38,14 @@ def figure(
 
 
 def provenance(
-    names: Iterable[str], table: str, manifest: list[ManifestEntry]
+    names: Iterable[str], table: str, manifest: list[ReleaseEntry]
 ) -> tuple[Provenance, ...]:
     dates = {e["release"]: e.get("release_date") or "" for e in manifest}
     return tuple(Provenance(name, dates.get(name, ""), table) for name in sorted(names))
 
 
 def rate_figures(
-    findings: Findings, found: PlaceFindings, manifest: list[ManifestEntry]
+    findings: Findings, found: PlaceFindings, manifest: list[ReleaseEntry]
 ) -> list[Figure]:
     """Residents and the rate per 1,000, beside the count they divide, for each year shown."""
     figures = []
@@ -81,7 +81,7 @@ def rate_figures(
 
 
 def outcome_figures(
-    findings: Findings, found: PlaceFindings, manifest: list[ManifestEntry]
+    findings: Findings, found: PlaceFindings, manifest: list[ReleaseEntry]
 ) -> list[Figure]:
     """The outcomes counted and their share of the offences, for each year shown."""
     outcome = findings.plan.outcome
@@ -120,7 +120,7 @@ def outcome_figures(
     return figures
 
 
-def answer_figures(findings: Findings, manifest: list[ManifestEntry]) -> list[Figure]:
+def answer_figures(findings: Findings, manifest: list[ReleaseEntry]) -> list[Figure]:
     figures = []
     label = findings.offence.selection.label
     counted = offence_phrase(findings)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.core.periods import Period
+from bot.datastore.manifest import ReleaseEntry
 from bot.parse import EXAMPLES
 from bot.render.answer import SAMPLE_WARNING
 from bot.render.blocks import DIGEST_HELP, Block, context, section
@@ -30,7 +31,7 @@ class DataLoaded:
     territorial_forces: int
     offence_codes: int
     offence_groups: tuple[str, ...]
-    releases: tuple[dict, ...]  # the manifest's releases
+    releases: tuple[ReleaseEntry, ...]  # the manifest's releases
 
 
 def home_blocks(loaded: DataLoaded) -> list[Block]:

@@ -3,7 +3,7 @@ says what kind of story it is, and the question "Write it up" drafts from."""
 
 from __future__ import annotations
 
-from bot.core.plan import Measure, PeriodSpec, QueryPlan
+from bot.core.plan import Measure, PeriodKind, PeriodSpec, QueryPlan
 from bot.parse.canonical import question_for
 from bot.query.leads.candidates import Lead, LeadKind
 from bot.query.leads.ranking import is_small
@@ -88,6 +88,6 @@ def story_question(lead: Lead) -> str:
         Measure.COUNT,
         (lead.place,),
         lead.series.offence,
-        PeriodSpec("year_to", end.end_year, end.end_month),
+        PeriodSpec(PeriodKind.YEAR_TO, end.end_year, end.end_month),
     )
     return question_for(plan)

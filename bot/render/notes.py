@@ -7,6 +7,7 @@ import datetime as dt
 
 from bot.core.periods import Quarter
 from bot.core.plan import Measure
+from bot.datastore.manifest import ReleaseEntry
 from bot.query.findings import (
     Basis,
     ClassificationChange,
@@ -16,7 +17,7 @@ from bot.query.findings import (
     InForceArea,
     Note,
 )
-from bot.render.releases import ManifestEntry, stale_note
+from bot.render.releases import stale_note
 
 RECORDING_CAVEAT = (
     "Police recorded crime counts what the police record: it moves with recording practice "
@@ -111,7 +112,7 @@ def reading_notes(findings: Findings) -> tuple[str, ...]:
 
 
 def answer_notes(
-    findings: Findings, manifest: list[ManifestEntry], today: dt.date | None
+    findings: Findings, manifest: list[ReleaseEntry], today: dt.date | None
 ) -> list[str]:
     """The notes under an answer, in the order they are printed."""
     plan = findings.plan

@@ -4,13 +4,13 @@ and the forces left out of it."""
 from __future__ import annotations
 
 from bot.core.reference import force_by_name
+from bot.datastore.manifest import ReleaseEntry
 from bot.query.findings import Findings, RankRow
 from bot.render import numbers as num
 from bot.render.answer import Figure, Unit
 from bot.render.figures import figure, provenance
 from bot.render.phrases import earlier_phrase, offence_phrase
 from bot.render.rates import rate_value, set_aside_sentence
-from bot.render.releases import ManifestEntry
 
 
 def _name(force: str) -> str:
@@ -59,7 +59,7 @@ def _ranked_figure(findings: Findings, row: RankRow) -> tuple[int | float, Unit]
     return row.offences, Unit.OFFENCES
 
 
-def ranking(findings: Findings, manifest: list[ManifestEntry]) -> tuple[list[str], list[Figure]]:
+def ranking(findings: Findings, manifest: list[ReleaseEntry]) -> tuple[list[str], list[Figure]]:
     plan = findings.plan
     rows = findings.ranking
     label = findings.offence.selection.label

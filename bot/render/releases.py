@@ -9,11 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
 from bot.core.periods import Period, Quarter
-
-ManifestEntry = dict[str, Any]  # one release of manifest.json, as ingest wrote it
+from bot.datastore.manifest import Coverage, ReleaseEntry
 
 TABLE_NAMES = {
     "recorded": "recorded crime by offence and quarter",
@@ -37,23 +35,21 @@ class Release:
     published: dt.date | None
     source: str = ""  # the publication it is part of, "" when the manifest names none
     sample: bool = False
-    tables: dict[str, dict[str, Any]] = field(default_factory=dict)  # table -> quarter span
+    tables: dict[str, Coverage] = field(default_factory=dict)  # table -> quarter span
 
     @classmethod
-    def from_entry(cls, entry: ManifestEntry) -> Release:
+    def from_entry(cls, entry: ReleaseEntry) -> Release:
         date = entry.get("release_date")
         return cls(
             entry["release"],
             dt.date.fromisoformat(date) if date else None,
             entry.get("source") or "",
             bool(entry.get("sample")),
-            entry.get("tables", {}),
+            dict(entry.get("tables", {})),
         )
 
 
-def newest_first(
-    manifest: list[ManifestEntry], names: Iterable[str] | None = None
-) -> list[Release]:
+def newest_first(manifest: list[ReleaseEntry], names: Iterable[str] | None = None) -> list[Release]:
     """The releases of the manifest (only those named, when ``names`` is given), the newest
     publication first; releases without a date last, in manifest order."""
     wanted = None if names is None else set(names)
@@ -72,12 +68,12 @@ def release_phrase(name: str, date: dt.date | None) -> str:
     return f"the {dated(date)} release" if date else f"the release {name}"
 
 
-def published(entry: ManifestEntry) -> str:
+def published(entry: ReleaseEntry) -> str:
     release = Release.from_entry(entry)
     return release_phrase(release.name, release.published)
 
 
-def _coverage(table: str, span: dict[str, Any]) -> str:
+def _coverage(table: str, span: Coverage) -> str:
     first = Quarter.from_index(span["first_quarter_index"])
     last = Quarter.from_index(span["last_quarter_index"])
     if table == "population":
@@ -88,7 +84,7 @@ def _coverage(table: str, span: dict[str, Any]) -> str:
     return f"quarters from {start:%B %Y} to {last.end_date:%B %Y}"
 
 
-def release_lines(manifest: list[ManifestEntry]) -> list[str]:
+def release_lines(manifest: list[ReleaseEntry]) -> list[str]:
     """One line a release, newest first: what it is, when it was published, what it covers."""
     lines = []
     for release in newest_first(manifest):
@@ -105,12 +101,12 @@ def release_lines(manifest: list[ManifestEntry]) -> list[str]:
     return lines
 
 
-def release_list(manifest: list[ManifestEntry], bullet: str = "• ") -> str:
+def release_list(manifest: list[ReleaseEntry], bullet: str = "• ") -> str:
     """The releases loaded, one bulleted line each, newest first (App Home, `ask help`)."""
     return "\n".join(f"{bullet}{line}" for line in release_lines(manifest))
 
 
-def source_line(releases: Iterable[str], period: Period, manifest: list[ManifestEntry]) -> str:
+def source_line(releases: Iterable[str], period: Period, manifest: list[ReleaseEntry]) -> str:
     """One line: the releases the figures came from, with their dates, the period, the licence.
     The file names are in the --json figures and the manifest, not here."""
     found = newest_first(manifest, releases) or newest_first(manifest[-1:])
@@ -131,7 +127,7 @@ def source_line(releases: Iterable[str], period: Period, manifest: list[Manifest
     )
 
 
-def stale_note(releases: Iterable[str], manifest: list[ManifestEntry], today: dt.date) -> str:
+def stale_note(releases: Iterable[str], manifest: list[ReleaseEntry], today: dt.date) -> str:
     """One line when the newest release behind an answer is over four months old: the
     Home Office publishes quarterly, so a newer one has probably come out."""
     dates = [r.published for r in newest_first(manifest, releases) if r.published]

@@ -9,6 +9,7 @@ import datetime as dt
 
 from bot.core.periods import MONTHS
 from bot.core.plan import Measure
+from bot.datastore.manifest import ReleaseEntry
 from bot.query.findings import Findings, PlaceFindings
 from bot.render import numbers as num
 from bot.render.answer import Answer, ChartKind, Status
@@ -35,7 +36,6 @@ from bot.render.rates import national_rate_sentence, rate_clause
 from bot.render.releases import (
     DATASET_PAGE,
     SOURCE_DEFAULT,
-    ManifestEntry,
     release_phrase,
     source_line,
     stale_note,
@@ -194,7 +194,7 @@ def _sentences(findings: Findings) -> tuple[list[str], ChartKind]:
 
 
 def render(
-    findings: Findings, manifest: list[ManifestEntry], today: dt.date | None = None
+    findings: Findings, manifest: list[ReleaseEntry], today: dt.date | None = None
 ) -> Answer:
     plan = findings.plan
     match plan.measure:

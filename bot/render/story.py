@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.datastore.manifest import ReleaseEntry
 from bot.query.findings import Findings
 from bot.query.story import StoryFindings
 from bot.render import numbers as num
@@ -16,7 +17,7 @@ from bot.render.figures import answer_figures
 from bot.render.notes import OUTCOMES_CAVEAT, RECORDING_CAVEAT, comparability_text, counted_text
 from bot.render.phrases import record_phrase, understood
 from bot.render.refusals import refusal_text
-from bot.render.releases import ManifestEntry, source_line
+from bot.render.releases import source_line
 from bot.render.sentence import count_sentence, national_sentence, outcome_sentence, trend_sentence
 
 QUOTE_PLACEHOLDER = (
@@ -114,7 +115,7 @@ def _notes(found: StoryFindings) -> list[str]:
     return notes
 
 
-def render_story(found: StoryFindings, manifest: list[ManifestEntry]) -> Story:
+def render_story(found: StoryFindings, manifest: list[ReleaseEntry]) -> Story:
     trend, charges = found.trend, found.charges
     place = trend.places[0]
     paragraphs = _paragraphs(found)

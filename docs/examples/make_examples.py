@@ -15,9 +15,9 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.ask import ask, ask_story  # noqa: E402
-from bot.digest.compose import compose  # noqa: E402
+from bot.answers.ask import ask, ask_story  # noqa: E402
 from bot.query.database import Database  # noqa: E402
+from bot.query.leads.compose import compose  # noqa: E402
 from bot.render.chart import chart  # noqa: E402
 from bot.render.csv_export import answer_csv  # noqa: E402
 from bot.render.digest import digest_text  # noqa: E402

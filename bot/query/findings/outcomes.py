@@ -4,7 +4,15 @@ outcomes, the outcomes by offence group, or all crime's from the annual force to
 from __future__ import annotations
 
 from bot.core.periods import Period, Quarter
-from bot.core.plan import ALL_CRIME, Measure, OffenceSelection, PeriodSpec, QueryPlan
+from bot.core.plan import (
+    ALL_CRIME,
+    Measure,
+    OffenceLevel,
+    OffenceSelection,
+    PeriodKind,
+    PeriodSpec,
+    QueryPlan,
+)
 from bot.core.reference import ANNUAL_OUTCOME_TYPES, INCOMPLETE_2014_15, force_by_name
 from bot.query.database import Database
 from bot.query.errors import OutcomesLoaded, Reason, Refusal, Unanswerable
@@ -71,8 +79,8 @@ def no_offence_outcomes(db: Database, plan: QueryPlan, offence: ResolvedOffence)
     if group and by_group is not None and not ranked:
         nearest.append(
             plan.with_changes(
-                offence=OffenceSelection("group", (group,), group.lower()),
-                period=PeriodSpec("financial_year", by_group.end.fy_start),
+                offence=OffenceSelection(OffenceLevel.GROUP, (group,), group.lower()),
+                period=PeriodSpec(PeriodKind.FINANCIAL_YEAR, by_group.end.fy_start),
             )
         )
     if annual_types(plan) and offence.selection.level != "all" and years:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.core.periods import Period
-from bot.core.plan import Place, QueryPlan
+from bot.core.plan import Place, PlaceKind, QueryPlan
 from bot.query.database import NATIONAL_NAME, Database
 from bot.query.errors import Reason, Refusal, Unanswerable
 from bot.query.findings.model import PlaceFindings, ResolvedOffence, YearFigure
@@ -158,8 +158,8 @@ def place_findings(
 
 
 def _refuse_no_figures(db: Database, reading: Reading, place: Place) -> None:
-    if is_fraud(db, reading.offence) and place.kind != "fraud":
-        action_fraud = Place("Action Fraud", "fraud", ("Action Fraud",), "Action Fraud")
+    if is_fraud(db, reading.offence) and place.kind != PlaceKind.FRAUD:
+        action_fraud = Place("Action Fraud", PlaceKind.FRAUD, ("Action Fraud",), "Action Fraud")
         raise Unanswerable(
             Refusal(Reason.FRAUD_RECORDED_CENTRALLY, place=place, period=reading.period),
             plans=(reading.plan.with_changes(places=(action_fraud,), outcome=None),),

@@ -56,7 +56,8 @@ def revision(
         return None
     newest = max(covering, key=lambda row: order.index(row["old_release"]))
     entry = releases[order.index(newest["old_release"])]
-    date = dt.date.fromisoformat(entry["release_date"]) if entry.get("release_date") else None
+    published = entry.get("release_date")
+    date = dt.date.fromisoformat(published) if published else None
     return Revision(now - int(newest["change"]), newest["old_release"], date)
 
 

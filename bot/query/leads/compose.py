@@ -11,6 +11,7 @@ from bot.core.periods import Period, Quarter
 from bot.core.places import areas, force_place, national
 from bot.core.plan import Place
 from bot.core.reference import force_by_name
+from bot.datastore.manifest import ReleaseEntry
 from bot.query.database import Database
 from bot.query.findings import SMALL_COUNT
 from bot.query.leads.candidates import Lead, find_leads
@@ -56,8 +57,8 @@ class Digest:
     period: Period
     headline: Lead | None
     forces: list[ForceLeads]
-    manifest: list[dict]
-    new_releases: list[dict] = field(default_factory=list)
+    manifest: list[ReleaseEntry]
+    new_releases: list[ReleaseEntry] = field(default_factory=list)
     revisions: list[Revision] = field(default_factory=list)
     revised: int = 0  # how many figures the new releases revised for the patch, in all
     material: int = 0  # how many of those matter (``revisions`` lists the largest)

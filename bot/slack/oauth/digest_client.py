@@ -53,7 +53,7 @@ class WorkspaceClient(WebClient):
         super().__init__(**options)
         self.tokens = tokens
 
-    def api_call(  # type: ignore[override]
+    def api_call(
         self,
         api_method: str,
         *,

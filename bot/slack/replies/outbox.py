@@ -49,7 +49,7 @@ class RetryAfterHandler(RateLimitErrorRetryHandler):
 
     def prepare_for_next_attempt(self, *, state, request, response=None, error=None) -> None:
         if response is None:
-            raise error  # type: ignore[misc]
+            raise error
         state.next_attempt_requested = True
         time.sleep(retry_after(response.headers))
         state.increment_current_attempt()
