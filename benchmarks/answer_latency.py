@@ -18,7 +18,8 @@ sys.path.insert(0, str(ROOT))
 
 from bot.answers.ask import ask  # noqa: E402
 from bot.parse import parse  # noqa: E402
-from bot.query.database import Database, named_queries  # noqa: E402
+from bot.query.database import Database  # noqa: E402
+from bot.query.named import named_queries  # noqa: E402
 
 TODAY = dt.date(2026, 11, 22)
 PLACES = [

@@ -17,6 +17,7 @@ from bot.answers.digest import NOTHING_NEW, preview
 from bot.core.places import force_place, national
 from bot.ingest import ingest
 from bot.parse import Clarification, parse
+from bot.parse.subscriptions import Request, parse_request
 from bot.query.database import Database
 from bot.query.leads.candidates import LeadKind, find_leads
 from bot.query.leads.compose import compose
@@ -27,19 +28,17 @@ from bot.render.digest import digest_blocks, digest_text, subscription_text
 from bot.render.leads import lead_sentence, story_question
 from bot.render.story import Story
 from bot.settings import LONDON, Settings
-from bot.slack.app import web_client
 from bot.slack.clock import tick
 from bot.slack.digest_poster import DIGEST_EVENT, Poster, run
+from bot.slack.web import web_client
 from bot.state.ledger import Ledger
 from bot.state.store import State
 from bot.state.subscriptions import (
     DEFAULT_TIME,
     MAX_FORCES,
-    Request,
     Subscription,
     SubscriptionRefused,
     Subscriptions,
-    parse_request,
 )
 from tests.conftest import ROOT, TODAY
 from tests.fixtures.article import annual_values, quarterly, write_pfa_workbook

@@ -8,8 +8,8 @@ import datetime as dt
 import pytest
 
 from bot.settings import Settings
-from bot.slack.app import web_client
 from bot.slack.digest_poster import Poster
+from bot.slack.web import web_client
 from bot.state.ledger import Ledger
 from bot.state.store import State
 from tests.slack_stub import SlackStub

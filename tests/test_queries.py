@@ -7,7 +7,7 @@ import re
 import duckdb
 import pytest
 
-from bot.query.database import QUERIES_DIR, named_queries
+from bot.query.named import QUERIES_DIR, named_queries
 
 
 @pytest.mark.parametrize("name", sorted(named_queries()))

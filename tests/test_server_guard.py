@@ -16,8 +16,8 @@ from urllib.parse import urlencode
 
 import pytest
 
-from bot.slack import server as server_module
-from bot.slack.server import guarded
+from bot.slack.guard import MAX_BODY, Guard
+from bot.slack.workers import READ_TIMEOUT
 from tests.slack_server import SECRET, Server, sign
 
 FORM = "application/x-www-form-urlencoded"
@@ -167,7 +167,7 @@ def test_stalled_clients_neither_block_commands_nor_stay_connected(server, stub)
         status, _, seconds = server.command("help", f"{stub.url}/response/stalled", timeout=5)
         assert status == 200 and seconds < 3
         assert stub.wait_for(lambda: responses(stub, "stalled"), timeout=5)
-        deadline = opened + server_module.READ_TIMEOUT + 5
+        deadline = opened + READ_TIMEOUT + 5
         for client in stalled:
             client.settimeout(max(0.1, deadline - time.monotonic()))
             with contextlib.suppress(ConnectionResetError):  # reset or closed: hung up
@@ -219,14 +219,14 @@ def call_guard(body: bytes, length: str | None = None, timestamp: int | None = N
         "wsgi.input": io.BytesIO(body + b"next request"),
     }
     statuses = []
-    guarded(app, SECRET, lambda key: True)(environ, lambda status, headers: statuses.append(status))
+    Guard(app, SECRET, lambda key: True)(environ, lambda status, headers: statuses.append(status))
     return statuses[0], seen
 
 
 def test_the_app_gets_exactly_the_signed_bytes_and_short_or_huge_bodies_are_refused():
     assert call_guard(EVENT) == ("200 OK", [EVENT])
     assert call_guard(EVENT, length=str(len(EVENT) + 5))[0] == "401 Unauthorized"  # cut short
-    assert call_guard(EVENT, length=str(server_module.MAX_BODY + 1))[0].startswith("413")
+    assert call_guard(EVENT, length=str(MAX_BODY + 1))[0].startswith("413")
     assert call_guard(EVENT, length="lots")[0] == "401 Unauthorized"
 
 
@@ -251,7 +251,7 @@ def test_healthz_reports_unusable_state_or_data(tmp_path, article_data):
     def app(environ, start_response):
         raise AssertionError("/healthz never reaches Slack's app")
 
-    application = guarded(app, SECRET, lambda key: True, health=lambda: ["state database unusable"])
+    application = Guard(app, SECRET, lambda key: True, health=lambda: ["state database unusable"])
     statuses = []
     body = application(
         {"PATH_INFO": "/healthz", "REQUEST_METHOD": "GET"},

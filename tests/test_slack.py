@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 import pytest
 
 from bot.settings import Settings
-from bot.slack.app import web_client
+from bot.slack.web import web_client
 from tests.slack_server import ROOT, SECRET, Server, sign
 
 

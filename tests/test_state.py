@@ -16,7 +16,8 @@ import threading
 from sqlalchemy import create_engine, inspect, update
 
 from bot.parse import parse
-from bot.state.store import KEEP_DELIVERIES, State, deliveries, metadata
+from bot.state.schema import deliveries, metadata
+from bot.state.store import KEEP_DELIVERIES, State
 from tests.conftest import ROOT, TODAY, postgres_or_skip
 
 PLAN_QUESTION = "charge rate harassment Thames Valley year to September 2023"

@@ -47,7 +47,8 @@ def service(run: Callable[[Settings], object]) -> int:
 
 def database(args: argparse.Namespace) -> Database | None:
     """The data, or None after saying why it cannot be read."""
-    from bot.query.database import Database, DataMissing
+    from bot.datastore.versions import DataMissing
+    from bot.query.database import Database
 
     try:
         return Database(data_dir(args))

@@ -24,7 +24,7 @@ Patch = tuple[str | None, tuple[str, ...]]  # a channel (None: a patch named on 
 
 def run(args: argparse.Namespace) -> int:
     from bot.answers.digest import local_now
-    from bot.query.database import DataMissing
+    from bot.datastore.versions import DataMissing
     from bot.settings import MissingSetting
     from bot.state.store import State
 

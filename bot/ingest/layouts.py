@@ -16,8 +16,8 @@ import pandas as pd
 
 from bot.core.periods import Quarter, parse_financial_year
 from bot.core.reference import canonical_force, normalise_outcome_type
+from bot.ingest.cells import Table
 from bot.ingest.errors import IngestError
-from bot.ingest.sheets import Table
 
 COMMON = {
     "financial_year": ("Financial Year", "Financial_Year", "FY", "Year"),

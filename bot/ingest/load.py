@@ -12,11 +12,12 @@ import pandas as pd
 from tqdm import tqdm
 
 from bot.core.reference import canonical_force
+from bot.ingest.cells import NearMiss
 from bot.ingest.csp import CSP
 from bot.ingest.errors import IngestError
 from bot.ingest.layouts import LAYOUTS, Layout, tidy
 from bot.ingest.release import KEYS, Release
-from bot.ingest.sheets import NearMiss, find_header, read_sheets, read_table
+from bot.ingest.sheets import find_header, read_sheets, read_table
 
 _DATE_SUFFIX = re.compile(r"[-_](\d{2})(\d{2})(\d{2})$")
 

@@ -23,19 +23,6 @@ from bot.ingest.cells import HEADER_SEARCH_ROWS, BodyReader, Cells, NearMiss, Sh
 from bot.ingest.csv_sheet import csv_sheet
 from bot.ingest.errors import IngestError
 
-# Re-exported: the loaders and tests import these from here.
-__all__ = [
-    "HEADER_SEARCH_ROWS",
-    "IngestError",
-    "NearMiss",
-    "Sheet",
-    "Table",
-    "find_header",
-    "match_columns",
-    "read_sheets",
-    "read_table",
-]
-
 SPREADSHEET_SUFFIXES = {".ods", ".xlsx", ".xlsm", ".xls"}
 
 

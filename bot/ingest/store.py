@@ -21,21 +21,8 @@ from bot.core.reference import forces, outcome_types, seed_offences
 from bot.datastore import versions as datastore
 from bot.datastore.manifest import MANIFEST, Coverage, Manifest, ReleaseEntry, read_manifest
 from bot.datastore.versions import DataUnreadable
-from bot.ingest.merge import Rank, concat_categorical, merge
-from bot.ingest.release import COUNT_COLUMNS, KEYS, Release
-
-# Re-exported: the loaders and the tests import these from here.
-__all__ = [
-    "COUNT_COLUMNS",
-    "DIED",
-    "KEYS",
-    "STEPS",
-    "Release",
-    "concat_categorical",
-    "merge",
-    "save",
-    "table_path",
-]
+from bot.ingest.merge import Rank, merge
+from bot.ingest.release import COUNT_COLUMNS, Release
 
 # Where a test may kill the write path (CRIMEBOT_INGEST_DIE_AT=<step>), in order.
 STEPS = ("locked", "migrated", "writing", "staged", "versioned", "switched", "linked")

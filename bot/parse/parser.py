@@ -14,23 +14,13 @@ from __future__ import annotations
 import datetime as dt
 
 from bot.core.plan import Place, QueryPlan
-from bot.parse.clarification import EXAMPLES, Clarification
+from bot.parse.clarification import Clarification
 from bot.parse.draft import draft, finish, follow
-from bot.parse.fuzzy import FUZZY_ACCEPT, FUZZY_SUGGEST, MAX_UNKNOWN_WORDS, correct
+from bot.parse.fuzzy import correct
 from bot.parse.periods import FoundPeriod, find_period
 from bot.parse.refusals import ambiguity, looks_like_sql, refusal
 from bot.parse.scan import Found, scan
 from bot.parse.text import MAX_QUESTION_CHARS, clean, tokens
-
-__all__ = [
-    "EXAMPLES",
-    "FUZZY_ACCEPT",
-    "FUZZY_SUGGEST",
-    "MAX_UNKNOWN_WORDS",
-    "Clarification",
-    "parse",
-    "places_in",
-]
 
 _GREETINGS = {"hi", "hello", "hey", "help", "thanks", "thank", "ok", "yo", "morning", "start"}
 

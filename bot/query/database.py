@@ -18,21 +18,8 @@ import duckdb
 from bot.datastore import versions as datastore
 from bot.datastore.manifest import read_manifest
 from bot.datastore.versions import DataMissing, DataUnreadable
-from bot.query.named import QUERIES_DIR, NamedQuery, named_queries
-from bot.query.tables import EMPTY_TABLES, NATIONAL_NAME, load_tables
-
-# Re-exported: findings imports NATIONAL_NAME from here; tests and benchmarks the queries.
-__all__ = [
-    "NATIONAL_NAME",
-    "QUERIES_DIR",
-    "DataMissing",
-    "DataUnreadable",
-    "Database",
-    "NamedQuery",
-    "Row",
-    "check_data",
-    "named_queries",
-]
+from bot.query.named import named_queries
+from bot.query.tables import EMPTY_TABLES, load_tables
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,8 @@ from bot.render import numbers as num
 from bot.render.answer import SAMPLE_WARNING
 from bot.render.blocks import FALLBACK_LIMIT, button, context, cut, escape, section
 from bot.render.leads import lead_change, lead_sentence, lead_tag, story_question
-from bot.render.sentence import RECORDING_CAVEAT, source_line
+from bot.render.notes import RECORDING_CAVEAT
+from bot.render.releases import source_line
 from bot.state.subscriptions import Subscription
 
 STORY_ACTION = "write_story"

@@ -9,7 +9,7 @@ from bot.query.leads.candidates import Lead, LeadKind
 from bot.query.leads.ranking import is_small
 from bot.query.leads.series import Series
 from bot.render import numbers as num
-from bot.render.sentence import offences_phrase, record_phrase, recorded_by, subject
+from bot.render.phrases import offences_phrase, record_phrase, recorded_by, subject
 
 
 def lead_tag(lead: Lead) -> str:

@@ -6,19 +6,6 @@ from dataclasses import dataclass
 
 from bot.query.findings import SMALL_COUNT
 
-__all__ = [
-    "SMALL_COUNT",
-    "YEAR_BEFORE",
-    "Earlier",
-    "change",
-    "count",
-    "ordinal",
-    "percent",
-    "rate_text",
-    "share",
-    "times",
-    "words",
-]
 _WORDS = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
 
 

@@ -15,16 +15,12 @@ from bot.render import numbers as num
 from bot.render.answer import Answer, ChartKind, Status
 from bot.render.figures import answer_figures, series
 from bot.render.notes import (
-    NATIONAL_BASIS,
-    OUTCOMES_CAVEAT,
-    RECORDING_CAVEAT,
     answer_notes,
     reading_notes,
 )
 from bot.render.phrases import (
     earlier_phrase,
     offence_phrase,
-    offences_phrase,
     record_phrase,
     recorded_by,
     since_phrase,
@@ -34,34 +30,9 @@ from bot.render.phrases import (
 from bot.render.ranking import ranking
 from bot.render.rates import national_rate_sentence, rate_clause
 from bot.render.releases import (
-    DATASET_PAGE,
-    SOURCE_DEFAULT,
     release_phrase,
     source_line,
-    stale_note,
 )
-
-__all__ = [  # the names other modules take from here
-    "DATASET_PAGE",
-    "NATIONAL_BASIS",
-    "OUTCOMES_CAVEAT",
-    "RECORDING_CAVEAT",
-    "SOURCE_DEFAULT",
-    "answer_figures",
-    "count_sentence",
-    "national_sentence",
-    "offence_phrase",
-    "offences_phrase",
-    "outcome_sentence",
-    "record_phrase",
-    "recorded_by",
-    "render",
-    "source_line",
-    "stale_note",
-    "subject",
-    "trend_sentence",
-    "understood",
-]
 
 
 def count_sentence(findings: Findings, found: PlaceFindings) -> str:

@@ -19,7 +19,6 @@ from bot.slack.replies import Crimebot
 from bot.slack.web import web_client
 from bot.state.store import State
 
-__all__ = ["WARM_UP_QUESTION", "build_app", "web_client"]
 WARM_UP_QUESTION = "charge rate for harassment in Thames Valley"
 
 

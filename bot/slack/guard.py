@@ -165,9 +165,6 @@ class Guard:
         return self.slack_app(environ, start_response)
 
 
-guarded = Guard  # its name before it was a class (bot.slack.server and the tests use it)
-
-
 def unavailable(reason: str) -> WSGIApp:
     """A WSGI app for a worker without usable data: 503 and the reason, for every path."""
 

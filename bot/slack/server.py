@@ -13,13 +13,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.settings import Settings
-from bot.slack.guard import MAX_BODY, WSGIApp, guarded
-from bot.slack.workers import CONNECTION_THREADS, READ_TIMEOUT, Gunicorn, PatientThreadWorker
+from bot.slack.guard import Guard, WSGIApp
+from bot.slack.workers import CONNECTION_THREADS, Gunicorn, PatientThreadWorker
 
 if TYPE_CHECKING:
     from bot.state.store import State
-
-__all__ = ["MAX_BODY", "READ_TIMEOUT", "guarded", "health_problems", "serve", "socket_mode"]
 
 
 def wsgi_app(settings: Settings) -> WSGIApp:
@@ -32,7 +30,7 @@ def wsgi_app(settings: Settings) -> WSGIApp:
     first_delivery: Callable[[str], bool] = state.first_delivery
     if settings.CRIMEBOT_STATE_URL.startswith("sqlite"):
         first_delivery = _one_at_a_time(first_delivery)
-    return guarded(
+    return Guard(
         SlackRequestHandler(build_app(settings)),
         settings.SLACK_SIGNING_SECRET,
         first_delivery,

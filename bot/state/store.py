@@ -37,27 +37,11 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.pool import NullPool
 
 from bot.core.plan import QueryPlan, plan_from_dict, plan_to_dict
-from bot.state.schema import (  # the tables re-exported: import them from bot.state.schema
+from bot.state.schema import (
     deliveries,
-    digests,
-    leads_shown,
-    metadata,
-    subscriptions,
     threads,
     upgrade_schema,
 )
-
-__all__ = [
-    "KEEP_DELIVERIES",
-    "State",
-    "deliveries",
-    "digests",
-    "leads_shown",
-    "metadata",
-    "subscriptions",
-    "threads",
-    "upgrade_schema",
-]
 
 KEEP_DELIVERIES = dt.timedelta(days=2)  # Slack retries within minutes; keep a margin
 RETRY_AFTER = 5.0  # seconds: while the database is down, calls skip it this long after a try

@@ -1,7 +1,6 @@
 """Which forces each channel's digest covers, and when it is posted: what the `/crimestats
 subscribe | unsubscribe | subscriptions` commands stored. Reading the commands' text is
-``bot.parse.subscriptions``; its names are re-exported here for the importers that still look
-for them here."""
+``bot.parse.subscriptions``."""
 
 from __future__ import annotations
 
@@ -12,30 +11,8 @@ from typing import Any
 
 from sqlalchemy import Row, delete, insert, select, update
 
-from bot.core.places import force_place
-from bot.parse.subscriptions import (  # re-exported: import them from bot.parse.subscriptions
-    COMMANDS,
-    Action,
-    Request,
-    is_subscription_command,
-    parse_request,
-)
 from bot.state.schema import subscriptions
 from bot.state.store import State
-
-__all__ = [
-    "COMMANDS",
-    "DEFAULT_TIME",
-    "MAX_FORCES",
-    "Action",
-    "Request",
-    "Subscription",
-    "SubscriptionRefused",
-    "Subscriptions",
-    "force_names",
-    "is_subscription_command",
-    "parse_request",
-]
 
 MAX_FORCES = 6  # six forces of five leads fill Slack's 50 blocks
 DEFAULT_TIME = dt.time(8, 0)
@@ -144,9 +121,3 @@ def _subscription(row: Row[Any]) -> Subscription:
     return Subscription(
         row.channel, tuple(json.loads(row.forces)), dt.time(row.hour, row.minute), row.subscribed_by
     )
-
-
-def force_names(subscription: Subscription) -> str:
-    """'Thames Valley Police and Cumbria Constabulary'."""
-    names = [force_place(force).label for force in subscription.forces]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]

@@ -8,12 +8,13 @@ from typing import Any
 
 from bot.core.periods import Period
 from bot.core.plan import Place, PlaceKind, QueryPlan
-from bot.query.database import NATIONAL_NAME, Database
+from bot.query.database import Database
 from bot.query.errors import Reason, Refusal, Unanswerable
 from bot.query.findings.model import PlaceFindings, ResolvedOffence, YearFigure
 from bot.query.findings.offences import is_fraud
 from bot.query.findings.revisions import add_revisions, same_release
 from bot.query.rates import place_population
+from bot.query.tables import NATIONAL_NAME
 
 Row = dict[str, Any]  # a row of a named query, by column
 

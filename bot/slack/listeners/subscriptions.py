@@ -12,6 +12,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.parse import Clarification
+from bot.parse.subscriptions import Request, parse_request
 from bot.render.blocks import escape
 from bot.render.digest import subscription_text
 from bot.slack.listeners.payloads import SlashCommand
@@ -19,7 +20,7 @@ from bot.slack.listeners.shared import ResponseType
 from bot.slack.oauth.workspaces import remember_channel
 from bot.slack.replies import Crimebot
 from bot.state.ledger import Ledger
-from bot.state.subscriptions import Request, SubscriptionRefused, Subscriptions, parse_request
+from bot.state.subscriptions import SubscriptionRefused, Subscriptions
 
 log = logging.getLogger(__name__)
 Reply = Callable[..., Any]

@@ -9,7 +9,8 @@ from slack_sdk.oauth.installation_store import InstallationStore
 from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, Text, delete, insert
 from sqlalchemy import select as sa_select
 
-from bot.state.store import State, subscriptions
+from bot.state.schema import subscriptions
+from bot.state.store import State
 
 # The tables, as slack_sdk queries them; created (tokens as TEXT: a Fernet token is about
 # twice as long as the token it hides) by bot/state/migrations/versions/0003_workspaces.py.
