@@ -9,7 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.core.plan import QueryPlan
+from bot.core.periods import Period, Quarter
+from bot.core.plan import PeriodKind, QueryPlan
 from bot.parse import Clarification, parse
 from bot.parse.vocabulary import vocabulary
 from tests.conftest import TODAY
@@ -241,3 +242,23 @@ def test_what_recorded_crime_does_not_have_is_said_with_the_nearest_questions(qu
     assert parsed.suggestions
     for suggestion in parsed.suggestions:
         assert isinstance(parse(suggestion, TODAY), QueryPlan), suggestion
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.integers(min_value=Quarter(2012, 1).index, max_value=Quarter(2025, 3).index),
+    st.sampled_from([1, 4]),
+    st.sampled_from(["burglary Kent {}", "shoplifting in the Met {}", "{} harassment Cumbria"]),
+)
+def test_the_bot_understands_its_own_period_labels(index, quarters, template):
+    """A reporter pastes back what the bot wrote ('the quarter to December 2024', 'the year
+    to September 2023'): it is read as exactly that period."""
+    period = Period(Quarter.from_index(index), quarters)
+    plan = parse(template.format(period.label()), TODAY)
+    assert isinstance(plan, QueryPlan), (period.label(), plan)
+    assert (plan.period.kind, plan.period.year, plan.period.month, plan.period.quarters) == (
+        PeriodKind.YEAR_TO,
+        period.end.end_year,
+        period.end.end_month,
+        quarters,
+    )

@@ -44,7 +44,7 @@ _YEAR_TO = re.compile(
     r"to\s+the\s+end\s+of)|ye|y/e)\s+" + _END_OF + _MONTH + r"(?:\s+('?\d{2,4}))?\b"
 )
 _THREE_MONTHS = re.compile(
-    r"\b(?:the\s+)?(?:three|3)\s+months\s+(?:to|ending|ended|until)\s+"
+    r"\b(?:the\s+)?(?:(?:three|3)\s+months|quarter)\s+(?:to|ending|ended|until)\s+"
     + _END_OF
     + _MONTH
     + r"(?:\s+('?\d{2,4}))?\b"
