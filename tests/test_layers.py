@@ -75,3 +75,31 @@ def test_the_check_catches_an_upward_import(tmp_path, monkeypatch):
     (fake / "query" / "oops.py").write_text("from bot.render.sentence import headline\n")
     monkeypatch.setattr(sys.modules[__name__], "BOT", fake)
     assert upward_imports() == ["bot/query/oops.py:1 (query) imports bot.render.sentence"]
+
+
+def third_party_imports(package: str, but: str = "\0") -> set[str]:
+    """The bot/ files importing ``package`` (a top-level name), other than its ``but`` part."""
+    found = set()
+    for path in BOT.rglob("*.py"):
+        tree = ast.parse(path.read_text(), filename=str(path))
+        for node in ast.walk(tree):
+            names = (
+                [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else []
+            )
+            if any(
+                (n == package or n.startswith(package + ".")) and not n.startswith(but)
+                for n in names
+            ):
+                found.add(str(path.relative_to(BOT)))
+    return found
+
+
+def test_duckdb_only_in_query_and_the_slack_client_only_in_slack():
+    assert {p.split("/")[0] for p in third_party_imports("duckdb")} == {"query"}
+    assert {p.split("/")[0] for p in third_party_imports("slack_bolt")} == {"slack"}
+    clients = third_party_imports("slack_sdk", but="slack_sdk.models")
+    assert {p.split("/")[0] for p in clients} == {"slack"}  # render builds blocks with models
