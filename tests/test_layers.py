@@ -103,3 +103,18 @@ def test_duckdb_only_in_query_and_the_slack_client_only_in_slack():
     assert {p.split("/")[0] for p in third_party_imports("slack_bolt")} == {"slack"}
     clients = third_party_imports("slack_sdk", but="slack_sdk.models")
     assert {p.split("/")[0] for p in clients} == {"slack"}  # render builds blocks with models
+
+
+def test_small_modules_and_short_functions():
+    """One job each: no module over 300 lines, no function over 60."""
+    long_modules, long_functions = [], []
+    for path in sorted(BOT.rglob("*.py")):
+        text = path.read_text()
+        name = str(path.relative_to(BOT))
+        if text.count("\n") > 300:
+            long_modules.append(name)
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                if (node.end_lineno or 0) - node.lineno + 1 > 60:
+                    long_functions.append(f"{name}:{node.name}")
+    assert (long_modules, long_functions) == ([], [])
