@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import pytest
 
+from bot.core.periods import Quarter
 from bot.core.places import force_place, national
 from bot.query.database import Database
 from bot.query.leads.candidates import LeadKind, find_leads
 from bot.query.leads.compose import region_of
-from bot.query.leads.ranking import group
-from bot.query.leads.series import place_series
+from bot.query.leads.ranking import group, step_at
+from bot.query.leads.series import lead_offences, place_series
 from bot.query.periods import resolve_period
 from bot.render.leads import lead_sentence
 from tests.conftest import ROOT
@@ -99,3 +100,37 @@ def test_five_leads_cover_several_offence_groups_and_tell_each_story_once(leads_
     ]  # e.g. "stalking and harassment" and "harassment": one story, not two
     assert not nested, [labels(leads)]
     assert [lead.score for lead in leads] == sorted((lead.score for lead in leads), reverse=True)
+
+
+def quarters(counts: list[int]) -> list[tuple[int, int]]:
+    return list(enumerate(counts, start=8000))
+
+
+def test_a_step_that_stays_is_found_at_its_quarter():
+    steady = [3000, 3100, 2950, 3050, 3200, 3150, 3300, 3250, 3400, 3350, 3500, 3450]
+    assert step_at(quarters([*steady, 6200, 6500, 6300])) == 8012
+    assert step_at(quarters([*steady, 1500, 1400, 1450])) == 8012  # a drop steps too
+
+
+def test_growth_a_passing_spike_and_small_counts_are_not_steps():
+    growing = [round(1000 * 1.12**i) for i in range(16)]  # 12% a quarter, every quarter
+    assert step_at(quarters(growing)) is None
+    steady = [3000, 3100, 2950, 3050, 3200, 3150, 3300, 3250, 3400, 3350, 3500, 3450]
+    assert step_at(quarters([*steady, 6200, 3400, 3500])) is None  # back the next quarter
+    assert step_at(quarters([60, 62, 58, 61, 59, 60, 63, 61, 150, 160, 155])) is None
+
+
+def test_robbery_of_business_property_steps_in_2025_and_leads_nowhere(real_db, leads_of):
+    """From April 2025 England and Wales recorded 82% more robbery of business property in a
+    quarter than the quarter before (3,791 -> 6,912) and stayed there: a recording change,
+    not a crime wave, so no digest leads with it, nationally or in Kent (69 -> 591)."""
+    period = resolve_period(real_db, None, False)
+    steps = {s.label: since for s, _, since in lead_offences(real_db)}
+    assert Quarter.from_index(steps["robbery of business property"]).label() == (
+        "the quarter to June 2025"
+    )
+    headline = find_leads(national(), period, place_series(real_db, national(), period), limit=1)
+    assert headline and headline[0].series.offence.label != "robbery of business property"
+    assert "robbery of business property" not in {
+        lead.series.offence.label for lead in leads_of("Kent")
+    }

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from bot.core.periods import Period
+from bot.core.places import national
 from bot.core.plan import CHARGE, Measure, OffenceSelection, Place, QueryPlan
 from bot.parse.vocabulary import vocabulary
 from bot.query.database import Database
@@ -22,6 +23,10 @@ from bot.query.findings import (
     use_annual,
     year_figures,
 )
+from bot.query.leads.ranking import step_at
+from bot.query.periods import resolve_period
+
+STEP_QUARTERS = 16  # the England and Wales quarters a step is looked for against
 
 
 @dataclass(frozen=True)
@@ -76,12 +81,33 @@ def lead_offences(db: Database) -> tuple[tuple[OffenceSelection, frozenset[str],
         r["offence_code"]: r["first_quarter"]
         for r in db.reference("code_coverage", codes=every_code)
     }
+    steps = _steps(db, by_codes)
     found = []
     for codes, selection in by_codes.items():
         counted = [first[c] for c in codes if c in first]
         if counted:
-            found.append((selection, codes, max(counted)))
+            comparable_from = max([*counted, steps.get(selection.label, 0)])
+            found.append((selection, codes, comparable_from))
     return tuple(sorted(found, key=lambda item: item[0].label))
+
+
+def _steps(db: Database, by_codes: dict[frozenset[str], OffenceSelection]) -> dict[str, int]:
+    """The quarter each lead offence's England and Wales series steps at, where it does."""
+    pairs = [(s.label, code) for codes, s in by_codes.items() for code in sorted(codes)]
+    rows = db.query(
+        "national_quarters",
+        forces=list(national().forces),
+        names=[name for name, _ in pairs],
+        codes=[code for _, code in pairs],
+        last=resolve_period(db, None, False).end.index,
+        quarters=STEP_QUARTERS,
+    )
+    steps = {}
+    for label, quarters in _by_offence(rows).items():
+        step = step_at([(r["quarter_index"], int(r["offences"])) for r in quarters])
+        if step is not None:
+            steps[label] = step
+    return steps
 
 
 def place_series(db: Database, place: Place, period: Period) -> dict[str, Series]:
