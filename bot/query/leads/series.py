@@ -13,7 +13,7 @@ from bot.core.periods import Period
 from bot.core.places import national
 from bot.core.plan import CHARGE, Measure, OffenceSelection, Place, QueryPlan
 from bot.parse.vocabulary import vocabulary
-from bot.query.database import Database
+from bot.query.database import Database, Row
 from bot.query.errors import Unanswerable
 from bot.query.findings import (
     SERIES_YEARS,
@@ -173,8 +173,8 @@ def _annual_series(db: Database, place: Place, period: Period, quarterly: Series
     )
 
 
-def _by_offence(rows: list[dict]) -> dict[str, list[dict]]:
-    grouped: dict[str, list[dict]] = {}
+def _by_offence(rows: list[Row]) -> dict[str, list[Row]]:
+    grouped: dict[str, list[Row]] = {}
     for row in rows:
         grouped.setdefault(row["lead_offence"], []).append(row)
     return grouped
