@@ -99,7 +99,6 @@ def _check(data_dir: Path, page_url: str, now: dt.datetime) -> Check:
             return Check(Status.NOTHING_NEW)
         if attempt in record["failures"]:
             return Check(Status.FAILED, detail=record["failures"][attempt]["error"])
-    _seed(data_dir)
     with tempfile.TemporaryDirectory(dir=data_dir, prefix=SCRATCH) as scratch:
         paths = _download(data_dir, new, Path(scratch), at)
         if paths is None:
@@ -134,6 +133,7 @@ def _load(
     data_dir: Path, files: list[ReleaseFile], paths: list[Path], attempt: str, at: str
 ) -> Check:
     sums = {release.url: sha256(path) for release, path in zip(files, paths, strict=True)}
+    _seed(data_dir)
     known = {entry["sha256"] for entry in read_manifest(data_dir)["releases"]}
     fresh = [
         path for path, release in zip(paths, files, strict=True) if sums[release.url] not in known

@@ -56,4 +56,6 @@ def start(settings: Settings) -> None:
         next_run_time=dt.datetime.now(dt.UTC),  # and once at start: catch up after a restart
     )
     log.info("digest clock started: every 5 minutes, %s", settings.CRIMEBOT_TIMEZONE)
+    if settings.CRIMEBOT_DATA_DIR is None:
+        log.warning("new releases are not watched: CRIMEBOT_DATA_DIR is not set")
     scheduler.start()
