@@ -56,6 +56,7 @@ class Settings:
     CRIMEBOT_DATA_DIR: Path | None = None
     CRIMEBOT_STATE_URL: str = f"sqlite:///{ROOT / 'state.db'}"
     CRIMEBOT_RELEASE_PAGE_URL: str = ""
+    CRIMEBOT_RELEASE_CHECK_HOURS: int = 1
     SLACK_BOT_TOKEN: str = ""
     SLACK_SIGNING_SECRET: str = ""
     SLACK_APP_TOKEN: str = ""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 
-from bot.cli import ask, clock, digest, ingest, serve, socket_mode, story
+from bot.cli import ask, clock, digest, ingest, releases, serve, socket_mode, story
 from bot.cli.common import EXIT_CLARIFY, EXIT_ERROR, EXIT_OK
 
 __all__ = ["EXIT_CLARIFY", "EXIT_ERROR", "EXIT_OK", "build_parser", "main"]
@@ -29,6 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     clocking = commands.add_parser("clock", help="post digests on schedule (the Procfile's clock)")
     clocking.set_defaults(run=clock.run)
     _ingest(commands)
+    releases.register(commands)
     serving = commands.add_parser("serve", help="run the Slack HTTP app (gunicorn) on $PORT")
     serving.add_argument("--host", default="0.0.0.0", help="address to bind (default all)")
     serving.set_defaults(run=serve.run)

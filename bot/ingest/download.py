@@ -124,26 +124,41 @@ def _fetch(url: str) -> bytes:
         raise IngestError(f"could not download {url}: {error}") from error
 
 
+def latest_files(page_url: str | None) -> list[ReleaseFile]:
+    """The files the page lists that ``ingest`` can load, each at the URL the page gives."""
+    page_url = page_url or RELEASE_PAGE
+    page = _fetch(page_url).decode("utf-8", errors="replace")
+    return [release for release in release_files(page, page_url) if release.kind in INGESTED]
+
+
+def fetch_file(release: ReleaseFile, directory: Path) -> Path:
+    """Download one file into ``directory`` under its own name, whole or not at all (a
+    failure leaves no file behind by that name)."""
+    target = directory / release.name
+    partial = target.with_name(target.name + ".part")
+    try:
+        partial.write_bytes(_fetch(release.url))
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
+    return target
+
+
 def download_latest(page_url: str | None, directory: Path) -> list[Path]:
     """Download the files the page lists that ``ingest`` can load into ``directory``.
 
     A file already there is reused only if it came from the same URL (kept beside it in
     NAME.url): a re-upload under the same name has a new media id, so it is fetched again.
     """
-    page_url = page_url or RELEASE_PAGE
-    page = _fetch(page_url).decode("utf-8", errors="replace")
+    files = latest_files(page_url)
     directory.mkdir(parents=True, exist_ok=True)
     paths = []
-    for release in release_files(page, page_url):
-        if release.kind not in INGESTED:
-            continue
+    for release in files:
         target = directory / release.name
         source = target.with_name(target.name + ".url")
         fetched_from = source.read_text().strip() if source.exists() else None
         if not target.exists() or fetched_from != release.url:
-            partial = target.with_name(target.name + ".part")
-            partial.write_bytes(_fetch(release.url))
-            os.replace(partial, target)
+            fetch_file(release, directory)
             source.write_text(release.url + "\n")
         paths.append(target)
     return paths

@@ -1,6 +1,9 @@
 """The clock process (`python -m bot clock`, the Procfile's `clock:` line): every few minutes,
-post the digests that are due. Each tick is a plain ``run``, so a missed tick, a restart or a
-second clock only means a later tick posts (once) what an earlier one did not."""
+post the digests that are due, and in release weeks look for a new Home Office release
+(``bot.slack.release_watch``, at most every CRIMEBOT_RELEASE_CHECK_HOURS). Each tick is a plain
+``run``, so a missed tick, a restart or a second clock only means a later tick posts (once)
+what an earlier one did not. A tick that loads a release runs as long as the ingest (a minute
+or two for a full release, once a quarter): the ticks it overlaps are coalesced into one."""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from apscheduler.triggers.cron import CronTrigger
 
 from bot.query.database import Database
 from bot.settings import Settings
+from bot.slack import release_watch
 from bot.slack.digest_poster import Poster, run
 from bot.state.store import State
 
@@ -20,6 +24,13 @@ TICK = "*/5"  # minutes: a digest set for 07:30 goes out by 07:35
 
 
 def tick(settings: Settings) -> None:
+    """One job per call: the digests first (a release being loaded must not hold them up)."""
+    now = dt.datetime.now(dt.UTC)
+    post_digests(settings, now)
+    release_watch.tick(settings, now)
+
+
+def post_digests(settings: Settings, now: dt.datetime) -> None:
     from bot.slack.oauth import digest_client
 
     state = State(settings.CRIMEBOT_STATE_URL)
@@ -28,7 +39,7 @@ def tick(settings: Settings) -> None:
         digest_client(settings, state),  # each channel's workspace's token in OAuth mode
         lambda: Database(settings.data_dir),  # fresh each tick: picks up a new ingest
     )
-    for delivery in run(poster, settings.CRIMEBOT_TIMEZONE, dt.datetime.now(dt.UTC)):
+    for delivery in run(poster, settings.CRIMEBOT_TIMEZONE, now):
         log.info("digest %s: %s %s", delivery.channel, delivery.outcome, delivery.detail)
 
 
@@ -45,4 +56,6 @@ def start(settings: Settings) -> None:
         next_run_time=dt.datetime.now(dt.UTC),  # and once at start: catch up after a restart
     )
     log.info("digest clock started: every 5 minutes, %s", settings.CRIMEBOT_TIMEZONE)
+    if settings.CRIMEBOT_DATA_DIR is None:
+        log.warning("new releases are not watched: CRIMEBOT_DATA_DIR is not set")
     scheduler.start()
