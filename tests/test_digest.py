@@ -452,9 +452,10 @@ def test_a_new_release_is_announced_with_the_figures_it_revised(state, stub, dat
     assert "9,728 harassment offences" in text
 
 
-def test_the_clock_tick_posts_what_is_due(state_url, stub, article_data, monkeypatch):
+def test_the_clock_tick_posts_what_is_due(state_url, stub, data_copy, monkeypatch):
     settings = Settings(
-        CRIMEBOT_DATA_DIR=article_data,
+        CRIMEBOT_DATA_DIR=data_copy,
+        CRIMEBOT_RELEASE_PAGE_URL="http://127.0.0.1:9/never",  # in a release week: no gov.uk
         CRIMEBOT_STATE_URL=state_url,
         SLACK_BOT_TOKEN="xoxb-test",
         SLACK_API_URL=f"{stub.url}/api/",
