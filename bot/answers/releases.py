@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from bot.core.release_weeks import release_week_at
 from bot.datastore.manifest import ReleaseEntry
 from bot.ingest.watch import Check, Status, check_page
-from bot.ingest.watch_record import POSTING, News, changing, read_record
+from bot.ingest.watch_record import Delivery, News, Told, changing, read_record
 from bot.render.release_news import release_note
 from bot.state.store import State
 from bot.state.subscriptions import Subscriptions
@@ -88,12 +88,12 @@ def claim(data_dir: Path, note: Note) -> bool:
     with changing(data_dir) as record:
         for news in record["news"]:
             if news["key"] == note.key and note.channel not in news["told"]:
-                news["told"][note.channel] = POSTING
+                news["told"][note.channel] = Told(status=Delivery.POSTING, ts="", reason="")
                 return True
     return False
 
 
-def told(data_dir: Path, note: Note, outcome: str) -> None:
+def told(data_dir: Path, note: Note, outcome: Told) -> None:
     """Record what became of a claimed note: its ts, or why it was not posted."""
     with changing(data_dir) as record:
         for news in record["news"]:

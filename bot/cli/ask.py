@@ -19,10 +19,10 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     question = " ".join(args.question)
     if question.strip().lower() in HELP_QUESTIONS:
-        from bot.render.releases import release_lines
+        from bot.render.releases import release_list
 
         print("Loaded releases, newest first:")
-        print("\n".join(f"  • {line}" for line in release_lines(db.manifest["releases"])))
+        print(release_list(db.manifest["releases"], bullet="  • "))
     answer, _ = ask(question, db, today(args))
     if args.csv:
         from bot.render.csv_export import answer_csv

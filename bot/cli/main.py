@@ -8,6 +8,8 @@ pandas (ingest) or Bolt (Slack), which would double the time to the first answer
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 
 from bot.cli import ask, clock, digest, ingest, releases, serve, socket_mode, story
 from bot.cli.common import EXIT_CLARIFY, EXIT_ERROR, EXIT_OK
@@ -122,4 +124,8 @@ def _ingest(commands: Commands) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return args.run(args)
+    try:
+        return args.run(args)
+    except BrokenPipeError:  # `python -m bot ask … | head`: the reader has gone, quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK

@@ -59,12 +59,12 @@ def run(args: argparse.Namespace) -> int:
 
 
 def status(folder: Path) -> None:
-    from bot.ingest.watch_record import read_record
+    from bot.ingest.watch_record import Delivery, read_record
 
     record = read_record(folder)
     print(f"Last checked: {record['last_check'] or 'never'}; {len(record['seen'])} files loaded.")
     for failure in record["failures"].values():
         print(f"Failing since {failure['at']}: {failure['error']}")
     for news in record["news"]:
-        told = sum(1 for outcome in news["told"].values() if outcome[:1].isdigit())
+        told = sum(1 for t in news["told"].values() if t["status"] == Delivery.POSTED)
         print(f"{news['key']}: told {told} of {len(news['to'])} channels")

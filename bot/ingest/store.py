@@ -3,7 +3,7 @@
 Everything is validated and merged in memory first, under the data directory's lock
 (two ingests at once run one after the other, neither losing the other's release).
 The result is written as a complete new version and made live by replacing one
-pointer file (layout: bot/datastore.py), so a failure or a kill at any moment
+pointer file (layout: bot/datastore/versions.py), so a failure or a kill at any moment
 leaves the old dataset or the new one, and a rerun finishes the job.
 """
 

@@ -17,14 +17,27 @@ import logging
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from enum import StrEnum
 from pathlib import Path
 from typing import TypedDict
 
 RECORD = "release-watch.json"
 RECORD_LOCK = ".release-watch.lock"
-POSTING = "posting"  # a note claimed for a channel whose post has not been confirmed
 
 log = logging.getLogger(__name__)
+
+
+class Delivery(StrEnum):
+    POSTING = "posting"  # claimed for the channel; the post not confirmed yet
+    POSTED = "posted"
+    FAILED = "failed"  # Slack refused it
+    UNKNOWN = "unknown"  # the connection dropped while posting: never sent again
+
+
+class Told(TypedDict):
+    status: Delivery
+    ts: str  # the note's message, once posted
+    reason: str  # why not
 
 
 class Failure(TypedDict):
@@ -42,7 +55,7 @@ class News(TypedDict):
     recorded_to: int | None  # Quarter.index of the newest quarter of recorded crime loaded
     outcomes_to: int | None  # the same for outcomes
     to: dict[str, str]  # channel -> the first force of its patch (for the example question)
-    told: dict[str, str]  # channel -> the note's ts, or POSTING while it is being posted
+    told: dict[str, Told]  # channel -> what became of its note
 
 
 class Record(TypedDict):

@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from bot.core.periods import Period, Quarter
 from bot.core.places import force_place
-from bot.core.plan import Measure, PeriodKind, PeriodSpec, Place, QueryPlan
+from bot.core.plan import Measure, OffenceLevel, PeriodKind, PeriodSpec, Place, PlaceKind, QueryPlan
 from bot.core.reference import force_by_name
 from bot.query.database import Database
 from bot.query.errors import Reason, Refusal, Unanswerable
@@ -30,16 +30,16 @@ def in_force_area(plan: QueryPlan) -> tuple[InForceArea, ...]:
     return tuple(
         InForceArea(place, force_place(place.forces[0]))
         for place in plan.places
-        if place.kind == "local"
+        if place.kind is PlaceKind.LOCAL
     )
 
 
 def for_force_area(plan: QueryPlan) -> QueryPlan:
     """The same question for the force areas covering the local areas asked about."""
-    places = [force_place(p.forces[0]) if p.kind == "local" else p for p in plan.places]
+    places = [force_place(p.forces[0]) if p.kind is PlaceKind.LOCAL else p for p in plan.places]
     merged = tuple(dict.fromkeys(places))
     if len(merged) < len(places):
-        locals_ = [p for p in plan.places if p.kind == "local"]
+        locals_ = [p for p in plan.places if p.kind is PlaceKind.LOCAL]
         raise Unanswerable(
             Reason.SHARED_FORCE_AREA,
             plans=tuple(
@@ -55,8 +55,8 @@ def for_force_area(plan: QueryPlan) -> QueryPlan:
 def answers_locally(plan: QueryPlan) -> bool:
     return (
         len(plan.places) == 1
-        and plan.places[0].kind == "local"
-        and plan.offence.level == "all"
+        and plan.places[0].kind is PlaceKind.LOCAL
+        and plan.offence.level is OffenceLevel.ALL
         and plan.outcome is None
         and not plan.per_head
         and plan.versus is None

@@ -18,6 +18,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.answers.releases import Note, claim, notes_to_post, told, watch
 from bot.ingest.watch import Check
+from bot.ingest.watch_record import Delivery, Told
 from bot.settings import MissingSetting, Settings
 from bot.slack.digest_poster import without_blind_retries
 from bot.state.store import State
@@ -64,7 +65,7 @@ def tick(settings: Settings, now: dt.datetime) -> None:
         log.info("release watch loaded %s", ", ".join(e["release"] for e in result.loaded))
 
 
-def tell(data_dir: Path, client: WebClient) -> list[tuple[Note, str]]:
+def tell(data_dir: Path, client: WebClient) -> list[tuple[Note, Told]]:
     """Post every note owed; (note, ts or why not) for each this run posted or tried."""
     posting = without_blind_retries(client)
     done = []
@@ -77,7 +78,7 @@ def tell(data_dir: Path, client: WebClient) -> list[tuple[Note, str]]:
     return done
 
 
-def _post(client: WebClient, note: Note) -> str:
+def _post(client: WebClient, note: Note) -> Told:
     try:
         response = client.chat_postMessage(
             channel=note.channel,
@@ -88,8 +89,8 @@ def _post(client: WebClient, note: Note) -> str:
     except SlackApiError as error:
         reason = str(error.response.get("error") or error)
         log.error("release note for %s was refused: %s", note.channel, reason)
-        return f"failed: {reason}"
+        return Told(status=Delivery.FAILED, ts="", reason=reason)
     except (OSError, http.client.HTTPException) as error:
         log.warning("release note for %s: connection lost while posting (%r)", note.channel, error)
-        return "unknown: connection lost while posting; not sent again"
-    return str(response["ts"])
+        return Told(status=Delivery.UNKNOWN, ts="", reason="connection lost while posting")
+    return Told(status=Delivery.POSTED, ts=str(response["ts"]), reason="")

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from bot.core.periods import Period
 from bot.core.places import national
-from bot.core.plan import Measure, QueryPlan
+from bot.core.plan import Measure, OffenceLevel, PeriodKind, PlaceKind, QueryPlan
 from bot.query.database import Database
 from bot.query.errors import Reason, Refusal, Unanswerable
 from bot.query.findings.model import (
@@ -37,7 +37,7 @@ SERIES_MEASURES = (Measure.TREND, Measure.RECORD, Measure.COUNT, Measure.CHANGE,
 
 def find(db: Database, plan: QueryPlan) -> Findings:
     """Run the SQL a plan needs. Raises Unanswerable, never returns a figure it cannot back."""
-    if any(p.kind == "local" for p in plan.places):
+    if any(p.kind is PlaceKind.LOCAL for p in plan.places):
         from bot.query.local import answers_locally, for_force_area, in_force_area, local_findings
 
         if answers_locally(plan):
@@ -63,7 +63,7 @@ def _find(db: Database, plan: QueryPlan) -> Findings:
     if plan.measure is Measure.RANK:
         return ranking_findings(db, plan, offence, period, annual)
     wants_national = plan.measure is not Measure.COMPARE and all(
-        p.kind != "national" for p in plan.places
+        p.kind is not PlaceKind.NATIONAL for p in plan.places
     )
     # The places' figures and England and Wales's are read together, a statement per query.
     together = Together([*plan.places, *([national()] if wants_national else [])])
@@ -107,7 +107,7 @@ def _period(db: Database, plan: QueryPlan, offence: ResolvedOffence) -> tuple[Pe
     (financial years), an offence group from the outcomes by group (2024/25), or nothing."""
     if plan.outcome is None or outcomes_loaded(db):
         return resolve_period(db, plan.period, plan.outcome is not None), False
-    if offence.selection.level == "all" and annual_types(plan):
+    if offence.selection.level is OffenceLevel.ALL and annual_types(plan):
         return resolve_period(db, plan.period, True, annual=True), False
     if group_outcomes_answer(db, plan, offence):
         return resolve_period(db, plan.period, True, by_group=True), True
@@ -117,7 +117,7 @@ def _period(db: Database, plan: QueryPlan, offence: ResolvedOffence) -> tuple[Pe
 def _years(plan: QueryPlan, period: Period) -> int:
     """How many years back to read: a series, or the period and the year before."""
     years = SERIES_YEARS if plan.measure in SERIES_MEASURES else 2
-    if plan.period.kind == "since" and plan.period.year is not None:
+    if plan.period.kind is PeriodKind.SINCE and plan.period.year is not None:
         if plan.period.year > period.end.end_year:
             raise Unanswerable(
                 Refusal(Reason.DATA_ENDS_BEFORE, year=plan.period.year, period=period)
@@ -132,7 +132,7 @@ def _versus(db: Database, plan: QueryPlan, period: Period, by_group: bool) -> Pe
     """The earlier period of "2019/20 vs 2023/24": the same length, ending in the same month."""
     assert plan.versus is not None
     outcomes = plan.outcome is not None
-    annual = period.is_financial_year and plan.offence.level == "all" and outcomes
+    annual = period.is_financial_year and plan.offence.level is OffenceLevel.ALL and outcomes
     earlier = resolve_period(db, plan.versus, outcomes, annual and not by_group, by_group)
     gap = period.last_index - earlier.last_index
     if gap <= 0 or gap % 4 or earlier.quarters != period.quarters:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.core.plan import OffenceSelection
+from bot.core.plan import OffenceLevel, OffenceSelection
 from bot.query.database import Database
 from bot.query.errors import Reason, Refusal, Unanswerable
 from bot.query.findings.model import (
@@ -20,13 +20,13 @@ def resolve_offence(db: Database, selection: OffenceSelection) -> ResolvedOffenc
     rows = db.reference("offence_codes", level=selection.level, keys=list(selection.keys))
     if not rows:
         raise Unanswerable(Refusal(Reason.NO_SUCH_OFFENCE, label=selection.label))
-    if selection.level == "all":
+    if selection.level is OffenceLevel.ALL:
         counted = Counted(Basis.ALL_CRIME)
-    elif selection.level == "offence":
+    elif selection.level is OffenceLevel.OFFENCE:
         codes = tuple(CountedCode(r["offence"], r["offence_code"]) for r in rows)
         counted = Counted(Basis.OFFENCES, codes=codes)
     else:
-        column = "subgroup" if selection.level == "subgroup" else "offence_group"
+        column = "subgroup" if selection.level is OffenceLevel.SUBGROUP else "offence_group"
         names = tuple(sorted({r[column] for r in rows}))
         counted = Counted(Basis.GROUPS, groups=names, level=selection.level, code_count=len(rows))
     return ResolvedOffence(selection, tuple(r["offence_code"] for r in rows), counted)
@@ -61,7 +61,7 @@ def classification_change(
 
 def is_fraud(db: Database, offence: ResolvedOffence) -> bool:
     """Whether every code counted is a fraud offence (recorded centrally, not by forces)."""
-    if offence.selection.level == "all" or not offence.codes:
+    if offence.selection.level is OffenceLevel.ALL or not offence.codes:
         return False
     rows = db.reference("offence_codes", level="offence", keys=list(offence.codes))
     return bool(rows) and all(r["offence_group"] == "Fraud offences" for r in rows)
@@ -70,7 +70,7 @@ def is_fraud(db: Database, offence: ResolvedOffence) -> bool:
 def group_of(db: Database, offence: ResolvedOffence) -> str | None:
     """The one offence group an offence or subgroup belongs to (None for all crime, or a
     selection spanning groups)."""
-    if offence.selection.level in ("all", "group"):
+    if offence.selection.level in (OffenceLevel.ALL, OffenceLevel.GROUP):
         return None
     rows = db.reference("offence_codes", level="offence", keys=list(offence.codes))
     groups = {r["offence_group"] for r in rows}

@@ -13,7 +13,7 @@ from bot.core.plan import (
     PeriodSpec,
     QueryPlan,
 )
-from bot.core.reference import ANNUAL_OUTCOME_TYPES, INCOMPLETE_2014_15, force_by_name
+from bot.core.reference import ANNUAL_OUTCOME_TYPES, INCOMPLETE_2014_15, ForceKind, force_by_name
 from bot.query.database import Database
 from bot.query.errors import OutcomesLoaded, Reason, Refusal, Unanswerable
 from bot.query.findings.model import Findings, Note, ResolvedOffence
@@ -34,7 +34,7 @@ def group_outcomes_answer(db: Database, plan: QueryPlan, offence: ResolvedOffenc
     """Whether the outcomes-by-group table can answer: an offence group, not a ranking."""
     rows = coverage_by_table(db)
     return (
-        offence.selection.level == "group"
+        offence.selection.level is OffenceLevel.GROUP
         and plan.measure is not Measure.RANK
         and rows["group_outcomes"]["first_quarter"] is not None
     )
@@ -44,12 +44,12 @@ def use_annual(db: Database, plan: QueryPlan, offence: ResolvedOffence, period: 
     """All crime for a financial year comes from the annual force totals when they have the
     year and are the newer release (as shipped: July 2026 against April 2026), or when the
     quarterly rows are sample."""
-    if offence.selection.level != "all" or not period.is_financial_year:
+    if offence.selection.level is not OffenceLevel.ALL or not period.is_financial_year:
         return False
     if plan.outcome is not None and not annual_types(plan):
         return False
     if any(
-        f.kind != "territorial"
+        f.kind is not ForceKind.TERRITORIAL
         for p in plan.places
         for f in map(force_by_name().get, p.forces)
         if f
@@ -83,7 +83,7 @@ def no_offence_outcomes(db: Database, plan: QueryPlan, offence: ResolvedOffence)
                 period=PeriodSpec(PeriodKind.FINANCIAL_YEAR, by_group.end.fy_start),
             )
         )
-    if annual_types(plan) and offence.selection.level != "all" and years:
+    if annual_types(plan) and offence.selection.level is not OffenceLevel.ALL and years:
         nearest.append(plan.with_changes(offence=ALL_CRIME))
     loaded = OutcomesLoaded(plan.outcome, offence.selection, years, by_group)
     return Unanswerable(Refusal(Reason.NO_OFFENCE_OUTCOMES, loaded=loaded), plans=tuple(nearest))

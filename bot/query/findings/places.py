@@ -40,7 +40,7 @@ class Together:
 
 
 def _query_forces(place: Place) -> list[str]:
-    return [NATIONAL_NAME] if place.kind == "national" else list(place.forces)
+    return [NATIONAL_NAME] if place.kind is PlaceKind.NATIONAL else list(place.forces)
 
 
 def _place_rows(
@@ -195,7 +195,7 @@ def _add_outcomes(db: Database, reading: Reading, found: PlaceFindings, years: i
             db, "group_outcomes_by_year", period, years, place, together, groups=groups, types=types
         )
         same_release(db, found.offences[0], outcomes[0] if outcomes else None)
-    elif place.kind == "national":
+    elif place.kind is PlaceKind.NATIONAL:
         rows = db.query(
             "national_outcomes_by_year",
             codes=codes,

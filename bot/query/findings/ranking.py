@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from bot.core.periods import Period
 from bot.core.places import territorial_forces
-from bot.core.plan import QueryPlan
+from bot.core.plan import QueryPlan, RankOrder
 from bot.query.database import Database
 from bot.query.errors import Reason, Refusal, Unanswerable
 from bot.query.findings.model import SMALL_COUNT, Findings, RankRow, ResolvedOffence
@@ -63,7 +63,7 @@ def _ordered(
 ) -> tuple[list[RankRow], int, list[RankRow]]:
     """The ranked rows in order, how many were left out for too few offences, and the rows
     ranked apart (per resident: the City of London)."""
-    highest = plan.rank_order == "highest"
+    highest = plan.rank_order is RankOrder.HIGHEST
     if plan.outcome is not None:
         rated = [r for r in ranking if r.rate is not None and r.offences >= SMALL_COUNT]
         rated.sort(key=lambda r: (r.rate, r.offences), reverse=highest)

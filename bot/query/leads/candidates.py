@@ -15,7 +15,7 @@ import math
 from dataclasses import dataclass
 
 from bot.core.periods import Period
-from bot.core.plan import Place
+from bot.core.plan import Place, PlaceKind
 from bot.query.findings import SMALL_COUNT
 from bot.query.leads.ranking import (
     MIN_CHANGE,
@@ -185,8 +185,8 @@ def find_leads(
     force's region, when known)."""
     candidates = []
     for label, found in series.items():
-        other = (national or {}).get(label) if place.kind != "national" else None
-        regional = (region or {}).get(label) if place.kind != "national" else None
+        other = (national or {}).get(label) if place.kind is not PlaceKind.NATIONAL else None
+        regional = (region or {}).get(label) if place.kind is not PlaceKind.NATIONAL else None
         kind_and_score = count_lead(found)
         if kind_and_score:
             kind, score = kind_and_score

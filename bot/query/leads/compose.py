@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from bot.core.periods import Period, Quarter
 from bot.core.places import areas, force_place, national
-from bot.core.plan import Place
+from bot.core.plan import Place, PlaceKind
 from bot.core.reference import force_by_name
 from bot.datastore.manifest import ReleaseEntry
 from bot.query.database import Database
@@ -134,7 +134,7 @@ def compose(
 
 def region_of(place: Place) -> Place | None:
     """The region (or, for Wales, the country) a force is compared with."""
-    if place.kind != "force":
+    if place.kind is not PlaceKind.FORCE:
         return None
     return areas().get(force_by_name()[place.forces[0]].region)
 

@@ -33,6 +33,8 @@ from collections.abc import Callable, Iterable
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from bot.core.plan import OffenceLevel
+
 if TYPE_CHECKING:
     from bot.query.leads.candidates import Lead
     from bot.query.leads.series import Series
@@ -181,7 +183,7 @@ def angle(lead: Lead) -> tuple[str, str]:
 def group(lead: Lead) -> str:
     """The lead's offence group ("Theft offences"); all crime and mixed sets are their own."""
     groups = lead.series.groups
-    if lead.series.offence.level == "all" or not groups:
+    if lead.series.offence.level is OffenceLevel.ALL or not groups:
         return "all crime"
     return " + ".join(sorted(groups))
 

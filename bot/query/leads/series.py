@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from bot.core.periods import Period
 from bot.core.places import national
-from bot.core.plan import CHARGE, Measure, OffenceSelection, Place, QueryPlan
+from bot.core.plan import CHARGE, Measure, OffenceLevel, OffenceSelection, Place, QueryPlan
 from bot.parse.vocabulary import vocabulary
 from bot.query.database import Database, Row
 from bot.query.errors import Unanswerable
@@ -67,7 +67,7 @@ def lead_offences(db: Database) -> tuple[tuple[OffenceSelection, frozenset[str],
     Single offence codes outside vocabulary.toml ("theft from automatic machine or meter") are
     too fine for a lead."""
     words = vocabulary()
-    candidates = [s for s in words.offences.values() if s.level != "offence"]
+    candidates = [s for s in words.offences.values() if s.level is not OffenceLevel.OFFENCE]
     candidates += sorted(words.reporters_offences, key=lambda s: s.label)
     by_codes: dict[frozenset[str], OffenceSelection] = {}
     for selection in candidates:
@@ -147,7 +147,7 @@ def place_series(db: Database, place: Place, period: Period) -> dict[str, Series
             frozenset(releases | more),
             frozenset(group_of[c] for c in selection_codes if group_of.get(c)),
         )
-        if selection.level == "all":
+        if selection.level is OffenceLevel.ALL:
             found[selection.label] = _annual_series(db, place, period, found[selection.label])
     return found
 
