@@ -45,6 +45,14 @@ def state(state_url) -> State:
     return State(state_url)
 
 
+@pytest.fixture
+def stub():
+    """A Slack stub of each test's own: each runs on SQLite and on Postgres, same channels."""
+    stub = SlackStub()
+    yield stub
+    stub.close()
+
+
 def client_for(stub: SlackStub):
     return web_client(Settings(SLACK_BOT_TOKEN="xoxb-test", SLACK_API_URL=f"{stub.url}/api/"))
 
