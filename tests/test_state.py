@@ -286,3 +286,40 @@ def test_postgres_going_down_degrades_and_coming_back_recovers(postgres_schema_u
         assert back_again(caplog)
     finally:
         proxy.close()
+
+
+def test_a_database_at_0003_gains_the_told_log_and_keeps_its_rows(state_url):
+    """Migration 0004: the log of what threads were told and the revision alerts' claims."""
+    from alembic import command
+
+    from bot.state.schema import _config, subscriptions
+    from bot.state.told import Told, ToldFigure
+
+    engine = create_engine(state_url)
+    with engine.begin() as connection:
+        config = _config()
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0003")
+        connection.execute(
+            subscriptions.insert().values(
+                channel="C1",
+                forces='["Thames Valley"]',
+                hour=8,
+                minute=0,
+                subscribed_by="U1",
+                updated_at=dt.datetime.now(dt.UTC),
+            )
+        )
+    assert "told" not in inspect(engine).get_table_names()
+    engine.dispose()
+    state = State(state_url)
+    tables = set(inspect(state.engine).get_table_names())
+    assert {"told", "revision_alerts", "subscriptions"} <= tables
+    figure = ToldFigure(
+        "k" * 64, "label", "offences", "2022-10-01", "2023-09-30", "{}", 9632, "r", ""
+    )
+    Told(state).record("C1", "1.1", [figure])
+    Told(state).record("C1", "1.1", [figure])  # told again: one row, the newest telling
+    assert [row.value for row in Told(state).thread("C1", "1.1")] == [9632]
+    with state.engine.connect() as connection:
+        assert connection.execute(subscriptions.select()).first().channel == "C1"

@@ -11,7 +11,7 @@ import argparse
 import os
 import sys
 
-from bot.cli import ask, clock, digest, ingest, releases, serve, socket_mode, story
+from bot.cli import alerts, ask, clock, digest, ingest, releases, serve, socket_mode, story
 from bot.cli.common import EXIT_CLARIFY, EXIT_ERROR, EXIT_OK
 
 __all__ = ["EXIT_CLARIFY", "EXIT_ERROR", "EXIT_OK", "build_parser", "main"]
@@ -28,6 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     _ask(commands)
     _story(commands)
     _digest(commands)
+    alerts.register(commands)
     clocking = commands.add_parser("clock", help="post digests on schedule (the Procfile's clock)")
     clocking.set_defaults(run=clock.run)
     _ingest(commands)

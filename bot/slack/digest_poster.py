@@ -23,6 +23,7 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
+from bot.answers.alerts import record_digest
 from bot.answers.digest import (
     NOTHING_NEW,
     Delivery,
@@ -82,7 +83,7 @@ class Poster:
                     channel, Outcome.UNKNOWN, detail="could not read the channel history"
                 )
             if found:
-                self.ledger.posted(claim, found)
+                self._posted(claim, found)
                 return Delivery(channel, Outcome.FOUND, found)
         message: Mapping[str, Any] | None = claim.message
         if message is None:
@@ -109,15 +110,20 @@ class Poster:
         except (OSError, http.client.HTTPException) as error:
             return self._lost(claim, posting_at, error)
         ts = response["ts"]
-        self.ledger.posted(claim, ts)
+        self._posted(claim, ts)
         return Delivery(claim.channel, Outcome.POSTED, ts)
+
+    def _posted(self, claim: Claim, ts: str) -> None:
+        """Record the post, then what it told the channel (for revision alerts in its thread)."""
+        self.ledger.posted(claim, ts)
+        record_digest(self.state, claim.channel, claim.day, ts, self.database)
 
     def _lost(self, claim: Claim, posting_at: dt.datetime, error: Exception) -> Delivery:
         """Slack may have taken the post before the connection went: look, never resend."""
         log.warning("digest for %s: connection lost while posting (%r)", claim.channel, error)
         found = self._find_posted(claim, posting_at)
         if found:
-            self.ledger.posted(claim, found)
+            self._posted(claim, found)
             return Delivery(claim.channel, Outcome.POSTED, found, detail="found after the error")
         # Left "posting": a later run looks in the history again before it posts.
         return Delivery(

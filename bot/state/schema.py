@@ -73,6 +73,42 @@ leads_shown = Table(
     Column("releases", Text, nullable=False),  # JSON list: the releases they came from
 )
 
+# What each thread was told: one row per figure (its identity a hash of its label, unit and
+# period), with the plan that answers it again, so a release that revises it can be noticed.
+told = Table(
+    "told",
+    metadata,
+    Column("channel", String(40), primary_key=True),
+    Column("thread_ts", String(40), primary_key=True),  # the thread (or digest) it is in
+    Column("figure", String(64), primary_key=True),  # sha256 of label|unit|place|offence|period
+    Column("label", Text, nullable=False),
+    Column("unit", String(30), nullable=False),
+    Column("period_start", String(10), nullable=False),
+    Column("period_end", String(10), nullable=False),
+    Column("plan", Text, nullable=False),  # JSON: the plan, its period pinned
+    Column("value", String(40), nullable=False),  # JSON number: what the thread was last told
+    Column("release", String(200), nullable=False),  # the newest release the value came from
+    Column("published", String(10), nullable=False),  # its ISO date, "" when it has none
+    Column("told_at", DateTime(timezone=True), nullable=False),
+    Column("checked", String(64), nullable=False, index=True),  # the data last checked against
+    Column("alerted_release", String(200)),  # the release of the last revision alert
+)
+# One row per thread and revising release, inserted before the alert is posted: the primary
+# key is what makes an alert post once however many runs there are.
+revision_alerts = Table(
+    "revision_alerts",
+    metadata,
+    Column("channel", String(40), primary_key=True),
+    Column("thread_ts", String(40), primary_key=True),
+    Column("release", String(200), primary_key=True),
+    Column("status", String(12), nullable=False),  # claimed | posting | posted | failed
+    Column("claim", String(40), nullable=False),
+    Column("claimed_at", DateTime(timezone=True), nullable=False),
+    Column("text", Text),
+    Column("ts", String(40)),
+    Column("error", Text),
+)
+
 MIGRATIONS = Path(__file__).with_name("migrations")
 SCHEMA_LOCK = 0x63726D62  # pg_advisory_xact_lock key for schema upgrades ("crmb")
 

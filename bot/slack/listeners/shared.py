@@ -11,6 +11,7 @@ from typing import Any
 from slack_bolt import Respond
 from slack_sdk import WebClient
 
+from bot.answers.alerts import record_answer
 from bot.render.blocks import answer_blocks, fallback_text
 from bot.slack.listeners.payloads import ButtonAction, ButtonPress
 from bot.slack.replies import Crimebot, say_busy_privately
@@ -49,7 +50,11 @@ def follow_up(
     answer, plan = bot.answer(question, previous)
     if plan is not None:
         bot.state.save_thread_plan(channel, thread_ts, plan)
-    bot.post(client, channel, answer, question, thread_ts=thread_ts)
+
+    def told(ts: str) -> None:  # the thread's figures, kept for revision alerts
+        record_answer(bot.state, channel, thread_ts, plan, answer)
+
+    bot.post(client, channel, answer, question, thread_ts=thread_ts, on_posted=told)
 
 
 def queue_press(

@@ -112,9 +112,11 @@ class Crimebot:
         question: str,
         thread_ts: str | None = None,
         shared_by: str = "",
+        on_posted: Callable[[str], object] | None = None,
     ) -> None:
         """Queue an answer (then its chart) for a channel or thread, behind that channel's
-        earlier posts; a post Slack refuses gets an apology in its place."""
+        earlier posts; a post Slack refuses gets an apology in its place. ``on_posted`` is
+        called with the message's ts once Slack has taken it (a failure there is logged)."""
         text = fallback_text(answer)
         blocks = answer_blocks(answer, question, shared_by=shared_by)
 
@@ -133,6 +135,11 @@ class Crimebot:
                 log.error("chat.postMessage to %s failed: %s", channel, error.response.data)
                 return lambda: self._apologise(client, channel, thread_ts)
             ts = response.get("ts")
+            if on_posted is not None and ts:
+                try:
+                    on_posted(ts)
+                except Exception:
+                    log.exception("after posting to %s", channel)
             return lambda: self._upload_chart(client, channel, answer, thread_ts or ts)
 
         self.outbox.send(channel, message)
