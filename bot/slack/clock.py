@@ -1,6 +1,7 @@
 """The clock process (`python -m bot clock`, the Procfile's `clock:` line): every few minutes,
-post the digests that are due, and in release weeks look for a new Home Office release
-(``bot.slack.release_watch``, at most every CRIMEBOT_RELEASE_CHECK_HOURS). Each tick is a plain
+post the digests that are due, in release weeks look for a new Home Office release
+(``bot.slack.release_watch``, at most every CRIMEBOT_RELEASE_CHECK_HOURS), and tell threads
+whose figures a newer release revised. Each tick is a plain
 ``run``, so a missed tick, a restart or a second clock only means a later tick posts (once)
 what an earlier one did not. A tick that loads a release runs as long as the ingest (a minute
 or two for a full release, once a quarter): the ticks it overlaps are coalesced into one."""
@@ -28,6 +29,7 @@ def tick(settings: Settings) -> None:
     now = dt.datetime.now(dt.UTC)
     post_digests(settings, now)
     release_watch.tick(settings, now)
+    post_revision_alerts(settings)
 
 
 def post_digests(settings: Settings, now: dt.datetime) -> None:
@@ -41,6 +43,28 @@ def post_digests(settings: Settings, now: dt.datetime) -> None:
     )
     for delivery in run(poster, settings.CRIMEBOT_TIMEZONE, now):
         log.info("digest %s: %s %s", delivery.channel, delivery.outcome, delivery.detail)
+
+
+def post_revision_alerts(settings: Settings) -> None:
+    """Threads told a figure a newer release revised hear so, once (one query when nothing
+    new is loaded)."""
+    from bot.slack.oauth import digest_client
+    from bot.slack.replies.alerts import post_alerts
+
+    state = State(settings.CRIMEBOT_STATE_URL)
+    try:
+        alerts = post_alerts(state, digest_client(settings, state), Database(settings.data_dir))
+    except Exception:  # the next tick tries again; the digests must keep going
+        log.exception("revision alerts failed")
+        return
+    for alert in alerts:
+        log.info(
+            "revision alert %s %s: %s %s",
+            alert.channel,
+            alert.thread_ts,
+            alert.outcome,
+            alert.detail,
+        )
 
 
 def start(settings: Settings) -> None:
