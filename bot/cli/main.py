@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 
 from bot.cli import ask, clock, digest, ingest, serve, socket_mode, story
-from bot.cli.common import EXIT_CLARIFY, EXIT_ERROR, EXIT_OK
+from bot.cli.common import EXIT_CLARIFY, EXIT_ERROR, EXIT_OK, house_style
 
 __all__ = ["EXIT_CLARIFY", "EXIT_ERROR", "EXIT_OK", "build_parser", "main"]
 
@@ -121,4 +121,6 @@ def _ingest(commands: Commands) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if not house_style():
+        return EXIT_ERROR
     return args.run(args)
