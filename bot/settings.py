@@ -10,6 +10,7 @@ import os
 import types
 import typing
 from dataclasses import dataclass, fields
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -32,6 +33,13 @@ QUERIES_DIR = _installed("queries")
 SHIPPED_DATA = _installed("data")  # read-only: ingest writes to CRIMEBOT_DATA_DIR
 SLACK_API_DEFAULT = "https://slack.com/api/"
 LONDON = ZoneInfo("Europe/London")
+
+
+class PercentStyle(StrEnum):
+    """How copy writes a percentage: the newsroom's house style (CRIMEBOT_PERCENT_STYLE)."""
+
+    WORDS = "words"  # '7.5 per cent', as most British newspapers print it in copy
+    SYMBOL = "symbol"  # '7.5%'
 
 
 class MissingSetting(Exception):
@@ -69,6 +77,7 @@ class Settings:
     CRIMEBOT_THREADS: int = 64
     CRIMEBOT_WORKERS: int = 2
     CRIMEBOT_TIMEZONE: ZoneInfo = LONDON
+    CRIMEBOT_PERCENT_STYLE: PercentStyle = PercentStyle.WORDS
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -139,4 +148,10 @@ def _typed(name: str, kind: type | types.UnionType, text: str) -> object:
             raise MissingSetting(
                 f"{name} must be a time zone such as Europe/London, not {text!r}"
             ) from error
+    if kind is PercentStyle:
+        try:
+            return PercentStyle(text.strip().lower())
+        except ValueError as error:
+            choices = " or ".join(style.value for style in PercentStyle)
+            raise MissingSetting(f"{name} must be {choices}, not {text!r}") from error
     return text

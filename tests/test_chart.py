@@ -25,7 +25,7 @@ KINDS = {
     ),
     "comparison": (
         "compare burglary in the Met and GMP",
-        "Burglary offences recorded by Metropolitan Police and Greater Manchester Police fell",
+        "Burglary offences recorded by the Metropolitan Police and Greater Manchester Police fell",
         "Offences recorded in the year to December 2025 and the year before",
         ["48,507", "54,254", "11,869", "14,924"],
     ),
@@ -104,7 +104,7 @@ def test_alt_text_states_the_numbers(answers):
     assert "Metropolitan Police: 54,254 in the year to December 2024, 48,507 in the year to " in (
         comparison
     )
-    assert "(-10.6%)" in comparison
+    assert "(\u221210.6%)" in comparison  # a true minus sign
     ranking = chart(answers["ranking"])
     assert "1. Cleveland Police: 14.6" in ranking.alt_text
     assert ranking.png.startswith(b"\x89PNG")

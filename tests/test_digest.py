@@ -66,13 +66,14 @@ def test_the_articles_ten_year_high_and_falling_charge_rate_are_leads(article_db
     high = leads[(LeadKind.HIGH, "harassment")]
     assert lead_sentence(high) == (
         "Thames Valley Police recorded 9,632 harassment offences in the year to September 2023, "
-        "up from 7,892 the year before (+22.0%) and the highest in the ten years of comparable "
-        "figures."
+        "up 22.0 per cent from 7,892 the year before and the highest in the ten years of "
+        "comparable figures."
     )
     charge = leads[(LeadKind.CHARGE_LOW, "harassment")]
     assert lead_sentence(charge).startswith(
-        "301 (3.1%) of the 9,632 harassment offences Thames Valley Police recorded in the year "
-        "to September 2023 resulted in a charge or summons, down from 3.9% the year before"
+        "Thames Valley Police charged or summonsed 301 (3.1 per cent) of the 9,632 harassment "
+        "offences it recorded in the year to September 2023, down from 3.9 per cent the year "
+        "before"
     )
     assert len(leads) <= 5
     scores = [lead.score for lead in leads_for(article_db, "Thames Valley")]
@@ -145,18 +146,18 @@ def test_story_draft_for_the_article_has_its_figures_and_no_invented_quote(artic
     draft = ask_story("story harassment Thames Valley", article_db, TODAY)
     assert isinstance(draft, Story)
     text = draft.plain_text()
-    for figure in ("9,632", "7,892", "301", "3.1%"):
+    for figure in ("9,632", "7,892", "301", "3.1 per cent"):
         assert figure in text
     assert (
         draft.headline == "Harassment offences recorded by Thames Valley Police hit ten-year high"
     )
     assert draft.paragraphs[0] == (
         "Thames Valley Police recorded 9,632 harassment offences in the year to September 2023, "
-        "up from 7,892 the year before (+22.0%) and the highest in the ten years of comparable "
-        "figures. That is an average of 26 a day."
+        "up 22.0 per cent from 7,892 the year before and the highest in the ten years of "
+        "comparable figures. That is an average of 26 a day."
     )
     assert "Nine years earlier, in the year to September 2014, the figure was 1,790" in text
-    assert "down from 3.9% the year before" in text
+    assert "down from 3.9 per cent the year before" in text
     assert "Across England and Wales, police recorded 271,000 harassment offences" in text
     assert draft.quote.startswith("[QUOTE NEEDED")
     assert "“" not in text and " said" not in text
@@ -549,7 +550,7 @@ def test_a_month_of_digests_repeats_no_lead_and_leads_with_the_new_release(state
     parts = release_day.split("\n\n")
     assert parts[1] == "New Home Office figures (year to September 2023)"
     assert parts[2].startswith("Biggest moves on the year before:\n• Thames Valley Police: ")
-    assert "harassment 9,728, up from 7,892 the year before (+23.3%)" in parts[2]
+    assert "harassment 9,728, up 23.3 per cent from 7,892 the year before" in parts[2]
     assert (
         f"It revised 1 published figure for this channel's forces: Thames Valley Police, "
         f"Harassment (8L) offences, the quarter to September 2023: {old:,} → {new:,}."

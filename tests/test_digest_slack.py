@@ -80,7 +80,7 @@ def test_story_command_replies_privately_with_a_draft(server, stub):
         },
     }
     text = all_text(blocks)
-    for figure in ("9,632", "7,892", "301 (3.1%)", "[QUOTE NEEDED"):
+    for figure in ("9,632", "7,892", "301 (3.1 per cent)", "[QUOTE NEEDED"):
         assert figure in text
 
 

@@ -96,7 +96,10 @@ def test_download_then_ingest_then_answer(govuk, tmp_path, capsys):
         == 0
     )
     out = capsys.readouterr().out
-    assert out.startswith("301 (3.1%) of the 9,632 harassment offences")
+    assert out.startswith(
+        "Thames Valley Police charged or summonsed 301 (3.1 per cent) of the 9,632 harassment "
+        "offences"
+    )
     assert "19 October 2023 release" in out
 
 

@@ -56,7 +56,8 @@ def test_a_force_going_against_england_and_wales_leads_over_a_record_on_a_small_
     public_order = leads[order.index("public order offences")]
     assert lead_sentence(public_order) == (
         "Cumbria Constabulary recorded 3,962 public order offences in the year to December "
-        "2025, up from 3,537 the year before (+12.0%), against -2.2% across England and Wales."
+        "2025, up 12.0 per cent from 3,537 the year before, against a fall of 2.2 per cent across "
+        "England and Wales."
     )
     racial = leads[labels(leads).index("racially or religiously aggravated harassment")]
     assert racial.kind is LeadKind.HIGH
@@ -69,7 +70,7 @@ def test_a_record_against_the_national_trend_beats_one_that_repeats_it(leads_of)
     # Shoplifting at a ten-year high while it fell across England and Wales leads; drug
     # offences at a ten-year high (+15.5%, against +18.1% nationally) is the national story.
     assert labels(kent)[0] == "shoplifting"
-    assert "against -1.4% across England and Wales" in lead_sentence(kent[0])
+    assert "against a fall of 1.4 per cent across England and Wales" in lead_sentence(kent[0])
     assert "drug offences" not in labels(kent)
     thames_valley = leads_of("Thames Valley")
     assert "drug offences" not in labels(thames_valley)  # +5.8% against +18.1%

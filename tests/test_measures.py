@@ -9,6 +9,7 @@ from bot.core.periods import Quarter
 from bot.ingest import ingest
 from bot.query.database import Database
 from bot.render import numbers
+from bot.settings import PercentStyle
 from tests.conftest import TODAY
 from tests.fixtures.article import OUTCOME_SHARES, annual_values, quarterly, write_pfa_workbook
 
@@ -21,7 +22,7 @@ def reply(db, question):
 def test_change_on_the_year_before(article_db):
     answer = reply(article_db, "has harassment risen in Thames Valley in the year to Sept 2023?")
     assert answer.is_answer
-    assert "up from 7,892 the year before (+22.0%)" in answer.text
+    assert "up 22.0 per cent from 7,892 the year before" in answer.text
     assert any("recording practice" in note for note in answer.notes)
     assert answer.understood.startswith("I read this as: change · harassment")
 
@@ -40,9 +41,9 @@ def test_share_for_a_named_group_of_outcome_types(article_db):
     )
     assert answer.is_answer
     assert answer.text.startswith(
-        f"{expected:,} ({expected / 9632 * 100:.1f}%) of the 9,632 harassment offences "
-        "Thames Valley Police recorded in the year to September 2023 resulted in the victim "
-        "not supporting (or withdrawing support for) further action"
+        "Of the 9,632 harassment offences Thames Valley Police recorded in the year to "
+        f"September 2023, {expected:,} ({expected / 9632 * 100:.1f} per cent) resulted in the "
+        "victim not supporting (or withdrawing support for) further action"
     )
 
 
@@ -88,7 +89,7 @@ def test_rank_by_charge_rate(article_db):
     answer = reply(article_db, "which force has the lowest charge rate for harassment?")
     assert answer.text.startswith(
         "The lowest charge rate for harassment offences in the year to September 2023: "
-        "1. Thames Valley Police 3.1% (301 of 9,632)"
+        "1. Thames Valley Police 3.1 per cent (301 of 9,632)"
     )
 
 
@@ -184,9 +185,10 @@ def test_follow_up_changes_one_part(article_db):
 
 def test_small_counts_are_not_percentages():
     assert numbers.share(3, 12) == "3 of 12"
-    assert numbers.share(301, 9632) == "301 (3.1%)"
+    assert numbers.share(301, 9632) == "301 (3.1 per cent)"
+    assert numbers.share(301, 9632, PercentStyle.SYMBOL) == "301 (3.1%)"
     assert numbers.change(12, 8) == "up from 8 the year before"
-    assert numbers.change(9632, 7892) == "up from 7,892 the year before (+22.0%)"
+    assert numbers.change(9632, 7892) == "up 22.0 per cent from 7,892 the year before"
 
 
 def test_trend_is_flagged_sample_when_only_its_oldest_year_is(tmp_path, data_copy):

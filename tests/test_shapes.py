@@ -51,8 +51,8 @@ def test_two_periods_give_both_figures_and_the_change(shipped, raw):
     answer = reply(shipped, "burglary kent 2019/20 vs 2023/24")
     change = (now - then) / then * 100
     assert answer.text.startswith(
-        f"Kent Police recorded {now:,} burglary offences in the year to March 2024, down from "
-        f"{then:,} in the year to March 2020 ({change:+.1f}%)."
+        f"Kent Police recorded {now:,} burglary offences in the year to March 2024, down "
+        f"{-change:.1f} per cent from {then:,} in the year to March 2020."
     )
     assert "in the year to March 2020" in answer.text.split("Across England and Wales")[1]
 
@@ -69,7 +69,8 @@ def test_a_single_quarter_against_the_same_quarter_a_year_earlier(shipped, raw):
     answer = reply(shipped, "burglary kent q3 2024/25")
     assert answer.text.startswith(
         f"Kent Police recorded {now:,} burglary offences in the quarter to December 2024, down "
-        f"from {then:,} in the same quarter a year earlier"
+        f"{(then - now) / then * 100:.1f} per cent from {then:,} in the same quarter a year "
+        "earlier"
     )
     assert reply(shipped, "burglary kent october to december 2024").text == answer.text
 

@@ -47,12 +47,12 @@ def reply(db, question):
         (
             "harassment Thames Valley year to September 2023",
             "Thames Valley Police recorded 9,141 harassment offences in the year to September "
-            "2023, up from 7,887 the year before",
+            "2023, up 15.9 per cent from 7,887 the year before",
         ),
         (
             "harassment Cumbria year to September 2023",
             "Cumbria Constabulary recorded 2,394 harassment offences in the year to September "
-            "2023, down from 2,871 the year before",
+            "2023, down 16.6 per cent from 2,871 the year before",
         ),
         (
             "harassment England and Wales year to September 2023",
@@ -167,16 +167,16 @@ def test_charge_rate_for_an_offence_says_what_is_loaded_and_offers_the_nearest(s
     assert reply(shipped, answer.suggestions[1]).is_answer
     nearest = reply(shipped, answer.suggestions[2])
     assert nearest.text.startswith(
-        "11,677 (6.4%) of the 181,952 crimes Thames Valley Police recorded in the year to March "
-        "2023 resulted in a charge or summons"
+        "Thames Valley Police charged or summonsed 11,677 (6.4 per cent) of the 181,952 crimes "
+        "it recorded in the year to March 2023"
     )
 
 
 def test_all_crime_charge_rate_comes_from_one_release(shipped):
     answer = reply(shipped, "charge rate Thames Valley 2023/24")
     assert answer.text.startswith(
-        "13,087 (7.5%) of the 174,087 crimes Thames Valley Police recorded in the year to March "
-        "2024 resulted in a charge or summons"
+        "Thames Valley Police charged or summonsed 13,087 (7.5 per cent) of the 174,087 crimes "
+        "it recorded in the year to March 2024"
     )
     assert "23 July 2026 release" in answer.source
     assert "April 2026" not in answer.source
@@ -253,8 +253,8 @@ def test_an_offence_groups_charge_rate_divides_one_release(shipped, april_2026):
     assert (charged, recorded) == (4326, 62231)
     answer = reply(shipped, "charge rate violent crime Thames Valley 2024/25")
     assert answer.text.startswith(
-        "4,326 (7.0%) of the 62,231 violence against the person offences Thames Valley Police "
-        "recorded in the year to March 2025 resulted in a charge or summons."
+        "Thames Valley Police charged or summonsed 4,326 (7.0 per cent) of the 62,231 violence "
+        "against the person offences it recorded in the year to March 2025."
     )
     assert "23 April 2026 release" in answer.source
     assert "July 2026" not in answer.source

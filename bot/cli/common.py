@@ -55,3 +55,17 @@ def database(args: argparse.Namespace) -> Database | None:
     except DataMissing as problem:
         error(problem)
         return None
+
+
+def house_style() -> bool:
+    """The newsroom's percent style (CRIMEBOT_PERCENT_STYLE), set once for every reply this
+    process renders; False after saying why a setting cannot be read."""
+    from bot.render.style import use_house_style
+    from bot.settings import MissingSetting
+
+    try:
+        use_house_style(Settings.from_env().CRIMEBOT_PERCENT_STYLE)
+    except MissingSetting as problem:
+        error(problem)
+        return False
+    return True

@@ -12,7 +12,7 @@ import os
 import sys
 
 from bot.cli import alerts, ask, clock, digest, ingest, releases, serve, socket_mode, story
-from bot.cli.common import EXIT_CLARIFY, EXIT_ERROR, EXIT_OK
+from bot.cli.common import EXIT_CLARIFY, EXIT_ERROR, EXIT_OK, house_style
 
 __all__ = ["EXIT_CLARIFY", "EXIT_ERROR", "EXIT_OK", "build_parser", "main"]
 
@@ -125,6 +125,8 @@ def _ingest(commands: Commands) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if not house_style():
+        return EXIT_ERROR
     try:
         return args.run(args)
     except BrokenPipeError:  # `python -m bot ask … | head`: the reader has gone, quietly

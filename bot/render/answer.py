@@ -70,9 +70,9 @@ class Figure:
         object.__setattr__(self, "unit", Unit(self.unit))  # a plain string is accepted too
 
     def shown(self) -> str:
-        """The value as printed: '9,632', '3.1%'."""
-        if self.unit is Unit.PERCENT:
-            return f"{self.value:.1f}%"
+        """The value as printed in a figures list: '9,632', '3.1%', '−11.6%'."""
+        if self.unit is Unit.PERCENT:  # a fall with a true minus sign: '−11.6%'
+            return f"{self.value:.1f}%".replace("-", "\u2212")
         if self.unit is Unit.PER_1000:
             return f"{self.value:,.1f} per 1,000"
         if isinstance(self.value, int):

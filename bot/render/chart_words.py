@@ -8,6 +8,7 @@ from typing import NamedTuple
 
 from bot.render import numbers as num
 from bot.render.answer import PER_1000, Answer, Figure, SeriesPoint
+from bot.render.style import named
 
 
 class ChartWords(NamedTuple):
@@ -60,7 +61,7 @@ def trend_words(answer: Answer) -> ChartWords:
         finding = f"{'rose' if change > 0 else 'fell'} {abs(change):.1f}% in the latest year"
     else:
         finding = f"{num.count(latest.value)} in the latest year"
-    title = f"{_counted(answer)} recorded by {place} {finding}"
+    title = f"{_counted(answer)} recorded by {named(place)} {finding}"
     month = latest.period.removeprefix("the year to ").split()[0]
     subtitle = (
         f"Offences recorded in the twelve months to {month} each year, "
@@ -85,17 +86,17 @@ def comparison_words(answer: Answer) -> ChartWords:
     counted = _counted(answer)
     directions = {direction for _, direction in moves}
     if moves and len(directions) == 1 and len(moves) == len(places):
-        title = f"{counted} recorded by {_and(places)} {directions.pop()}"
+        title = f"{counted} recorded by {_and([named(p) for p in places])} {directions.pop()}"
     elif moves:
         title = f"{counted} " + " but ".join(
-            f"{direction} in {_and([p for p, d in moves if d == direction])}"
+            f"{direction} in {_and([named(p) for p, d in moves if d == direction])}"
             for direction in ("rose", "fell")
             if direction in directions
         )
         title = title.replace(" in ", " for ")
     else:
         top = max(places, key=lambda place: by_place[place][-1].value)
-        title = f"{counted}: {top} recorded the most"
+        title = f"{counted}: {named(top, start=True)} recorded the most"
     period = period_of(answer) or by_place[places[0]][-1].period
     subtitle = f"Offences recorded in {period} and the year before"
     listed = "; ".join(
@@ -115,10 +116,11 @@ def ranking_words(answer: Answer, ranked: list[Figure]) -> ChartWords:
     measure = (
         f"{top.offence} offences per 1,000 residents" if per_head else f"{top.offence} offences"
     )
+    leader = named(top.place, start=True)
     if per_head:
-        title = f"{top.place} recorded the highest {top.offence} rate per 1,000 residents"
+        title = f"{leader} recorded the highest {top.offence} rate per 1,000 residents"
     else:
-        title = f"{top.place} recorded the most {top.offence} offences"
+        title = f"{leader} recorded the most {top.offence} offences"
     subtitle = f"{measure.capitalize()}, {period}, the {num.words(len(ranked))} highest forces"
     listed = "; ".join(f"{f.label}: {value_text(f)}" for f in ranked)
     alt = f"Bar chart. {title}. {subtitle}. {listed}."
@@ -128,7 +130,7 @@ def ranking_words(answer: Answer, ranked: list[Figure]) -> ChartWords:
 def _percent(points: list[SeriesPoint]) -> str:
     if len(points) < 2 or points[-2].value < num.SMALL_COUNT:
         return ""
-    return f" ({(points[-1].value - points[-2].value) / points[-2].value * 100:+.1f}%)"
+    return f" ({num.signed((points[-1].value - points[-2].value) / points[-2].value * 100)})"
 
 
 def short_period(period: str) -> str:

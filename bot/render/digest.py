@@ -16,6 +16,8 @@ from bot.render.blocks import FALLBACK_LIMIT, button, context, cut, escape, sect
 from bot.render.leads import lead_change, lead_sentence, lead_tag, story_question
 from bot.render.notes import RECORDING_CAVEAT
 from bot.render.releases import source_line
+from bot.render.style import WORDS, house_style, named
+from bot.settings import PercentStyle
 from bot.state.subscriptions import Subscription
 
 STORY_ACTION = "write_story"
@@ -42,10 +44,12 @@ def release_heading(digest: Digest) -> str:
     return f"New Home Office figures ({digest.period.label().removeprefix('the ')})"
 
 
-def moves_text(force: ForceLeads) -> str:
-    """'Thames Valley Police: shoplifting 9,120, up from 7,010 the year before (+30.1%); …'"""
+def moves_text(force: ForceLeads, style: PercentStyle = WORDS) -> str:
+    """'Thames Valley Police: shoplifting 9,120, up 30.1 per cent from 7,010 the year before;
+    …'"""
     moves = "; ".join(
-        f"{move.offence.label} {num.count(move.now)}, {lead_change(move.now, move.before or 0)}"
+        f"{move.offence.label} {num.count(move.now)}, "
+        + lead_change(move.now, move.before or 0, style)
         for move in force.moves
     )
     return f"{force.place.label}: {moves or 'no change on the year before beyond the noise'}."
@@ -85,11 +89,13 @@ def release_news(digest: Digest) -> str:
     )
 
 
-def release_section(digest: Digest) -> list[str]:
+def release_section(digest: Digest, style: PercentStyle = WORDS) -> list[str]:
     """The heading, the biggest moves for each force, and what the release revised."""
     if not digest.new_releases:
         return []
-    moves = "\n".join(f"• {moves_text(force)}" for force in digest.forces if force.has_figures)
+    moves = "\n".join(
+        f"• {moves_text(force, style)}" for force in digest.forces if force.has_figures
+    )
     return [
         release_heading(digest),
         "Biggest moves on the year before:\n" + moves,
@@ -119,17 +125,18 @@ def title(day: dt.date) -> str:
     return f"Crime figures digest · {day:%A} {day.day} {day:%B %Y}"
 
 
-def digest_text(digest: Digest) -> str:
+def digest_text(digest: Digest, style: PercentStyle | None = None) -> str:
     """The whole digest as plain text: the terminal's dry run and Slack's fallback text."""
+    style = house_style(style)
     parts = [title(digest.day)]
     if digest.sample:
         parts.append(f"⚠️ {SAMPLE_WARNING}")
-    parts += release_section(digest)
+    parts += release_section(digest, style)
     if digest.headline:
-        parts.append(f"England and Wales: {lead_sentence(digest.headline)}")
+        parts.append(f"England and Wales: {lead_sentence(digest.headline, style)}")
     for force in digest.forces:
         lines = [f"{force.place.label}, {digest.period.label()}:"]
-        lines += [f"• {lead_tag(lead)}: {lead_sentence(lead)}" for lead in force.leads]
+        lines += [f"• {lead_tag(lead)}: {lead_sentence(lead, style)}" for lead in force.leads]
         if not force.leads:
             lines.append(_nothing(force, digest))
         parts.append("\n".join(lines))
@@ -138,19 +145,20 @@ def digest_text(digest: Digest) -> str:
     return "\n\n".join(parts)
 
 
-def digest_blocks(digest: Digest) -> list[dict]:
+def digest_blocks(digest: Digest, style: PercentStyle | None = None) -> list[dict]:
     """At most 6 forces of 5 leads fit Slack's 50 blocks (subscriptions allow 6)."""
+    style = house_style(style)
     blocks: list[dict] = [
         {"type": "header", "text": {"type": "plain_text", "text": title(digest.day)}}
     ]
     if digest.sample:
         blocks.append(context(f"⚠️ {SAMPLE_WARNING}"))
     if digest.new_releases:
-        heading, moves, news = release_section(digest)
+        heading, moves, news = release_section(digest, style)
         blocks.append(section(f"*{heading}*\n{moves}"))
         blocks.append(section(news))
     if digest.headline:
-        blocks.append(section(f"*England and Wales* · {lead_sentence(digest.headline)}"))
+        blocks.append(section(f"*England and Wales* · {lead_sentence(digest.headline, style)}"))
     number = 0
     for force in digest.forces:
         blocks.append({"type": "divider"})
@@ -158,7 +166,7 @@ def digest_blocks(digest: Digest) -> list[dict]:
         if not force.leads:
             blocks.append(context(_nothing(force, digest)))
         for lead in force.leads:
-            block = section(f"*{lead_tag(lead)}*\n{lead_sentence(lead)}")
+            block = section(f"*{lead_tag(lead)}*\n{lead_sentence(lead, style)}")
             block["accessory"] = button(
                 "Write it up", f"{STORY_ACTION}_{number}", story_question(lead)
             )
@@ -177,10 +185,10 @@ class DigestMessage(TypedDict):
     blocks: list[dict]
 
 
-def digest_message(digest: Digest) -> DigestMessage:
+def digest_message(digest: Digest, style: PercentStyle | None = None) -> DigestMessage:
     return {
-        "text": cut(escape(digest_text(digest)), FALLBACK_LIMIT),
-        "blocks": digest_blocks(digest),
+        "text": cut(escape(digest_text(digest, style)), FALLBACK_LIMIT),
+        "blocks": digest_blocks(digest, style),
     }
 
 
@@ -218,6 +226,6 @@ def subscription_text(
 
 
 def force_names(forces: tuple[str, ...]) -> str:
-    """'Thames Valley Police and Cumbria Constabulary'."""
-    names = [force_place(force).label for force in forces]
+    """'Thames Valley Police and the Metropolitan Police'."""
+    names = [named(force_place(force).label) for force in forces]
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]

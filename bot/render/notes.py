@@ -57,11 +57,11 @@ def counted_text(counted: Counted) -> str:
     if counted.basis is Basis.OFFENCES:
         return "; ".join(f"{c.name} ({c.code})" for c in counted.codes)
     if counted.basis is Basis.GROUPS:
-        plural = "s" if len(counted.groups) > 1 else ""
-        return (
-            f"the {' and '.join(counted.groups)} {counted.level}{plural} "
-            f"({counted.code_count} offence codes)"
-        )
+        groups = list(counted.groups)
+        listed = groups[0] if len(groups) == 1 else ", ".join(groups[:-1]) + " and " + groups[-1]
+        plural = "s" if len(groups) > 1 else ""
+        codes = "s" if counted.code_count != 1 else ""
+        return f"the {listed} {counted.level}{plural} ({counted.code_count} offence code{codes})"
     return COUNTED[counted.basis]
 
 

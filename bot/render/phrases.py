@@ -4,9 +4,12 @@ a record, and how the question was read."""
 from __future__ import annotations
 
 from bot.core.periods import Period
-from bot.core.plan import Measure, OffenceSelection, Place, QueryPlan
+from bot.core.plan import CHARGE, Measure, OffenceSelection, OutcomeSelection, Place, QueryPlan
+from bot.core.reference import ForceKind, force_by_name
 from bot.query.findings import Findings, YearFigure
 from bot.render import numbers as num
+from bot.render.style import WORDS, named
+from bot.settings import PercentStyle
 
 
 def offence_phrase(findings: Findings, n: int | None = None) -> str:
@@ -14,30 +17,71 @@ def offence_phrase(findings: Findings, n: int | None = None) -> str:
 
 
 def offences_phrase(selection: OffenceSelection, n: int | None = None) -> str:
-    """'9,632 harassment offences', 'crimes' style wording for the selection counted."""
+    """'9,632 harassment offences', '1 stalking offence', 'crimes' style wording for the
+    selection counted; never '5,176 vehicle crime'."""
     label = selection.label
     counted = f"{num.count(n)} " if n is not None else ""
     if selection.level == "all":
-        return f"{counted}crimes"
-    if label.startswith("fraud: "):  # 'fraud: action fraud': the body is the place already
-        return f"{counted}fraud offences"
-    if label.endswith(("offences", "crimes", "crime")):
-        return f"{counted}{label}"
-    return f"{counted}{label} offences"
+        text = "crimes"
+    elif label.startswith("fraud: "):  # 'fraud: action fraud': the body is the place already
+        text = "fraud offences"
+    elif label.endswith(("offences", "crimes")):
+        text = label
+    elif label.endswith(" crime"):
+        text = label.removesuffix("crime") + "offences"
+    else:
+        text = f"{label} offences"
+    if n == 1:
+        text = text.removesuffix("s")
+    return counted + text
+
+
+def is_police(place: Place) -> bool:
+    """A place made of police forces: not Action Fraud or the other bodies that record fraud
+    centrally ('recorded by Action Fraud', never 'police forces recorded … fraud')."""
+    found = force_by_name()
+    return place.kind != "fraud" and not any(
+        name in found and found[name].kind is ForceKind.FRAUD for name in place.forces
+    )
 
 
 def subject(place: Place) -> str:
-    if place.kind == "force":
-        return place.label
+    """Who recorded it, at the start of a sentence: 'The Metropolitan Police', 'Police in
+    Westminster', 'Police forces in Wales', 'Action Fraud'."""
+    if place.kind == "force" or not is_police(place):
+        return named(place.label, start=True)
     if place.kind == "local":
         return f"Police in {place.label}"
     return f"Police forces in {place.label}"
 
 
 def recorded_by(place: Place) -> str:
-    if place.kind == "force":
-        return f"{place.label} recorded"
+    """After 'crimes': 'the Metropolitan Police recorded', 'recorded in Wales'."""
+    if place.kind == "force" or not is_police(place):
+        return f"{named(place.label)} recorded"
     return f"recorded in {place.label}"
+
+
+def outcome_words(
+    place: Place,
+    counted: str,
+    outcomes: int,
+    offences: int,
+    when: str,
+    outcome: OutcomeSelection,
+    style: PercentStyle = WORDS,
+) -> str:
+    """'Thames Valley Police charged or summonsed 13,087 (7.5 per cent) of the 174,087 crimes
+    it recorded in the year to March 2024', or 'Of the 9,632 harassment offences recorded in
+    Wales in …, 301 (3.1 per cent) resulted in …': never a sentence that opens on a figure.
+    ``counted``: the offences with their number ('174,087 crimes')."""
+    small = offences < num.SMALL_COUNT
+    part = num.count(outcomes) if small else num.share(outcomes, offences, style)
+    if outcome.types == CHARGE.types and place.kind == "force" and is_police(place):
+        return (
+            f"{subject(place)} charged or summonsed {part} of the {counted} it recorded in {when}"
+        )
+    return f"Of the {counted} {recorded_by(place)} in {when}, {part} resulted in {outcome.label}"
 
 
 def understood(

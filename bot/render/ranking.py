@@ -11,6 +11,8 @@ from bot.render.answer import Figure, Unit
 from bot.render.figures import figure, provenance
 from bot.render.phrases import earlier_phrase, offence_phrase
 from bot.render.rates import rate_value, set_aside_sentence
+from bot.render.style import WORDS, named
+from bot.settings import PercentStyle
 
 
 def _name(force: str) -> str:
@@ -30,8 +32,8 @@ def ranked_what(findings: Findings) -> str:
     return f"number of {offence_phrase(findings)}"
 
 
-def ranked_value(findings: Findings, row: RankRow) -> str:
-    """How the list gives one force's figure: '7.5% (13,087 of 174,087)'."""
+def ranked_value(findings: Findings, row: RankRow, style: PercentStyle = WORDS) -> str:
+    """How the list gives one force's figure: '7.5 per cent (13,087 of 174,087)'."""
     plan = findings.plan
     if plan.per_head:
         return rate_value(row)
@@ -39,12 +41,13 @@ def ranked_value(findings: Findings, row: RankRow) -> str:
         assert row.before is not None and row.change is not None
         direction = "up" if row.offences >= row.before else "down"
         return (
-            f"{direction} {abs(row.change) * 100:.1f}% "
+            f"{direction} {num.per_cent(abs(row.change) * 100, style)} "
             f"({num.count(row.before)} to {num.count(row.offences)})"
         )
     if plan.outcome:
         assert row.rate is not None and row.outcomes is not None
-        return f"{num.percent(row.rate)} ({num.count(row.outcomes)} of {num.count(row.offences)})"
+        counts = f"{num.count(row.outcomes)} of {num.count(row.offences)}"
+        return f"{num.percent(row.rate, style)} ({counts})"
     return num.count(row.offences)
 
 
@@ -59,7 +62,9 @@ def _ranked_figure(findings: Findings, row: RankRow) -> tuple[int | float, Unit]
     return row.offences, Unit.OFFENCES
 
 
-def ranking(findings: Findings, manifest: list[ReleaseEntry]) -> tuple[list[str], list[Figure]]:
+def ranking(
+    findings: Findings, manifest: list[ReleaseEntry], style: PercentStyle = WORDS
+) -> tuple[list[str], list[Figure]]:
     plan = findings.plan
     rows = findings.ranking
     label = findings.offence.selection.label
@@ -74,16 +79,16 @@ def ranking(findings: Findings, manifest: list[ReleaseEntry]) -> tuple[list[str]
             position = positions[found.place.name]
             place = found.place.label
             sentences.append(
-                f"{place} had the {num.ordinal(position)}{plan.rank_order} {what} "
-                f"of the {len(rows)} forces with complete figures in {when}: "
-                f"{ranked_value(findings, rows[position - 1])}."
+                f"{named(place, start=True)} had the {num.ordinal(position)}{plan.rank_order} "
+                f"{what} of the {len(rows)} forces with complete figures in {when}: "
+                f"{ranked_value(findings, rows[position - 1], style)}."
             )
             rank = f"{place}: rank ({plan.rank_order} {what})"
             figures.append(
                 figure(rank, position, Unit.RANK, place, label, findings.period, sources)
             )
     top = rows[: plan.rank_limit]
-    sentences.append(_top_sentence(findings, top, what))
+    sentences.append(_top_sentence(findings, top, what, style))
     for i, row in enumerate(top):
         value, unit = _ranked_figure(findings, row)
         name = _name(row.force)
@@ -94,10 +99,12 @@ def ranking(findings: Findings, manifest: list[ReleaseEntry]) -> tuple[list[str]
     return sentences, figures
 
 
-def _top_sentence(findings: Findings, top: list[RankRow], what: str) -> str:
+def _top_sentence(
+    findings: Findings, top: list[RankRow], what: str, style: PercentStyle = WORDS
+) -> str:
     plan = findings.plan
     listing = "; ".join(
-        f"{i + 1}. {_name(r.force)} {ranked_value(findings, r)}" for i, r in enumerate(top)
+        f"{i + 1}. {_name(r.force)} {ranked_value(findings, r, style)}" for i, r in enumerate(top)
     )
     if plan.by_change:
         moves = "rises" if plan.rank_order == "highest" else "falls"
@@ -115,9 +122,9 @@ def _left_out(findings: Findings) -> list[str]:
         sentences.append(set_aside_sentence(findings))
     if findings.unranked:
         by_change = findings.plan.by_change
+        forces = "one force" if findings.unranked == 1 else f"{num.words(findings.unranked)} forces"
         sentences.append(
-            f"{findings.unranked} forces with fewer than {num.SMALL_COUNT} offences "
-            + ("the year before " if by_change else "")
-            + ("are not ranked by change." if by_change else "are not ranked by share.")
+            f"Not ranked by {'change' if by_change else 'share'}: {forces} with fewer than "
+            f"{num.SMALL_COUNT} offences" + (" the year before." if by_change else ".")
         )
     return sentences

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from bot.core.periods import MONTHS, Period, Quarter
 from bot.core.plan import PeriodSpec
 from bot.query.errors import OutcomesLoaded, Reason, Refusal, Unanswerable
+from bot.render.style import named
 
 LOAD_OUTCOMES = "Load the full outcome tables with `python -m bot ingest --download`."
 NO_RATE = "rate per 1,000 residents"
@@ -25,8 +26,9 @@ def _label(period: Period | None) -> str:
 
 
 def _place(refusal: Refusal) -> str:
+    """The place as a newspaper names it after 'for': 'the Metropolitan Police'."""
     assert refusal.place is not None
-    return refusal.place.label
+    return named(refusal.place.label)
 
 
 def covered_text(first: int, last: int) -> str:
@@ -112,7 +114,8 @@ _WORDS: dict[Reason, Callable[[Refusal], str]] = {
     Reason.NO_SUCH_OFFENCE: lambda r: f"The data has no offence called {r.label!r}.",
     Reason.FRAUD_RECORDED_CENTRALLY: lambda r: (
         "Fraud has been recorded centrally by Action Fraud (with CIFAS and UK Finance), not by "
-        f"local police forces, so there are no {_place(r)} figures for {_label(r.period)}."
+        f"local police forces, so there are no {r.place.label if r.place else ''} figures for "
+        f"{_label(r.period)}."
     ),
     Reason.NO_COMPLETE_FIGURES: lambda r: (
         f"There are no complete figures for {_place(r)} for {_label(r.period)}."
@@ -159,7 +162,8 @@ _WORDS: dict[Reason, Callable[[Refusal], str]] = {
         "I give rates per 1,000 residents for one period, not as a series yet."
     ),
     Reason.NO_RESIDENTS: lambda r: (
-        f"{_place(r)} polices no residential area of its own, so it has no {NO_RATE}."
+        f"{_place(r)[0].upper()}{_place(r)[1:]} polices no residential area of its own, so it "
+        f"has no {NO_RATE}."
     ),
     Reason.SHARED_FORCE_AREA: lambda r: (
         "Those places share a police force area, and local totals are loaded only for all "

@@ -21,8 +21,8 @@ from bot.render.notes import (
 from bot.render.phrases import (
     earlier_phrase,
     offence_phrase,
+    outcome_words,
     record_phrase,
-    recorded_by,
     since_phrase,
     subject,
     understood,
@@ -33,9 +33,11 @@ from bot.render.releases import (
     release_phrase,
     source_line,
 )
+from bot.render.style import WORDS, house_style, named
+from bot.settings import PercentStyle
 
 
-def count_sentence(findings: Findings, found: PlaceFindings) -> str:
+def count_sentence(findings: Findings, found: PlaceFindings, style: PercentStyle = WORDS) -> str:
     current = found.current
     text = (
         f"{subject(found.place)} recorded {offence_phrase(findings, current.value)} "
@@ -51,7 +53,8 @@ def count_sentence(findings: Findings, found: PlaceFindings) -> str:
         )
     clauses = []
     if found.previous is not None:
-        clauses.append(num.change(current.value, found.previous.value, earlier_phrase(findings)))
+        when = earlier_phrase(findings)
+        clauses.append(num.change(current.value, found.previous.value, when, style))
     record = record_phrase(found.offences)
     if record:
         clauses.append(record)
@@ -60,27 +63,29 @@ def count_sentence(findings: Findings, found: PlaceFindings) -> str:
     return text + "."
 
 
-def outcome_sentence(findings: Findings, found: PlaceFindings) -> str:
+def outcome_sentence(findings: Findings, found: PlaceFindings, style: PercentStyle = WORDS) -> str:
+    """'Thames Valley Police charged or summonsed 13,087 (7.5 per cent) of the 174,087 crimes
+    it recorded in the year to March 2024, up from 6.4 per cent the year before.'"""
     outcome = findings.plan.outcome
     assert outcome is not None
     outcomes, offences = found.outcomes[0].value, found.current.value
-    text = (
-        f"{num.share(outcomes, offences)} of the {offence_phrase(findings, offences)} "
-        f"{recorded_by(found.place)} in {findings.period.label()} resulted in {outcome.label}"
-    )
-    if len(found.outcomes) > 1 and found.previous is not None:
-        text += _outcome_change(findings, found)
-    return text + "."
+    counted = offence_phrase(findings, offences)
+    when = findings.period.label()
+    text = outcome_words(found.place, counted, outcomes, offences, when, outcome, style)
+    return text + outcome_change(findings, found, style) + "."
 
 
-def _outcome_change(findings: Findings, found: PlaceFindings) -> str:
-    """', down from 8.1% the year before', or both figures when the counts are small."""
-    assert found.previous is not None
+def outcome_change(findings: Findings, found: PlaceFindings, style: PercentStyle = WORDS) -> str:
+    """', down from 8.1 per cent the year before', or both figures when the counts are small;
+    '' when there is no earlier share."""
+    if len(found.outcomes) < 2 or found.previous is None:
+        return ""
     outcomes, offences = found.outcomes[0].value, found.current.value
     when = earlier_phrase(findings)
-    before = num.rate_text(found.outcomes[1].value, found.previous.value)
+    before = num.rate_text(found.outcomes[1].value, found.previous.value, style)
     if offences < num.SMALL_COUNT or found.previous.value < num.SMALL_COUNT:
-        return f" ({when.name}: {before}; now {num.rate_text(outcomes, offences)})"
+        now = num.rate_text(outcomes, offences, style)
+        return f" ({when.name}: {before}; now {now})"
     then_rate = found.outcomes[1].value / found.previous.value
     now_rate = outcomes / offences
     if f"{now_rate:.3f}" == f"{then_rate:.3f}":
@@ -89,7 +94,7 @@ def _outcome_change(findings: Findings, found: PlaceFindings) -> str:
     return f", {word} {before} {when}"
 
 
-def national_sentence(findings: Findings) -> str:
+def national_sentence(findings: Findings, style: PercentStyle = WORDS) -> str:
     national = findings.national
     if national is None:
         return ""
@@ -98,7 +103,7 @@ def national_sentence(findings: Findings) -> str:
     if findings.plan.outcome is not None and national.outcomes:
         outcomes, offences = national.outcomes[0].value, national.current.value
         return (
-            f"Across England and Wales, {num.share(outcomes, offences)} of "
+            f"Across England and Wales, {num.share(outcomes, offences, style)} of the "
             f"{offence_phrase(findings, offences)} recorded in the same period resulted in "
             f"{findings.plan.outcome.label}."
         )
@@ -106,7 +111,7 @@ def national_sentence(findings: Findings) -> str:
     text = f"Across England and Wales, police recorded {counted} in the same period"
     if national.previous is not None:
         when = earlier_phrase(findings)
-        text += ", " + num.change(national.current.value, national.previous.value, when)
+        text += ", " + num.change(national.current.value, national.previous.value, when, style)
     return text + "."
 
 
@@ -133,56 +138,62 @@ def trend_sentence(findings: Findings, found: PlaceFindings) -> str:
         return ""
     first = figures[-1]
     years = len(figures) - 1
-    text = (
-        f"{num.words(years).capitalize()} year{'s' if years > 1 else ''} earlier, in "
-        f"{first.period.label()}, "
-        f"the figure was {num.count(first.value)}"
-    )
+    ago = f"{num.words(years)} year{'s' if years > 1 else ''} earlier"
+    if years <= 10:  # 'Nine years earlier, in …'; never a sentence opening on '12'
+        text = f"{ago.capitalize()}, in {first.period.label()}, "
+    else:
+        text = f"In {first.period.label()}, {ago}, "
+    text += f"the figure was {num.count(first.value)}"
     multiple = num.times(figures[0].value, first.value)
     if multiple:
-        text += f": the latest is a {multiple} increase"
+        text += f": the latest is {multiple} as high"
     return text + "."
 
 
-def _sentences(findings: Findings) -> tuple[list[str], ChartKind]:
+def _sentences(findings: Findings, style: PercentStyle) -> tuple[list[str], ChartKind]:
     """The sentences of an answer about one place (and England and Wales), and its chart."""
     plan = findings.plan
     found = findings.places[0]
     sentences, chart = [], ChartKind.NONE
     if plan.outcome is not None:
-        sentences.append(outcome_sentence(findings, found))
+        sentences.append(outcome_sentence(findings, found, style))
     else:
         if plan.measure is Measure.RECORD:
             sentences.append(record_answer(found))
-        sentences.append(count_sentence(findings, found))
+        sentences.append(count_sentence(findings, found, style))
         if plan.measure in (Measure.TREND, Measure.RECORD):
             sentences.append(trend_sentence(findings, found))
             chart = ChartKind.TREND
-    national = national_sentence(findings)
+    national = national_sentence(findings, style)
     if national:
         sentences.append(national)
     return sentences, chart
 
 
 def render(
-    findings: Findings, manifest: list[ReleaseEntry], today: dt.date | None = None
+    findings: Findings,
+    manifest: list[ReleaseEntry],
+    today: dt.date | None = None,
+    style: PercentStyle | None = None,
 ) -> Answer:
+    """``style``: per cent in words or as a symbol; the house style when not given."""
     plan = findings.plan
+    style = house_style(style)
     match plan.measure:
         case Measure.RANK:
-            sentences, figures = ranking(findings, manifest)
+            sentences, figures = ranking(findings, manifest, style)
             chart = ChartKind.RANKING
         case Measure.COMPARE:
             sentences = [
-                outcome_sentence(findings, found)
+                outcome_sentence(findings, found, style)
                 if plan.outcome
-                else count_sentence(findings, found)
+                else count_sentence(findings, found, style)
                 for found in findings.places
             ]
             figures = answer_figures(findings, manifest)
             chart = ChartKind.COMPARISON
         case _:
-            sentences, chart = _sentences(findings)
+            sentences, chart = _sentences(findings, style)
             figures = answer_figures(findings, manifest)
     return Answer(
         status=Status.ANSWER,
@@ -202,7 +213,7 @@ def _title(findings: Findings, chart: ChartKind) -> str:
     counted = offence_phrase(findings)
     counted = counted[0].upper() + counted[1:]
     if chart is ChartKind.TREND:
-        place = findings.places[0].place.label
+        place = named(findings.places[0].place.label)
         span = (
             "twelve" if findings.period.quarters == 4 else num.words(findings.period.quarters * 3)
         )

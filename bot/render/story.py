@@ -15,10 +15,12 @@ from bot.render.answer import Figure, sample_warning
 from bot.render.blocks import MAX_FIELDS, context, figure_field, section
 from bot.render.figures import answer_figures
 from bot.render.notes import OUTCOMES_CAVEAT, RECORDING_CAVEAT, comparability_text, counted_text
-from bot.render.phrases import record_phrase, understood
+from bot.render.phrases import offence_phrase, record_phrase, recorded_by, understood
 from bot.render.refusals import refusal_text
 from bot.render.releases import source_line
-from bot.render.sentence import count_sentence, national_sentence, outcome_sentence, trend_sentence
+from bot.render.sentence import count_sentence, national_sentence, outcome_change, trend_sentence
+from bot.render.style import WORDS, house_style, named
+from bot.settings import PercentStyle
 
 QUOTE_PLACEHOLDER = (
     "[QUOTE NEEDED: a response from {who}, or from a victims' charity or another named "
@@ -54,7 +56,11 @@ def headline(trend: Findings) -> str:
     selection = trend.offence.selection
     what = "Crime" if selection.level == "all" else f"{selection.label} offences"
     what = what[0].upper() + what[1:]
-    place = found.place.label if found.place.kind == "force" else f"police in {found.place.label}"
+    place = (
+        named(found.place.label)
+        if found.place.kind == "force"
+        else f"police in {found.place.label}"
+    )
     figures = found.offences
     record = record_phrase(figures)
     span = "ten-year" if len(figures) == 10 else f"{num.words(len(figures))}-year"
@@ -67,7 +73,7 @@ def headline(trend: Findings) -> str:
         word = "up" if now > before else "down"
         text = f"{what} recorded by {place} {word} {abs(now - before) / before:.0%} in a year"
     else:
-        text = f"{place[0].upper() + place[1:]} recorded {num.count(now)} {what.lower()}"
+        text = f"{place[0].upper() + place[1:]} recorded {offence_phrase(trend, now)}"
         text += f" in {trend.period.label()}"
     return text[:HEADLINE_LIMIT]
 
@@ -82,32 +88,58 @@ def _daily(trend: Findings) -> str:
     return f"That is an average of {num.count(round(now / days))} a day."
 
 
-def _paragraphs(found: StoryFindings) -> list[str]:
-    """The intro (with the daily average), the ten years, the charge rate, England and Wales."""
+def _paragraphs(found: StoryFindings, style: PercentStyle = WORDS) -> list[str]:
+    """The intro (with the daily average), the ten years, England and Wales, then the charge
+    rate with its caveat: no two paragraphs in a row open alike or repeat a figure."""
     trend, charges = found.trend, found.charges
     place = trend.places[0]
-    paragraphs = [count_sentence(trend, place)]
+    paragraphs = [count_sentence(trend, place, style)]
     daily = _daily(trend)
     if daily:
         paragraphs[0] += " " + daily
     if len(place.offences) >= 3:
         paragraphs.append(trend_sentence(trend, place))
+    if trend.national is not None:
+        paragraphs.append(national_sentence(trend, style))
     if charges is not None:
-        paragraphs.append(outcome_sentence(charges, charges.places[0]))
+        paragraphs.append(charge_paragraph(trend, charges, style))
     elif found.charges_missing is not None:
         # An editor's note, marked like the quote line: the reason is not copy to print.
         paragraphs.append(f"[CHARGE RATE NEEDED: {refusal_text(found.charges_missing)}]")
-    for findings in (trend, charges):
-        if findings is not None and findings.national is not None:
-            paragraphs.append(national_sentence(findings))
     return paragraphs
 
 
+def charge_paragraph(trend: Findings, charges: Findings, style: PercentStyle = WORDS) -> str:
+    """'Of the crimes Thames Valley Police recorded in the year to March 2024, 13,087 (7.5 per
+    cent) resulted in a charge or summons, up from 6.4 per cent the year before, against 8.0
+    per cent across England and Wales.', with the caveat on recent outcomes beside the share
+    it qualifies."""
+    outcome = charges.plan.outcome
+    assert outcome is not None
+    found = charges.places[0]
+    outcomes, offences = found.outcomes[0].value, found.current.value
+    part = num.share(outcomes, offences, style) if offences >= num.SMALL_COUNT else f"{outcomes:,}"
+    counted = offence_phrase(charges, offences)
+    if charges.period == trend.period and offences == trend.places[0].current.value:
+        counted = offence_phrase(charges)  # the intro gave the count
+    when = charges.period.label()
+    text = f"Of the {counted} {recorded_by(found.place)} in {when}, {part}"
+    text += f" resulted in {outcome.label}" + outcome_change(charges, found, style)
+    national = charges.national
+    if national is not None and national.outcomes:
+        share = num.rate_text(national.outcomes[0].value, national.current.value, style)
+        text += f", against {share} across England and Wales"
+    text += "."
+    if charges.outcomes_recent:
+        text += f" {OUTCOMES_CAVEAT}"
+    return text
+
+
 def _notes(found: StoryFindings) -> list[str]:
-    trend, charges = found.trend, found.charges
+    """The caveat on recorded crime, comparability and what was counted (the caveat on
+    recent outcomes sits in the charge-rate paragraph)."""
+    trend = found.trend
     notes = [f"Caveat: {RECORDING_CAVEAT}"]
-    if charges is not None and charges.outcomes_recent:
-        notes.append(f"Caveat: {OUTCOMES_CAVEAT}")
     comparability = comparability_text(trend.offence.comparability)
     if comparability:
         notes.append(comparability)
@@ -115,13 +147,16 @@ def _notes(found: StoryFindings) -> list[str]:
     return notes
 
 
-def render_story(found: StoryFindings, manifest: list[ReleaseEntry]) -> Story:
+def render_story(
+    found: StoryFindings, manifest: list[ReleaseEntry], style: PercentStyle | None = None
+) -> Story:
+    """``style``: per cent in words or as a symbol; the house style when not given."""
     trend, charges = found.trend, found.charges
     place = trend.places[0]
-    paragraphs = _paragraphs(found)
+    paragraphs = _paragraphs(found, house_style(style))
     notes = _notes(found)
     releases = trend.releases | (charges.releases if charges else set())
-    who = place.place.label if place.place.kind == "force" else "the police forces named"
+    who = named(place.place.label) if place.place.kind == "force" else "the police forces named"
     figures = answer_figures(trend, manifest) + (
         answer_figures(charges, manifest) if charges else []
     )
