@@ -3,18 +3,20 @@ representative questions read exactly as they always have."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from bot.answers.story import story_plan
 from bot.parse import Ask, Clarification, Facts, parse, places_in
 from bot.parse.subscriptions import parse_request
-from bot.render.clarifications import clarification_text
+from bot.parse.vocabulary import vocabulary
+from bot.render.clarifications import NOT_RECORDED, OUTSIDE, clarification_text
 from tests.conftest import TODAY
 
 SAMPLE_FACTS = Facts(
     words=("flibber",),
     options=("Kent", "Essex"),
-    why="Why not.",
     length=400,
     limits=(2, 20),
     month=3,
@@ -26,8 +28,16 @@ SAMPLE_FACTS = Facts(
 
 @pytest.mark.parametrize("reason", list(Ask))
 def test_every_clarification_has_words(reason):
-    text = clarification_text(Clarification(reason, SAMPLE_FACTS))
+    subject = "uk" if "OUTSIDE" in reason.name else "arrests"
+    text = clarification_text(Clarification(reason, replace(SAMPLE_FACTS, subject=subject)))
     assert text.strip() and "{" not in text
+
+
+def test_every_subject_the_data_does_not_cover_has_words():
+    """vocabulary.toml names the subjects; the words saying why are all in render."""
+    vocab = vocabulary()
+    assert {entry.subject for entry in vocab.not_recorded.values()} == set(NOT_RECORDED)
+    assert set(vocab.outside.values()) == set(OUTSIDE)
 
 
 # (question, what it is asked as, the reply's text exactly as before the parser was typed)

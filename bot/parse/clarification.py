@@ -34,8 +34,8 @@ class Ask(StrEnum):
     WHICH_PLACE = "which place"  # words (the one naming several places)
     WHICH_OFFENCE = "which offence"  # options
     WHICH_OUTCOME = "which outcome"  # options
-    OUTSIDE = "outside England and Wales"  # why
-    NOT_RECORDED = "not in police recorded crime"  # why
+    OUTSIDE = "outside England and Wales"  # subject
+    NOT_RECORDED = "not in police recorded crime"  # subject
     WHICH_QUARTER = "calendar or financial quarter"  # quarter, year
     QUARTER_WITHOUT_YEAR = "three months to a month, no year"  # month, year (an example)
     NOT_A_QUARTER = "three months that are not a quarter"
@@ -46,7 +46,7 @@ class Ask(StrEnum):
     THREE_PERIODS = "more than two periods compared"
     TREND_LENGTH = "trend too short or too long"  # limits (the shortest and longest)
     LIST_TOO_LONG = "list of forces too long"
-    FORCE_OUTSIDE = "a force outside England and Wales"  # why
+    FORCE_OUTSIDE = "a force outside England and Wales"  # subject
     NOT_A_FORCE = "not a police force"  # words
     NOT_A_TIME = "not a time of day"  # words
     NATIONAL_DIGEST = "a digest for England and Wales"
@@ -60,7 +60,8 @@ class Facts:
 
     words: tuple[str, ...] = ()  # the reporter's words asked about, as typed
     options: tuple[str, ...] = ()  # names to choose between
-    why: str = ""  # vocabulary.toml's sentence on what the data does not cover
+    subject: str = ""  # what the data does not cover: a vocabulary.toml [not_recorded] or
+    # [outside] subject
     length: int = 0
     limits: tuple[int, ...] = ()
     month: int = 0

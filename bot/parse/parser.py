@@ -74,7 +74,7 @@ def places_in(text: str) -> list[Place] | Clarification:
         return Clarification(Ask.LIST_TOO_LONG, suggestions=())
     found = scan(tokens(clean(text)))
     if found.outside:
-        return Clarification(Ask.FORCE_OUTSIDE, Facts(why=found.outside[0]), ())
+        return Clarification(Ask.FORCE_OUTSIDE, Facts(subject=found.outside[0]), ())
     problem = correct(found)
     if problem:
         return problem

@@ -28,14 +28,14 @@ def looks_like_sql(text: str) -> bool:
 def refusal(found: Found, asked: FoundPeriod, original: str) -> Clarification | None:
     """Places and subjects the data does not cover, misspellings, and unknown words."""
     if found.outside:
-        return Clarification(Ask.OUTSIDE, Facts(why=found.outside[0]))
+        return Clarification(Ask.OUTSIDE, Facts(subject=found.outside[0]))
     if found.not_recorded:
         subject = found.not_recorded[0]
         place = found.places[0].name if found.places else "England and Wales"
         offence = found.offences[0].label if found.offences else "all crime"
         return Clarification(
             Ask.NOT_RECORDED,
-            Facts(why=subject.why),
+            Facts(subject=subject.subject),
             tuple(
                 " ".join(q.format(place=place, offence=offence).split()) for q in subject.nearest
             ),

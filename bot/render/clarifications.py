@@ -14,6 +14,67 @@ WHAT_I_KNOW = (
 )
 UNKNOWN_WORDS_NAMED = 3  # the reply names at most this many words it did not know
 
+# Why police recorded crime does not cover a subject (vocabulary.toml's [not_recorded]).
+NOT_RECORDED = {
+    "domestic abuse": (
+        "Domestic abuse is not an offence in these tables: it is a flag on offences such "
+        "as assault or controlling behaviour, published separately in the ONS domestic "
+        "abuse statistics."
+    ),
+    "hate crime": (
+        "Hate crime is a separate Home Office publication, not in these tables. The "
+        "nearest offences here are the racially or religiously aggravated ones, which are "
+        "only part of hate crime."
+    ),
+    "anti-social behaviour": (
+        "Anti-social behaviour is recorded by the police as incidents, not crimes, so it "
+        "is not in police recorded crime."
+    ),
+    "motoring offences": (
+        "Drink and drug driving and most motoring offences are not notifiable crimes, so "
+        "police recorded crime does not count them (the Department for Transport and "
+        "Ministry of Justice publish them)."
+    ),
+    "computer misuse": (
+        "Computer misuse and most fraud are recorded centrally by Action Fraud, not by "
+        "local police forces, so there is no force figure for them here."
+    ),
+    "arrests": (
+        "Arrests, prosecutions, convictions and sentences are other statistics (Home "
+        "Office police powers and Ministry of Justice figures), not police recorded "
+        "crime. The nearest here is the share of offences that led to a charge or "
+        "summons."
+    ),
+    "stop and search": "Stop and search is a police powers statistic, not police recorded crime.",
+    "stabbings": (
+        "Stabbings are not a series in police recorded crime: offences involving a knife "
+        "are a separate ONS series. The nearest here is possession of an article with a "
+        "blade or point."
+    ),
+    "solved": (
+        'Police recorded crime has no "solved" figure: each offence gets an outcome type. '
+        "The nearest are the share that led to a charge or summons and the share closed "
+        "with no suspect identified."
+    ),
+    "dropped": (
+        '"Dropped" covers several outcome types. The nearest are the victim not '
+        "supporting action, evidential difficulties, and no further action in the public "
+        "interest."
+    ),
+}
+# Where a place outside England and Wales has its figures (vocabulary.toml's [outside]).
+OUTSIDE = {
+    "scotland": "Scotland's police recorded crime is published by the Scottish Government.",
+    "northern ireland": "Northern Ireland's police recorded crime is published by the PSNI.",
+    "ireland": "Ireland's crime statistics are published by the CSO.",
+    "isle of man": "The Isle of Man Constabulary is not part of the England and Wales figures.",
+    "jersey": "The States of Jersey Police is not part of the England and Wales figures.",
+    "guernsey": "Guernsey's police are not part of the England and Wales figures.",
+    "uk": (
+        "These are the England and Wales figures: Scotland and Northern Ireland publish their own."
+    ),
+}
+
 
 def clarification_text(clarification: Clarification) -> str:
     """The reply's text for a clarification: what was not understood, or what to choose."""
@@ -91,9 +152,10 @@ _WORDS: dict[Ask, Callable[[Facts], str]] = {
     Ask.WHICH_OFFENCE: lambda f: f"Which offence do you mean: {_either(f.options)}?",
     Ask.WHICH_OUTCOME: lambda f: f"Which outcome do you mean: {_either(f.options)}?",
     Ask.OUTSIDE: lambda f: (
-        f"{ENGLAND_AND_WALES}: the 43 forces, British Transport Police and their regions. {f.why}"
+        f"{ENGLAND_AND_WALES}: the 43 forces, British Transport Police and their regions. "
+        f"{OUTSIDE[f.subject]}"
     ),
-    Ask.NOT_RECORDED: lambda f: f.why,
+    Ask.NOT_RECORDED: lambda f: NOT_RECORDED[f.subject],
     Ask.WHICH_QUARTER: _which_quarter,
     Ask.QUARTER_WITHOUT_YEAR: _which_year("three months to"),
     Ask.NOT_A_QUARTER: lambda f: (
@@ -111,7 +173,7 @@ _WORDS: dict[Ask, Callable[[Facts], str]] = {
     Ask.THREE_PERIODS: lambda f: "Compare two periods at a time, for example “2019/20 vs 2024/25”.",
     Ask.TREND_LENGTH: lambda f: f"Ask for a trend of {f.limits[0]} to {f.limits[1]} years.",
     Ask.LIST_TOO_LONG: lambda f: "That list is too long: name up to a few forces.",
-    Ask.FORCE_OUTSIDE: lambda f: f"{ENGLAND_AND_WALES}. {f.why}",
+    Ask.FORCE_OUTSIDE: lambda f: f"{ENGLAND_AND_WALES}. {OUTSIDE[f.subject]}",
     Ask.NOT_A_FORCE: lambda f: (
         f"I don't know {_quoted(f.words[0])} as a police force. Name forces, for example:"
     ),
