@@ -24,6 +24,7 @@ from bot.query.leads.compose import compose
 from bot.query.leads.series import place_series
 from bot.query.periods import resolve_period
 from bot.render.answer import Answer
+from bot.render.clarifications import clarification_text
 from bot.render.digest import digest_blocks, digest_text, subscription_text
 from bot.render.leads import lead_sentence, story_question
 from bot.render.story import Story
@@ -213,7 +214,7 @@ def test_subscription_commands_are_read(text, expected):
 def test_bad_subscriptions_are_refused_with_a_reason(text, message):
     reply = parse_request(text)
     assert isinstance(reply, Clarification)
-    assert reply.message.startswith(message)
+    assert clarification_text(reply).startswith(message)
 
 
 def test_subscriptions_add_forces_keep_the_time_and_cap_the_patch(state_url):

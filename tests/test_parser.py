@@ -13,6 +13,7 @@ from bot.core.periods import Period, Quarter
 from bot.core.plan import PeriodKind, QueryPlan
 from bot.parse import Clarification, parse
 from bot.parse.vocabulary import vocabulary
+from bot.render.clarifications import clarification_text
 from tests.conftest import TODAY
 
 QUESTIONS = Path(__file__).parent / "questions.txt"
@@ -52,9 +53,9 @@ def test_question_gives_its_plan(question, expected):
     parsed = parse(question, TODAY)
     if expected[0] == "?":
         assert isinstance(parsed, Clarification), describe(parsed)
-        assert expected[1] in parsed.message
+        assert expected[1] in clarification_text(parsed)
     else:
-        assert isinstance(parsed, QueryPlan), parsed.message
+        assert isinstance(parsed, QueryPlan), parsed
         assert describe(parsed) == expected
 
 
@@ -63,7 +64,7 @@ def test_misspelling_with_two_close_names_asks():
     assert isinstance(parsed, QueryPlan)  # each close to only one name
     parsed = parse("harassment North", TODAY)
     assert isinstance(parsed, Clarification)
-    assert parsed.message.startswith("I don't know “north”. Did you mean")
+    assert clarification_text(parsed).startswith("I don't know “north”. Did you mean")
 
 
 def test_follow_ups_change_one_part():
@@ -170,7 +171,7 @@ def test_any_text_gives_a_plan_or_a_clarification_quickly(text):
     assert isinstance(parsed, QueryPlan | Clarification)
     assert elapsed < 0.05, f"{elapsed * 1000:.1f} ms for {text[:80]!r}"
     if isinstance(parsed, Clarification):
-        assert parsed.message
+        assert clarification_text(parsed)
 
 
 def _answerable_rows() -> list[str]:
@@ -238,7 +239,7 @@ def test_an_unknown_word_is_never_silently_left_out(question, word, where):
 def test_what_recorded_crime_does_not_have_is_said_with_the_nearest_questions(question, why):
     parsed = parse(question, TODAY)
     assert isinstance(parsed, Clarification)
-    assert why in parsed.message
+    assert why in clarification_text(parsed)
     assert parsed.suggestions
     for suggestion in parsed.suggestions:
         assert isinstance(parse(suggestion, TODAY), QueryPlan), suggestion

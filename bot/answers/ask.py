@@ -14,6 +14,7 @@ from bot.query.errors import Unanswerable
 from bot.query.findings import find
 from bot.query.story import story_findings
 from bot.render.answer import Answer, clarification
+from bot.render.clarifications import clarification_text
 from bot.render.phrases import understood
 from bot.render.refusals import refusal_text
 from bot.render.sentence import render
@@ -33,7 +34,7 @@ def ask(
     parsed = parse(question, today, previous)
     if isinstance(parsed, Clarification):
         suggestions = parsed.questions(question)
-        return clarification(parsed.message, suggestions, parsed.understood), None
+        return clarification(clarification_text(parsed), suggestions), None
     return answer_plan(parsed, db, today), parsed
 
 
@@ -82,7 +83,7 @@ def ask_story(question: str, db: Database, today: dt.date | None = None) -> Stor
     plan = story_plan(question, today or dt.date.today())
     if isinstance(plan, Clarification):
         suggestions = [_as_story(s) for s in plan.questions(question)]
-        return clarification(plan.message, suggestions, plan.understood)
+        return clarification(clarification_text(plan), suggestions)
     db = pinned(db)
     read_as = understood(plan, None)
     try:

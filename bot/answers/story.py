@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from bot.core.plan import QueryPlan
-from bot.parse import Clarification, parse
+from bot.parse import Ask, Clarification, parse
 
 STORY_WORDS = ("write up", "write", "story", "draft")
 
@@ -30,7 +30,7 @@ def story_plan(question: str, today: dt.date) -> QueryPlan | Clarification:
         return parsed
     if len(parsed.places) != 1:
         return Clarification(
-            "A story draft is about one place: name one force (or region), for example:",
-            ("story harassment Thames Valley", "story burglary Cumbria"),
+            Ask.STORY_ONE_PLACE,
+            suggestions=("story harassment Thames Valley", "story burglary Cumbria"),
         )
     return parsed

@@ -68,12 +68,13 @@ def patches_to_preview(args: argparse.Namespace, state: State) -> list[Patch] | 
     """``--forces``' patch, or every subscribed channel's (``--channel``'s only); a string:
     the forces could not be read, and why."""
     from bot.parse import Clarification, places_in
+    from bot.render.clarifications import clarification_text
     from bot.state.subscriptions import Subscriptions
 
     if args.forces:
         places = places_in(args.forces)
         if isinstance(places, Clarification):
-            return f"{places.message} {', '.join(places.suggestions)}"
+            return f"{clarification_text(places)} {', '.join(places.suggestions)}"
         return [(None, tuple(force for place in places for force in place.forces))]
     return [
         (subscription.channel, subscription.forces)

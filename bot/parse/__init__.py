@@ -1,6 +1,6 @@
 """Question text -> query plan (or a clarification)."""
 
-from bot.parse.clarification import EXAMPLES, Clarification
+from bot.parse.clarification import EXAMPLES, Ask, Clarification, Facts
 from bot.parse.parser import parse, places_in
 
-__all__ = ["EXAMPLES", "Clarification", "parse", "places_in"]
+__all__ = ["EXAMPLES", "Ask", "Clarification", "Facts", "parse", "places_in"]

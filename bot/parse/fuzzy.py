@@ -8,7 +8,7 @@ from functools import cache, lru_cache
 from rapidfuzz import fuzz, process
 
 from bot.core.plan import OffenceSelection, Place
-from bot.parse.clarification import Clarification
+from bot.parse.clarification import Ask, Clarification, Facts
 from bot.parse.scan import Found
 from bot.parse.vocabulary import AMBIGUOUS_PLACES, vocabulary
 
@@ -53,10 +53,7 @@ def correct(found: Found) -> Clarification | None:
     Runs of unknown words are tried longest first, so "thames vally" is one place.
     """
     if sum(len(run) for run in found.unknown_runs) > MAX_UNKNOWN_WORDS:
-        return Clarification(
-            "I couldn't make sense of that: too many words I don't know. Ask about a force, "
-            "an offence and a period, for example:"
-        )
+        return Clarification(Ask.TOO_MANY_UNKNOWN)
     remaining: list[str] = []
     for run in found.unknown_runs:
         position = 0
@@ -80,7 +77,7 @@ def _correct_at(found: Found, run: list[str], position: int) -> int | Clarificat
         text = " ".join(run[position : position + size])
         if text in AMBIGUOUS_PLACES:
             return Clarification(
-                f"Which do you mean by “{text}”?", AMBIGUOUS_PLACES[text], replace=text
+                Ask.WHICH_PLACE, Facts(words=(text,)), AMBIGUOUS_PLACES[text], replace=text
             )
         if len(text) < 4 or text.isdigit():
             continue
@@ -100,8 +97,6 @@ def _correct_at(found: Found, run: list[str], position: int) -> int | Clarificat
         if size == 1 or score >= FUZZY_ACCEPT:
             options = tuple(r[0].label.removeprefix("the ") for r in [ranked[0], *close])
             return Clarification(
-                f"I don't know “{text}”. Did you mean " + " or ".join(options) + "?",
-                options,
-                replace=text,
+                Ask.DID_YOU_MEAN, Facts(words=(text,), options=options), options, replace=text
             )
     return 0

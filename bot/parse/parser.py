@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 
 from bot.core.plan import Place, QueryPlan
-from bot.parse.clarification import Clarification
+from bot.parse.clarification import Ask, Clarification, Facts
 from bot.parse.draft import draft, finish, follow
 from bot.parse.fuzzy import correct
 from bot.parse.periods import FoundPeriod, find_period
@@ -29,29 +29,19 @@ def parse(
     text: str, today: dt.date, previous: QueryPlan | None = None
 ) -> QueryPlan | Clarification:
     if len(text) > MAX_QUESTION_CHARS:
-        return Clarification(
-            f"That message is {len(text):,} characters long: ask one short question "
-            f"(under {MAX_QUESTION_CHARS} characters), for example:"
-        )
+        return Clarification(Ask.TOO_LONG, Facts(length=len(text), limits=(MAX_QUESTION_CHARS,)))
     cleaned = clean(text)
     if not any(ch.isalpha() for ch in cleaned):
-        return Clarification(
-            "Ask me about police recorded crime in England and Wales, for example:"
-        )
+        return Clarification(Ask.NOTHING_ASKED)
     words = tokens(cleaned)
     if looks_like_sql(cleaned):
-        return Clarification(
-            "That looks like code, not a question. Ask in plain words, for example:"
-        )
+        return Clarification(Ask.CODE)
     if words and set(words) <= _GREETINGS | {"crimebot", "bot", "me", "please"}:
-        return Clarification(
-            "Hello! I give exact police recorded crime figures for "
-            "England and Wales, with their period and source. Try:"
-        )
+        return Clarification(Ask.GREETING)
 
     period = find_period(cleaned, today)
     if period.problem:
-        return Clarification(period.problem, ())
+        return period.problem
     for start, end in sorted(period.spans, reverse=True):
         cleaned = cleaned[:start] + " " + cleaned[end:]
     found = scan(tokens(cleaned))
@@ -68,9 +58,7 @@ def _plan(
     if refused:
         return refused
     if previous is None and found.year_before and asked.spec is None:
-        return Clarification(
-            "The year before what? This is a new thread: ask the whole question, for example:"
-        )
+        return Clarification(Ask.YEAR_BEFORE_WHAT)
     plan = draft(found, asked.spec)
     if previous is not None:
         follow(plan, found, previous)
@@ -83,19 +71,16 @@ def places_in(text: str) -> list[Place] | Clarification:
     """The places in a list such as "Thames Valley, Cumbria and Kent", in the order typed:
     what a subscription names. Misspellings are corrected or asked about, as in questions."""
     if len(text) > MAX_QUESTION_CHARS:
-        return Clarification("That list is too long: name up to a few forces.", ())
+        return Clarification(Ask.LIST_TOO_LONG, suggestions=())
     found = scan(tokens(clean(text)))
     if found.outside:
-        return Clarification(
-            "I only have police recorded crime for England and Wales. " + found.outside[0], ()
-        )
+        return Clarification(Ask.FORCE_OUTSIDE, Facts(subject=found.outside[0]), ())
     problem = correct(found)
     if problem:
         return problem
     strays = [s.label for s in found.offences] + found.unknown
     if strays:
         return Clarification(
-            f"I don't know “{strays[0]}” as a police force. Name forces, for example:",
-            ("Thames Valley, Cumbria", "Kent and Essex"),
+            Ask.NOT_A_FORCE, Facts(words=(strays[0],)), ("Thames Valley, Cumbria", "Kent and Essex")
         )
     return found.places

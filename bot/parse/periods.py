@@ -8,8 +8,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass, replace
 
-from bot.core.periods import MONTHS, Quarter
+from bot.core.periods import Quarter
 from bot.core.plan import PeriodKind, PeriodSpec
+from bot.parse.clarification import Ask, Clarification, Facts
 
 _MONTHS = {
     "jan": 1,
@@ -79,6 +80,7 @@ _LATEST_YEAR = (
     "current",
 )
 _CALENDAR = (("last year", -1), ("previous year", -1), ("this year", 0))
+TREND_YEARS = (2, 20)  # the shortest and longest trend asked for in years
 _VERSUS = re.compile(r"\b(vs|v|versus|compared|compare|against|with)\b")
 
 
@@ -86,10 +88,15 @@ _VERSUS = re.compile(r"\b(vs|v|versus|compared|compare|against|with)\b")
 class FoundPeriod:
     spec: PeriodSpec | None
     spans: tuple[tuple[int, int], ...] = ()
-    problem: str = ""  # set when the period is there but unusable ("year to March" with no year)
+    problem: Clarification | None = None  # the period is there but unusable ("year to March")
     note: str = ""
     years: int | None = None  # "5-year trend", "over the last decade"
     versus: PeriodSpec | None = None  # the earlier of two periods compared
+
+
+def _ask(reason: Ask, facts: Facts | None = None) -> Clarification:
+    """A period problem: asked with no example questions (the words say what to type)."""
+    return Clarification(reason, facts or Facts(), ())
 
 
 def _year(text: str) -> int:
@@ -115,16 +122,8 @@ def _quarters(text: str, today: dt.date) -> FoundPeriod | None:
             quarter = Quarter(start, int(match.group(1)))
             return _quarter(quarter.end_year, quarter.end_month, match.span())
     if match := _QUARTER_BARE.search(text):
-        q, year = int(match.group(1)), int(match.group(2))
-        calendar = Quarter.ending(year, q * 3)
-        financial = Quarter(year, q)
-        return FoundPeriod(
-            None,
-            (match.span(),),
-            problem=f"Which quarter: {calendar.label().removeprefix('the ')} (Q{q} of {year}) or "
-            f"{financial.label().removeprefix('the ')} (Q{q} of the financial year "
-            f"{financial.financial_year})?",
-        )
+        facts = Facts(quarter=int(match.group(1)), year=int(match.group(2)))
+        return FoundPeriod(None, (match.span(),), problem=_ask(Ask.WHICH_QUARTER, facts))
     for pattern in (_THREE_MONTHS, _MONTH_RANGE):
         if match := pattern.search(text):
             last = match.lastindex or 0
@@ -135,19 +134,11 @@ def _quarters(text: str, today: dt.date) -> FoundPeriod | None:
                 if (month - first) % 12 != 2:
                     continue
             if not year_text:
-                return FoundPeriod(
-                    None,
-                    (match.span(),),
-                    problem=f"Which year? For example “three months to {MONTHS[month - 1]} "
-                    f"{today.year - 1}”.",
-                )
+                facts = Facts(month=month, year=today.year - 1)
+                problem = _ask(Ask.QUARTER_WITHOUT_YEAR, facts)
+                return FoundPeriod(None, (match.span(),), problem=problem)
             if month not in (3, 6, 9, 12):
-                return FoundPeriod(
-                    None,
-                    (match.span(),),
-                    problem="Figures are published by quarter (April to June, July to "
-                    "September, October to December, January to March): which one?",
-                )
+                return FoundPeriod(None, (match.span(),), problem=_ask(Ask.NOT_A_QUARTER))
             return _quarter(_year(year_text), month, match.span())
     for phrase in _LATEST_QUARTER:
         if phrase in text:
@@ -162,22 +153,14 @@ def _one(text: str, today: dt.date) -> FoundPeriod:
     if match := _YEAR_TO.search(text):
         month = _MONTHS[match.group(1)[:3]]
         if not match.group(2):
-            return FoundPeriod(
-                None,
-                (match.span(),),
-                problem=f"Which year? For example “year to {MONTHS[month - 1]} {today.year - 1}”.",
-            )
+            facts = Facts(month=month, year=today.year - 1)
+            return FoundPeriod(None, (match.span(),), problem=_ask(Ask.YEAR_TO_WITHOUT_YEAR, facts))
         return FoundPeriod(
             PeriodSpec(PeriodKind.YEAR_TO, _year(match.group(2)), month), (match.span(),)
         )
     if match := _FINANCIAL_WORDS.search(text):
-        year = int(match.group(1))
-        return FoundPeriod(
-            None,
-            (match.span(),),
-            problem=f"Which financial year: {year - 1}/{year % 100:02d} (April {year - 1} to "
-            f"March {year}) or {year}/{(year + 1) % 100:02d} (April {year} to March {year + 1})?",
-        )
+        facts = Facts(year=int(match.group(1)))
+        return FoundPeriod(None, (match.span(),), problem=_ask(Ask.WHICH_FINANCIAL_YEAR, facts))
     for pattern in (_FINANCIAL, _FINANCIAL_SPACED, _SHORT_FINANCIAL):
         if match := pattern.search(text):
             start, end = _year(match.group(1)), int(match.group(2))
@@ -203,9 +186,7 @@ def _one(text: str, today: dt.date) -> FoundPeriod:
         return FoundPeriod(
             None,
             tuple(m.span() for m in years),
-            problem="Which period? I found more than one year: "
-            + ", ".join(str(y) for y in distinct)
-            + ". To compare two, ask “2019 vs 2024”.",
+            problem=_ask(Ask.WHICH_PERIOD, Facts(years=tuple(distinct))),
         )
     if years:
         return FoundPeriod(
@@ -252,14 +233,14 @@ def find_period(text: str, today: dt.date) -> FoundPeriod:
         second = _one(_blank(text, first.spans), today)
         if second.spec == first.spec:
             return FoundPeriod(
-                None, first.spans + second.spans, problem="Those are the same period twice."
+                None, first.spans + second.spans, problem=_ask(Ask.SAME_PERIOD_TWICE)
             )
         third = _one(_blank(text, first.spans + second.spans), today) if second.spec else None
         if third is not None and third.spec is not None:
             return FoundPeriod(
                 None,
                 first.spans + second.spans + third.spans,
-                problem="Compare two periods at a time, for example “2019/20 vs 2024/25”.",
+                problem=_ask(Ask.THREE_PERIODS),
             )
         if second.spec is not None and not second.problem:
             later, earlier = sorted((first.spec, second.spec), key=_order, reverse=True)
@@ -272,7 +253,8 @@ def find_period(text: str, today: dt.date) -> FoundPeriod:
                 versus=earlier,
             )
     if years is not None:
-        if years < 2 or years > 20:
-            return FoundPeriod(None, year_spans, problem="Ask for a trend of 2 to 20 years.")
+        if not TREND_YEARS[0] <= years <= TREND_YEARS[1]:
+            problem = _ask(Ask.TREND_LENGTH, Facts(limits=TREND_YEARS))
+            return FoundPeriod(None, year_spans, problem=problem)
         return replace(first, spans=first.spans + year_spans, years=years)
     return first

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from bot.parse.clarification import EXAMPLES, Clarification
+from bot.parse.clarification import EXAMPLES, Ask, Clarification, Facts
 from bot.parse.fuzzy import correct
 from bot.parse.periods import FoundPeriod
 from bot.parse.scan import Found
@@ -28,16 +28,14 @@ def looks_like_sql(text: str) -> bool:
 def refusal(found: Found, asked: FoundPeriod, original: str) -> Clarification | None:
     """Places and subjects the data does not cover, misspellings, and unknown words."""
     if found.outside:
-        return Clarification(
-            "I only have police recorded crime for England and Wales: the 43 forces, British "
-            f"Transport Police and their regions. {found.outside[0]}"
-        )
+        return Clarification(Ask.OUTSIDE, Facts(subject=found.outside[0]))
     if found.not_recorded:
         subject = found.not_recorded[0]
         place = found.places[0].name if found.places else "England and Wales"
         offence = found.offences[0].label if found.offences else "all crime"
         return Clarification(
-            subject.why,
+            Ask.NOT_RECORDED,
+            Facts(subject=subject.subject),
             tuple(
                 " ".join(q.format(place=place, offence=offence).split()) for q in subject.nearest
             ),
@@ -60,20 +58,14 @@ def _unknown(found: Found, asked: FoundPeriod, original: str) -> Clarification |
     )
     if not recognised:
         if meaningful:
-            return Clarification(
-                "I couldn't find a force, an offence or a measure in that. I answer questions "
-                "about police recorded crime in England and Wales, for example:"
-            )
-        return Clarification(
-            "Ask me about police recorded crime in England and Wales, for example:"
-        )
+            return Clarification(Ask.NOTHING_RECOGNISED)
+        return Clarification(Ask.NOTHING_ASKED)
     if meaningful:
         # A word that could change the meaning is never dropped silently: ask about it.
-        words = ", ".join(f"“{w}”" for w in meaningful[:3])
         without = _without(original, meaningful)
         return Clarification(
-            f"I don't know {words}. I know the 43 police forces of England and Wales, British "
-            "Transport Police, the regions, and offences such as harassment or burglary.",
+            Ask.UNKNOWN_WORDS,
+            Facts(words=tuple(meaningful)),
             ((without,) if without else ()) + EXAMPLES[: 3 - bool(without)],
         )
     return None
@@ -84,10 +76,10 @@ def ambiguity(found: Found) -> Clarification | None:
     if len(found.offences) > 1:
         labels = tuple(dict.fromkeys(o.label for o in found.offences))
         if len(labels) > 1:
-            return Clarification("Which offence do you mean: " + " or ".join(labels) + "?", labels)
+            return Clarification(Ask.WHICH_OFFENCE, Facts(options=labels), labels)
     if len(found.outcomes) > 1 and len({o.types for o in found.outcomes}) > 1:
         names = tuple(dict.fromkeys(o.name for o in found.outcomes))
-        return Clarification("Which outcome do you mean: " + " or ".join(names) + "?", names)
+        return Clarification(Ask.WHICH_OUTCOME, Facts(options=names), names)
     return None
 
 

@@ -23,7 +23,7 @@ class Found:
     limit: int | None = None  # how many a ranking lists ("top 10"), if a number was given
     unknown: list[str] = field(default_factory=list)
     unknown_runs: list[list[str]] = field(default_factory=list)
-    outside: list[str] = field(default_factory=list)  # places crimebot has no data for
+    outside: list[str] = field(default_factory=list)  # whose figures places asked about are in
     not_recorded: list[NotRecorded] = field(default_factory=list)  # subjects it has no data on
     notes: list[str] = field(default_factory=list)
     year_before: bool = False

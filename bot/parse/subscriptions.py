@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.core.plan import PlaceKind
-from bot.parse.clarification import Clarification
+from bot.parse.clarification import Ask, Clarification, Facts
 from bot.parse.parser import places_in
 
 COMMANDS = ("subscribe", "unsubscribe", "subscriptions")
@@ -55,7 +55,8 @@ def parse_request(text: str) -> Request | Clarification:
         at = _time(found)
         if at is None:
             return Clarification(
-                f"“{found.group(0).strip()}” is not a time of day. Say, for example:",
+                Ask.NOT_A_TIME,
+                Facts(words=(found.group(0).strip(),)),
                 ("subscribe Thames Valley at 7am", "subscribe Cumbria 07:30"),
             )
         rest = rest[: found.start()] + " " + rest[found.end() :]
@@ -66,15 +67,13 @@ def parse_request(text: str) -> Request | Clarification:
             return places
         if any(place.kind is PlaceKind.NATIONAL for place in places):
             return Clarification(
-                "Every digest opens with England and Wales: subscribe to the forces you cover, "
-                "for example:",
-                ("subscribe Thames Valley, Cumbria",),
+                Ask.NATIONAL_DIGEST, suggestions=("subscribe Thames Valley, Cumbria",)
             )
         forces = tuple(dict.fromkeys(force for place in places for force in place.forces))
     if command == Action.SUBSCRIBE and not forces and at is None:
         return Clarification(
-            "Which forces should this channel's digest cover? For example:",
-            ("subscribe Thames Valley, Cumbria", "subscribe Kent at 7am"),
+            Ask.WHICH_FORCES,
+            suggestions=("subscribe Thames Valley, Cumbria", "subscribe Kent at 7am"),
         )
     return Request(Action(command), forces, at)
 

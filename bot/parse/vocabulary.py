@@ -51,9 +51,10 @@ class Cue(StrEnum):
 
 @dataclass(frozen=True)
 class NotRecorded:
-    """A subject police recorded crime does not cover: why, and questions it can answer."""
+    """A subject police recorded crime does not cover (bot/render/clarifications.py says why)
+    and questions it can answer."""
 
-    why: str
+    subject: str
     nearest: tuple[str, ...]  # with {place} to fill in
 
 
@@ -64,7 +65,7 @@ class Vocabulary:
     places: dict[tuple[str, ...], Place]
     towns: dict[tuple[str, ...], tuple[str, Place]]  # town -> (its name, force area)
     measures: dict[Cue, frozenset[tuple[str, ...]]]
-    outside: dict[tuple[str, ...], str]
+    outside: dict[tuple[str, ...], str]  # place -> whose figures it is in
     filler: frozenset[str]
     not_recorded: dict[tuple[str, ...], NotRecorded]
     reporters_offences: frozenset[OffenceSelection] = frozenset()  # vocabulary.toml's own
@@ -109,10 +110,10 @@ def vocabulary() -> Vocabulary:
         _places(raw),
         towns,
         measures,
-        {_key(place): why for place, why in raw["outside"].items()},
+        {_key(place): subject for place, subject in raw["outside"].items()},
         frozenset(raw["filler"]["words"]),
         {
-            _key(phrase): NotRecorded(entry["why"], tuple(entry["try"]))
+            _key(phrase): NotRecorded(entry["subject"], tuple(entry["try"]))
             for phrase, entry in raw["not_recorded"].items()
         },
         frozenset(offences[_key(phrase)] for phrase in raw["offences"]),

@@ -14,6 +14,7 @@ from slack_sdk.errors import SlackApiError
 from bot.parse import Clarification
 from bot.parse.subscriptions import Request, parse_request
 from bot.render.blocks import escape
+from bot.render.clarifications import clarification_text
 from bot.render.digest import subscription_text
 from bot.slack.listeners.payloads import SlashCommand
 from bot.slack.listeners.shared import ResponseType
@@ -40,7 +41,7 @@ def answer_subscription(
         suggestions = ", ".join(f"`/crimestats {s}`" for s in request.questions(command["text"]))
         respond(
             response_type=PRIVATELY,
-            text=escape(request.message + (f" {suggestions}" if suggestions else "")),
+            text=escape(clarification_text(request) + (f" {suggestions}" if suggestions else "")),
         )
         return
     subscriptions = Subscriptions(bot.state)
