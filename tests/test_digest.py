@@ -27,6 +27,7 @@ from bot.render.answer import Answer
 from bot.render.clarifications import clarification_text
 from bot.render.digest import digest_blocks, digest_text, subscription_text
 from bot.render.leads import lead_sentence, story_question
+from bot.render.replies import patch_refused
 from bot.render.story import Story
 from bot.settings import LONDON, Settings
 from bot.slack.clock import tick
@@ -223,8 +224,11 @@ def test_subscriptions_add_forces_keep_the_time_and_cap_the_patch(state_url):
     now = subscriptions.subscribe("C1", ("Cumbria",), dt.time(7), "U2")
     assert now == Subscription("C1", ("Thames Valley", "Cumbria"), dt.time(7), "U2")
     assert subscriptions.subscribe("C1", (), None, "U2").at == dt.time(7)
-    with pytest.raises(SubscriptionRefused, match=f"at most {MAX_FORCES} forces"):
+    with pytest.raises(SubscriptionRefused) as refused:
         subscriptions.subscribe("C1", ("Kent", "Essex", "Surrey", "Sussex", "Hampshire"), None, "U")
+    assert f"at most {MAX_FORCES} forces (this would be 7)" in patch_refused(
+        refused.value.forces, MAX_FORCES
+    )
     assert subscriptions.unsubscribe("C1", ("Cumbria",)).forces == ("Thames Valley",)
     assert subscriptions.unsubscribe("C1") is None
     assert subscriptions.all() == []

@@ -12,9 +12,10 @@ import pytest
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
+from bot.render.replies import BUSY
 from bot.slack.listeners import actions, commands, home, mentions, stories
 from bot.slack.listeners.context import services
-from bot.slack.replies import BUSY, Crimebot
+from bot.slack.replies import Crimebot
 from bot.state.store import State
 from tests.conftest import TODAY
 

@@ -17,9 +17,10 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse
 
 from bot.query.database import Database
+from bot.render.replies import BUSY
 from bot.settings import Settings
 from bot.slack.app import build_app
-from bot.slack.replies import BUSY, Crimebot, Outbox
+from bot.slack.replies import Crimebot, Outbox
 from bot.state.store import State
 from tests.slack_server import SECRET, sign
 

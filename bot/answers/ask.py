@@ -17,6 +17,7 @@ from bot.render.answer import Answer, clarification
 from bot.render.clarifications import clarification_text
 from bot.render.phrases import understood
 from bot.render.refusals import refusal_text
+from bot.render.replies import SOMETHING_WENT_WRONG
 from bot.render.sentence import render
 from bot.render.story import Story, render_story
 
@@ -36,11 +37,6 @@ def ask(
         suggestions = parsed.questions(question)
         return clarification(clarification_text(parsed), suggestions), None
     return answer_plan(parsed, db, today), parsed
-
-
-SOMETHING_WENT_WRONG = (
-    "Sorry, something went wrong answering that. It has been logged; try asking another way."
-)
 
 
 def _instead(problem: Unanswerable, plan: QueryPlan) -> list[str]:

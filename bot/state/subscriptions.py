@@ -27,7 +27,11 @@ class Subscription:
 
 
 class SubscriptionRefused(ValueError):
-    pass
+    """The patch it would leave: no force, or more than ``MAX_FORCES``."""
+
+    def __init__(self, forces: int) -> None:
+        super().__init__(forces)
+        self.forces = forces
 
 
 class Subscriptions:
@@ -58,12 +62,9 @@ class Subscriptions:
             current = _subscription(row) if row else None
             patch = tuple(dict.fromkeys((*(current.forces if current else ()), *forces)))
             if len(patch) > MAX_FORCES:
-                raise SubscriptionRefused(
-                    f"A channel's digest covers at most {MAX_FORCES} forces (this would be "
-                    f"{len(patch)}): use another channel for the rest."
-                )
+                raise SubscriptionRefused(len(patch))
             if not patch:
-                raise SubscriptionRefused("Name at least one force.")
+                raise SubscriptionRefused(0)
             when = at or (current.at if current else DEFAULT_TIME)
             values = {
                 "forces": json.dumps(list(patch)),

@@ -12,6 +12,7 @@ from slack_sdk.errors import SlackApiError
 from bot.answers.ask import pinned
 from bot.render.blocks import answer_blocks, fallback_text
 from bot.render.csv_export import answer_csv
+from bot.render.replies import CSV_FAILED, CSV_NEEDS_THREAD
 from bot.slack.listeners.context import crimebot
 from bot.slack.listeners.payloads import (
     ButtonAction,
@@ -23,10 +24,6 @@ from bot.slack.listeners.shared import ResponseType, answer_privately, follow_up
 from bot.slack.replies import Crimebot
 
 log = logging.getLogger(__name__)
-CSV_FAILED = "Sorry, I couldn't upload the figures. The error has been logged."
-CSV_NEEDS_THREAD = (
-    "That answer needs its thread to be understood: ask the whole question to download its figures."
-)
 
 
 def share(

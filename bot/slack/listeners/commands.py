@@ -14,12 +14,13 @@ from slack_sdk import WebClient
 from bot.answers.story import is_story_request
 from bot.parse.subscriptions import is_subscription_command
 from bot.render.blocks import help_blocks
+from bot.render.replies import BUSY
 from bot.slack.listeners.context import crimebot
 from bot.slack.listeners.payloads import SlashCommand
 from bot.slack.listeners.shared import ResponseType, answer_privately
 from bot.slack.listeners.stories import answer_story
 from bot.slack.listeners.subscriptions import answer_subscription
-from bot.slack.replies import BUSY, respond_or_fall_back
+from bot.slack.replies import respond_or_fall_back
 
 COMMAND = "/crimestats"
 HELP_WORDS = {"", "help", "?", "examples"}

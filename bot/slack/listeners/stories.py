@@ -14,6 +14,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.render.answer import Answer
 from bot.render.blocks import Block, answer_blocks, fallback_text
+from bot.render.replies import draft_requested
 from bot.render.story import Story, story_blocks
 from bot.slack.listeners.context import crimebot
 from bot.slack.listeners.payloads import (
@@ -63,7 +64,7 @@ def post_story(
         respond(response_type=ResponseType.EPHEMERAL, replace_original=False, **reply)
         return
     user = user_of(body)
-    requested = {"type": "mrkdwn", "text": f"Draft requested by <@{user}>"}
+    requested = {"type": "mrkdwn", "text": draft_requested(user)}
     reply["blocks"] = [*reply["blocks"], {"type": "context", "elements": [requested]}][:50]
 
     def step() -> None:

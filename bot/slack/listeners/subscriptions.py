@@ -16,19 +16,22 @@ from bot.parse.subscriptions import Request, parse_request
 from bot.render.blocks import escape
 from bot.render.clarifications import clarification_text
 from bot.render.digest import subscription_text
+from bot.render.replies import (
+    CANNOT_POST,
+    digest_changed,
+    digest_set_up,
+    digest_stopped,
+    patch_refused,
+)
 from bot.slack.listeners.payloads import SlashCommand
 from bot.slack.listeners.shared import ResponseType
 from bot.slack.oauth.workspaces import remember_channel
 from bot.slack.replies import Crimebot
 from bot.state.ledger import Ledger
-from bot.state.subscriptions import SubscriptionRefused, Subscriptions
+from bot.state.subscriptions import MAX_FORCES, SubscriptionRefused, Subscriptions
 
 log = logging.getLogger(__name__)
 Reply = Callable[..., Any]
-CANNOT_POST = (
-    "I can't post in this channel, so I can't send it a digest. Invite me first "
-    "(`/invite @crimebot`), then subscribe again."
-)
 PRIVATELY = ResponseType.EPHEMERAL
 
 
@@ -68,12 +71,12 @@ def _subscribe(
     try:
         now = subscriptions.subscribe(channel, request.forces, request.at, user)
     except SubscriptionRefused as refused:
-        respond(response_type=PRIVATELY, text=escape(str(refused)))
+        respond(response_type=PRIVATELY, text=patch_refused(refused.forces, MAX_FORCES))
         return
     # Whose channel it is: the digest is posted with that workspace's token, and stopped
     # when the workspace uninstalls.
     remember_channel(bot.state, channel, command.get("team_id"), command.get("enterprise_id"))
-    text = f"<@{user}> set up this channel's digest. " + subscription_text(now, bot.timezone)
+    text = digest_set_up(user, subscription_text(now, bot.timezone))
     try:
         client.chat_postMessage(channel=channel, text=text)
     except SlackApiError as error:
@@ -96,9 +99,9 @@ def _unsubscribe(
         return
     left = subscriptions.unsubscribe(channel, request.forces)
     text = (
-        f"<@{user}> changed this channel's digest. " + subscription_text(left, bot.timezone)
+        digest_changed(user, subscription_text(left, bot.timezone))
         if left
-        else f"<@{user}> stopped this channel's crimebot digest."
+        else digest_stopped(user)
     )
     try:
         client.chat_postMessage(channel=channel, text=text)

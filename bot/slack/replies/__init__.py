@@ -6,7 +6,7 @@ that waits out 429s on a timer (outbox), and private replies that survive a fail
 response_url (private).
 """
 
-from bot.slack.replies.crimebot import BUSY, MAX_PENDING, SORRY, Crimebot
+from bot.slack.replies.crimebot import MAX_PENDING, Crimebot
 from bot.slack.replies.outbox import (
     MAX_RATE_LIMITED,
     Outbox,
@@ -18,10 +18,8 @@ from bot.slack.replies.outbox import (
 from bot.slack.replies.private import respond_or_fall_back, say_busy_privately
 
 __all__ = [
-    "BUSY",
     "MAX_PENDING",
     "MAX_RATE_LIMITED",
-    "SORRY",
     "Crimebot",
     "Outbox",
     "PostStep",

@@ -25,14 +25,13 @@ from bot.query.database import Database
 from bot.render.answer import Answer
 from bot.render.blocks import answer_blocks, fallback_text
 from bot.render.chart import chart
+from bot.render.replies import BUSY, NOT_POSTED
 from bot.render.story import Story
 from bot.settings import LONDON
 from bot.slack.replies.outbox import Outbox, PostStep, rate_limited
 from bot.state.store import State
 
 log = logging.getLogger(__name__)
-SORRY = "Sorry, I couldn't post that answer in Slack. The error has been logged."
-BUSY = "I'm busy right now: try again in a minute."
 # Answers waiting or running at once. The two answer threads compute about 95 answers a
 # second (measured on 2 cores) and the server answered 5,000 mentions in 108 s (46 a second,
 # posting included), so the last of 200 waits 2 to 4 s; beyond that a reply would come
@@ -187,7 +186,7 @@ class Crimebot:
     @staticmethod
     def _apologise(client: WebClient, channel: str, thread_ts: str | None) -> None:
         try:
-            client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=SORRY)
+            client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=NOT_POSTED)
         except SlackApiError as error:
             if rate_limited(error):
                 raise

@@ -10,7 +10,7 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.slack.replies.crimebot import BUSY
+from bot.render.replies import BUSY
 
 log = logging.getLogger(__name__)
 
