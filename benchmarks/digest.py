@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.answers.ask import ask_story  # noqa: E402
+from bot.answers.story import ask_story  # noqa: E402
 from bot.core.places import force_place, national  # noqa: E402
 from bot.query.database import Database  # noqa: E402
 from bot.query.leads.candidates import find_leads  # noqa: E402

@@ -7,8 +7,8 @@ from dataclasses import replace
 
 import pytest
 
-from bot.answers.story import story_plan
 from bot.parse import Ask, Clarification, Facts, parse, places_in
+from bot.parse.story import story_plan
 from bot.parse.subscriptions import parse_request
 from bot.parse.vocabulary import vocabulary
 from bot.render.clarifications import NOT_RECORDED, OUTSIDE, clarification_text

@@ -12,8 +12,9 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from bot.answers.ask import ask, ask_story
+from bot.answers.ask import ask
 from bot.answers.digest import NOTHING_NEW, preview
+from bot.answers.story import ask_story
 from bot.core.places import force_place, national
 from bot.ingest import ingest
 from bot.parse import Clarification, parse

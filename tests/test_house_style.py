@@ -11,7 +11,8 @@ import re
 
 import pytest
 
-from bot.answers.ask import ask, ask_story
+from bot.answers.ask import ask
+from bot.answers.story import ask_story
 from bot.core.plan import Place, PlaceKind
 from bot.query.database import Database
 from bot.query.findings import Basis, Counted, find

@@ -5,21 +5,18 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from bot.answers.story import is_story_request, story_plan
 from bot.core.plan import QueryPlan
 from bot.parse import Clarification, parse
 from bot.parse.canonical import question_for
 from bot.query.database import Database
 from bot.query.errors import Unanswerable
 from bot.query.findings import find
-from bot.query.story import story_findings
 from bot.render.answer import Answer, clarification
 from bot.render.clarifications import clarification_text
 from bot.render.phrases import understood
 from bot.render.refusals import refusal_text
 from bot.render.replies import SOMETHING_WENT_WRONG
 from bot.render.sentence import render
-from bot.render.story import Story, render_story
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +36,7 @@ def ask(
     return answer_plan(parsed, db, today), parsed
 
 
-def _instead(problem: Unanswerable, plan: QueryPlan) -> list[str]:
+def instead(problem: Unanswerable, plan: QueryPlan) -> list[str]:
     """Questions to ask instead: the problem's own, and the plan for the periods it offers."""
     return (
         list(problem.suggestions)
@@ -62,33 +59,9 @@ def answer_plan(plan: QueryPlan, db: Database, today: dt.date | None = None) -> 
     try:
         findings = find(db, plan)
     except Unanswerable as problem:
-        return clarification(refusal_text(problem), _instead(problem, plan), read_as)
+        return clarification(refusal_text(problem), instead(problem, plan), read_as)
     except Exception:  # a bug must cost one reply, not the server
         log.exception("failed to answer %r", plan)
         return clarification(SOMETHING_WENT_WRONG, [], read_as)
     answer = render(findings, db.manifest["releases"], today)
     return answer
-
-
-def _as_story(question: str) -> str:
-    return question if is_story_request(question) else f"story {question}"
-
-
-def ask_story(question: str, db: Database, today: dt.date | None = None) -> Story | Answer:
-    """A story draft for 'harassment Thames Valley', or a clarification (an Answer)."""
-    plan = story_plan(question, today or dt.date.today())
-    if isinstance(plan, Clarification):
-        suggestions = [_as_story(s) for s in plan.questions(question)]
-        return clarification(clarification_text(plan), suggestions)
-    db = pinned(db)
-    read_as = understood(plan, None)
-    try:
-        found = story_findings(db, plan)
-    except Unanswerable as problem:
-        return clarification(
-            refusal_text(problem), [_as_story(s) for s in _instead(problem, plan)], read_as
-        )
-    except Exception:
-        log.exception("failed to draft %r", plan)
-        return clarification(SOMETHING_WENT_WRONG, [], read_as)
-    return render_story(found, db.manifest["releases"])

@@ -1,36 +1,46 @@
-"""A story draft asked for in words: 'story harassment Thames Valley' as a one-place plan."""
+"""A story draft in, a draft (or a clarification) out: the same path as an answer, with the
+ten years, the charge rate and England and Wales. Never raises on user input."""
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
-from bot.core.plan import QueryPlan
-from bot.parse import Ask, Clarification, parse
+from bot.answers.ask import instead, pinned
+from bot.parse.clarification import Clarification
+from bot.parse.story import is_story_request, story_plan
+from bot.query.database import Database
+from bot.query.errors import Unanswerable
+from bot.query.story import story_findings
+from bot.render.answer import Answer, clarification
+from bot.render.clarifications import clarification_text
+from bot.render.phrases import understood
+from bot.render.refusals import refusal_text
+from bot.render.replies import SOMETHING_WENT_WRONG
+from bot.render.story import Story, render_story
 
-STORY_WORDS = ("write up", "write", "story", "draft")
+log = logging.getLogger(__name__)
 
 
-def _story_word(text: str) -> str | None:
-    lowered = text.strip().lower()
-    return next((w for w in STORY_WORDS if lowered == w or lowered.startswith(w + " ")), None)
+def _as_story(question: str) -> str:
+    return question if is_story_request(question) else f"story {question}"
 
 
-def is_story_request(text: str) -> bool:
-    return _story_word(text) is not None
-
-
-def story_plan(question: str, today: dt.date) -> QueryPlan | Clarification:
-    """'harassment Thames Valley' (with or without a leading 'story') as a one-place plan."""
-    text = question.strip()
-    word = _story_word(text)
-    if word:
-        text = text[len(word) :].strip()
-    parsed = parse(text, today)
-    if isinstance(parsed, Clarification):
-        return parsed
-    if len(parsed.places) != 1:
-        return Clarification(
-            Ask.STORY_ONE_PLACE,
-            suggestions=("story harassment Thames Valley", "story burglary Cumbria"),
+def ask_story(question: str, db: Database, today: dt.date | None = None) -> Story | Answer:
+    """A story draft for 'harassment Thames Valley', or a clarification (an Answer)."""
+    plan = story_plan(question, today or dt.date.today())
+    if isinstance(plan, Clarification):
+        suggestions = [_as_story(s) for s in plan.questions(question)]
+        return clarification(clarification_text(plan), suggestions)
+    db = pinned(db)
+    read_as = understood(plan, None)
+    try:
+        found = story_findings(db, plan)
+    except Unanswerable as problem:
+        return clarification(
+            refusal_text(problem), [_as_story(s) for s in instead(problem, plan)], read_as
         )
-    return parsed
+    except Exception:
+        log.exception("failed to draft %r", plan)
+        return clarification(SOMETHING_WENT_WRONG, [], read_as)
+    return render_story(found, db.manifest["releases"])

@@ -8,7 +8,7 @@ from bot.cli.common import EXIT_CLARIFY, EXIT_ERROR, EXIT_OK, database, today
 
 
 def run(args: argparse.Namespace) -> int:
-    from bot.answers.ask import ask_story
+    from bot.answers.story import ask_story
     from bot.render.answer import Answer
 
     db = database(args)

@@ -15,7 +15,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.answers.ask import ask, ask_story  # noqa: E402
+from bot.answers.ask import ask  # noqa: E402
+from bot.answers.story import ask_story  # noqa: E402
 from bot.query.database import Database  # noqa: E402
 from bot.query.leads.compose import compose  # noqa: E402
 from bot.render.chart import chart  # noqa: E402

@@ -11,7 +11,7 @@ import functools
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.answers.story import is_story_request
+from bot.parse.story import is_story_request
 from bot.parse.subscriptions import is_subscription_command
 from bot.render.blocks import help_blocks
 from bot.render.replies import BUSY

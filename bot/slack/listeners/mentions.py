@@ -13,7 +13,7 @@ import re
 from slack_bolt import BoltContext
 from slack_sdk import WebClient
 
-from bot.answers.story import is_story_request
+from bot.parse.story import is_story_request
 from bot.slack.listeners.context import crimebot
 from bot.slack.listeners.payloads import MessageEvent
 from bot.slack.listeners.shared import follow_up

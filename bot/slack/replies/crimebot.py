@@ -19,7 +19,8 @@ from zoneinfo import ZoneInfo
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.answers.ask import ask, ask_story
+from bot.answers.ask import ask
+from bot.answers.story import ask_story
 from bot.core.plan import QueryPlan
 from bot.query.database import Database
 from bot.render.answer import Answer
