@@ -25,10 +25,10 @@ from bot.render.replies import (
 )
 from bot.slack.listeners.payloads import SlashCommand
 from bot.slack.listeners.shared import ResponseType
-from bot.slack.oauth.workspaces import remember_channel
 from bot.slack.replies import Crimebot
 from bot.state.ledger import Ledger
 from bot.state.subscriptions import MAX_FORCES, SubscriptionRefused, Subscriptions
+from bot.state.workspaces import remember_channel
 
 log = logging.getLogger(__name__)
 Reply = Callable[..., Any]

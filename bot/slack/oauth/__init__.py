@@ -47,9 +47,9 @@ from bot.slack.oauth.installations import (
     EncryptedInstallationStore,
     installation_store,
 )
-from bot.slack.oauth.workspaces import (
+from bot.slack.oauth.workspaces import forget_workspace
+from bot.state.workspaces import (
     channel_workspaces,
-    forget_workspace,
     parked_subscriptions,
     remember_channel,
     resume_workspace,

@@ -11,9 +11,9 @@ from slack_sdk.web import SlackResponse
 
 from bot.settings import Settings
 from bot.slack.oauth.installations import installation_store
-from bot.slack.oauth.workspaces import workspace_of
 from bot.slack.web import web_client
 from bot.state.store import State
+from bot.state.workspaces import workspace_of
 
 
 class WorkspaceTokens:

@@ -17,8 +17,8 @@ from sqlalchemy.exc import DBAPIError
 
 from bot.settings import Settings
 from bot.slack.oauth.installations import EncryptedInstallationStore, installation_store
-from bot.slack.oauth.workspaces import resume_workspace
 from bot.state.store import State
+from bot.state.workspaces import resume_workspace
 
 log = logging.getLogger(__name__)
 
