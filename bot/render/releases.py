@@ -16,6 +16,8 @@ from bot.datastore.manifest import Coverage, ReleaseEntry
 TABLE_NAMES = {
     "recorded": "recorded crime by offence and quarter",
     "outcomes": "outcomes by offence and quarter",
+    "group_outcomes": "outcomes by offence group and quarter",
+    "local_totals": "local authority area (Community Safety Partnership) totals excluding fraud",
     "annual_recorded": "all crime by financial year",
     "annual_outcomes": "outcomes of all crime by financial year",
     "population": "residents on 30 June",
@@ -80,6 +82,12 @@ def _coverage(table: str, span: Coverage) -> str:
         return f"mid-{first.fy_start} to mid-{last.fy_start}"
     if table.startswith("annual_"):
         return f"{first.financial_year} to {last.financial_year}"
+    if table == "local_totals":  # one row a year, at its last quarter
+        return (
+            last.financial_year
+            if first == last
+            else f"{first.financial_year} to {last.financial_year}"
+        )
     start = dt.date(first.end_date.year, first.end_date.month - 2, 1)
     return f"quarters from {start:%B %Y} to {last.end_date:%B %Y}"
 
