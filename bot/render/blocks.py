@@ -20,7 +20,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.parse import EXAMPLES
-from bot.render.answer import SAMPLE_WARNING, Answer, Figure
+from bot.render.answer import Answer, Figure, sample_warning
 
 Block = dict[str, Any]  # one Block Kit block, as Slack's JSON has it
 
@@ -106,7 +106,7 @@ def answer_blocks(
         return clarification_blocks(answer)
     blocks: list[Block] = []
     if answer.sample:
-        blocks.append(context(f"⚠️ {SAMPLE_WARNING}"))
+        blocks.append(context(sample_warning()))
     blocks.append(section(answer.text))
     fields = [figure_field(f) for f in answer.figures[:MAX_FIELDS]]
     if fields:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from bot.core.periods import Period
 from bot.datastore.manifest import ReleaseEntry
 from bot.parse import EXAMPLES
-from bot.render.answer import SAMPLE_WARNING
+from bot.render.answer import sample_warning
 from bot.render.blocks import DIGEST_HELP, Block, context, section
 from bot.render.releases import release_lines
 
@@ -43,7 +43,7 @@ def home_blocks(loaded: DataLoaded) -> list[Block]:
         ),
     ]
     if loaded.sample:
-        blocks.append(context(f"⚠️ {SAMPLE_WARNING}"))
+        blocks.append(context(sample_warning()))
     lines = [
         f"*{span.label}:* rolling years from {span.first.label()} to {span.last.label()}"
         for span in loaded.coverage

@@ -20,8 +20,9 @@ from bot.slack.listeners.payloads import (
     channel_of,
     container_of,
 )
-from bot.slack.listeners.shared import ResponseType, answer_privately, follow_up, queue_press
+from bot.slack.listeners.shared import answer_privately, follow_up, queue_press
 from bot.slack.replies import Crimebot
+from bot.slack.replies.private import ResponseType
 
 log = logging.getLogger(__name__)
 

@@ -17,10 +17,11 @@ from bot.render.blocks import help_blocks
 from bot.render.replies import BUSY
 from bot.slack.listeners.context import crimebot
 from bot.slack.listeners.payloads import SlashCommand
-from bot.slack.listeners.shared import ResponseType, answer_privately
+from bot.slack.listeners.shared import answer_privately
 from bot.slack.listeners.stories import answer_story
 from bot.slack.listeners.subscriptions import answer_subscription
 from bot.slack.replies import respond_or_fall_back
+from bot.slack.replies.private import ResponseType
 
 COMMAND = "/crimestats"
 HELP_WORDS = {"", "help", "?", "examples"}

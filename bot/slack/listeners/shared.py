@@ -5,7 +5,6 @@ pressed in a thread), and a button's work queued after its ack."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from enum import StrEnum
 from typing import Any
 
 from slack_bolt import Respond
@@ -15,13 +14,6 @@ from bot.answers.alerts import record_answer
 from bot.render.blocks import answer_blocks, fallback_text
 from bot.slack.listeners.payloads import ButtonAction, ButtonPress
 from bot.slack.replies import Crimebot, say_busy_privately
-
-
-class ResponseType(StrEnum):
-    """Who sees a reply sent by response_url."""
-
-    EPHEMERAL = "ephemeral"  # only whoever typed the command or pressed the button
-    IN_CHANNEL = "in_channel"  # everyone in the channel
 
 
 def answer_privately(bot: Crimebot, question: str, reply: Callable[..., Any], **how: Any) -> None:

@@ -24,8 +24,9 @@ from bot.slack.listeners.payloads import (
     container_of,
     user_of,
 )
-from bot.slack.listeners.shared import ResponseType, queue_press
+from bot.slack.listeners.shared import queue_press
 from bot.slack.replies import Crimebot, rate_limited
+from bot.slack.replies.private import ResponseType
 
 log = logging.getLogger(__name__)
 

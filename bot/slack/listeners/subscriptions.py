@@ -24,8 +24,8 @@ from bot.render.replies import (
     patch_refused,
 )
 from bot.slack.listeners.payloads import SlashCommand
-from bot.slack.listeners.shared import ResponseType
 from bot.slack.replies import Crimebot
+from bot.slack.replies.private import ResponseType
 from bot.state.ledger import Ledger
 from bot.state.subscriptions import MAX_FORCES, SubscriptionRefused, Subscriptions
 from bot.state.workspaces import remember_channel

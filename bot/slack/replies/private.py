@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from enum import StrEnum
 from typing import Any
 
 from slack_sdk import WebClient
@@ -15,9 +16,16 @@ from bot.render.replies import BUSY
 log = logging.getLogger(__name__)
 
 
+class ResponseType(StrEnum):
+    """Who sees a reply sent by response_url."""
+
+    EPHEMERAL = "ephemeral"  # only whoever typed the command or pressed the button
+    IN_CHANNEL = "in_channel"  # everyone in the channel
+
+
 def say_busy_privately(respond: Callable[..., object]) -> Callable[[], object]:
     """The queue is full: tell whoever pressed the button, leaving the message as it is."""
-    return lambda: respond(response_type="ephemeral", replace_original=False, text=BUSY)
+    return lambda: respond(response_type=ResponseType.EPHEMERAL, replace_original=False, text=BUSY)
 
 
 def respond_or_fall_back(
