@@ -86,6 +86,18 @@ class SeriesPoint:
     period: str
     period_end: str
     value: int
+    end_year: int = 0  # of the period's last quarter: charts label by these, not the words
+    end_month: int = 0
+    quarters: int = 4
+
+
+@dataclass(frozen=True)
+class ChartFacts:
+    """What a chart's words need, kept apart so nothing is read back out of the sentences."""
+
+    counted: str  # 'Harassment offences'
+    period: str  # 'the year to December 2025'
+    source: str  # 'Source: Home Office, …, 23 April 2026 release' (no address, no period)
 
 
 @dataclass
@@ -103,6 +115,7 @@ class Answer:
     series: list[SeriesPoint] = field(default_factory=list)
     chart: ChartKind = ChartKind.NONE
     title: str = ""  # a chart title: what is counted, where, over what
+    chart_facts: ChartFacts | None = None
 
     def __post_init__(self) -> None:
         self.status = Status(self.status)  # plain strings are accepted too

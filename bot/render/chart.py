@@ -143,7 +143,7 @@ def _draw_comparison(axes: Axes, series: list[SeriesPoint]) -> None:
             latest = offset == len(points) - 1
             values.append(point.value)
             colours.append(LATEST if latest else EARLIER)
-            labels.append(f"{num.count(point.value)}  ({short_period(point.period)})")
+            labels.append(f"{num.count(point.value)}  ({short_period(point)})")
     axes.barh(rows, values, color=colours, height=0.9)
     for row, value, label in zip(rows, values, labels, strict=True):
         axes.annotate(

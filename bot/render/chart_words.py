@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from bot.core.periods import MONTHS
 from bot.render import numbers as num
 from bot.render.answer import PER_1000, Answer, Figure, SeriesPoint
 from bot.render.style import named
@@ -19,28 +20,23 @@ class ChartWords(NamedTuple):
 
 
 def period_of(answer: Answer) -> str:
-    """'the year to December 2025', from the source line every answer carries."""
-    if "Period: " not in answer.source:
-        return ""
-    return answer.source.split("Period: ", 1)[1].split(". ")[0].rstrip(".")
+    """'the year to December 2025'."""
+    return answer.chart_facts.period if answer.chart_facts else ""
 
 
 def footer(answer: Answer) -> str:
     """'Source: Home Office, …, 23 April 2026 release. Chart: crimebot'."""
-    source = answer.source.split(" Period:")[0].split(" (https://")[0].rstrip(".")
+    source = answer.chart_facts.source if answer.chart_facts else "Source: Home Office"
     return f"{source}. Chart: crimebot"
 
 
 def _counted(answer: Answer) -> str:
-    """'Harassment offences', from the answer's title."""
-    for marker in (" recorded by ", " recorded in "):
-        if marker in answer.title:
-            return answer.title.split(marker)[0]
-    return "Offences"
+    """'Harassment offences'."""
+    return answer.chart_facts.counted if answer.chart_facts else "Offences"
 
 
 def year_of(point: SeriesPoint) -> str:
-    return point.period_end[:4]
+    return str(point.end_year)
 
 
 def first_place_points(answer: Answer) -> list[SeriesPoint]:
@@ -62,7 +58,7 @@ def trend_words(answer: Answer) -> ChartWords:
     else:
         finding = f"{num.count(latest.value)} in the latest year"
     title = f"{_counted(answer)} recorded by {named(place)} {finding}"
-    month = latest.period.removeprefix("the year to ").split()[0]
+    month = MONTHS[latest.end_month - 1]
     subtitle = (
         f"Offences recorded in the twelve months to {month} each year, "
         f"{year_of(points[0])} to {year_of(latest)}"
@@ -133,12 +129,10 @@ def _percent(points: list[SeriesPoint]) -> str:
     return f" ({num.signed((points[-1].value - points[-2].value) / points[-2].value * 100)})"
 
 
-def short_period(period: str) -> str:
-    """'the year to December 2024' -> 'year to Dec 2024'."""
-    words = period.removeprefix("the ").split()
-    if len(words) >= 2 and len(words[-2]) > 3:
-        words[-2] = words[-2][:3]
-    return " ".join(words)
+def short_period(point: SeriesPoint) -> str:
+    """'year to Dec 2024', 'quarter to Dec 2024', '6 months to Dec 2024'."""
+    span = {1: "quarter", 4: "year"}.get(point.quarters, f"{point.quarters * 3} months")
+    return f"{span} to {MONTHS[point.end_month - 1][:3]} {point.end_year}"
 
 
 def _and(names: list[str]) -> str:

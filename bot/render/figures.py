@@ -147,7 +147,15 @@ def answer_figures(findings: Findings, manifest: list[ReleaseEntry]) -> list[Fig
 
 def series(findings: Findings) -> list[SeriesPoint]:
     return [
-        SeriesPoint(found.place.label, f.period.label(), f.period.end.end_date.isoformat(), f.value)
+        SeriesPoint(
+            found.place.label,
+            f.period.label(),
+            f.period.end.end_date.isoformat(),
+            f.value,
+            f.period.end.end_year,
+            f.period.end.end_month,
+            f.period.quarters,
+        )
         for found in findings.places
         for f in reversed(found.offences)
     ]

@@ -117,6 +117,14 @@ def release_list(manifest: list[ReleaseEntry], bullet: str = "• ") -> str:
 def source_line(releases: Iterable[str], period: Period, manifest: list[ReleaseEntry]) -> str:
     """One line: the releases the figures came from, with their dates, the period, the licence.
     The file names are in the --json figures and the manifest, not here."""
+    return (
+        f"{sources(releases, manifest)} ({DATASET_PAGE}). "
+        f"Period: {period.long_label()}. Open Government Licence v3.0."
+    )
+
+
+def sources(releases: Iterable[str], manifest: list[ReleaseEntry]) -> str:
+    """'Source: Home Office, …, 23 April 2026 release': the releases with their dates."""
     found = newest_first(manifest, releases) or newest_first(manifest[-1:])
     by_source: dict[str, list[str]] = {}
     for release in found:
@@ -129,10 +137,7 @@ def source_line(releases: Iterable[str], period: Period, manifest: list[ReleaseE
         f"{source}, {' and '.join(dates)}" if dates else source
         for source, dates in by_source.items()
     ]
-    return (
-        f"Source: {'; '.join(parts)} ({DATASET_PAGE}). "
-        f"Period: {period.long_label()}. Open Government Licence v3.0."
-    )
+    return f"Source: {'; '.join(parts)}"
 
 
 def stale_note(releases: Iterable[str], manifest: list[ReleaseEntry], today: dt.date) -> str:

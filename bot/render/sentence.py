@@ -12,7 +12,7 @@ from bot.core.plan import Measure
 from bot.datastore.manifest import ReleaseEntry
 from bot.query.findings import Findings, PlaceFindings
 from bot.render import numbers as num
-from bot.render.answer import Answer, ChartKind, Status
+from bot.render.answer import Answer, ChartFacts, ChartKind, Status
 from bot.render.figures import answer_figures, series
 from bot.render.notes import (
     answer_notes,
@@ -32,6 +32,7 @@ from bot.render.rates import national_rate_sentence, rate_clause
 from bot.render.releases import (
     release_phrase,
     source_line,
+    sources,
 )
 from bot.render.style import WORDS, house_style, named
 from bot.settings import PercentStyle
@@ -198,6 +199,7 @@ def render(
     return Answer(
         status=Status.ANSWER,
         title=_title(findings, chart),
+        chart_facts=_chart_facts(findings, manifest),
         text=" ".join(sentences),
         understood=understood(plan, findings.period, reading_notes(findings)),
         figures=figures,
@@ -206,6 +208,15 @@ def render(
         sample=findings.sample,
         series=series(findings) if chart in (ChartKind.TREND, ChartKind.COMPARISON) else [],
         chart=chart,
+    )
+
+
+def _chart_facts(findings: Findings, manifest: list[ReleaseEntry]) -> ChartFacts:
+    counted = offence_phrase(findings)
+    return ChartFacts(
+        counted[0].upper() + counted[1:],
+        findings.period.label(),
+        sources(findings.releases, manifest),
     )
 
 
