@@ -137,6 +137,28 @@ class PeriodSpec:
 LATEST = PeriodSpec(PeriodKind.LATEST)
 
 
+class ReadAs(StrEnum):
+    """How the parser read something the question did not say exactly."""
+
+    CLOSE_WORD = "close word"  # 'burgalry' read as burglary
+    TOWN = "town"  # Reading: the Thames Valley Police area
+    FY = "fy"  # 'FY25' read as 2024/25
+    OFFENCE = "offence"  # the offence's own note in vocabulary.toml (what it counts)
+
+
+@dataclass(frozen=True)
+class ReadingNote:
+    """A note on how a question was read; ``render.notes`` words it."""
+
+    kind: ReadAs
+    said: str = ""  # the words as asked ('burgalry', 'reading', '25')
+    meant: str = ""  # what they were read as (a label; an offence note's text)
+    year: int | None = None  # FY: the financial year's first year
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kind", ReadAs(self.kind))
+
+
 @dataclass(frozen=True)
 class QueryPlan:
     measure: Measure
@@ -146,7 +168,7 @@ class QueryPlan:
     outcome: OutcomeSelection | None = None
     rank_order: RankOrder = RankOrder.HIGHEST
     rank_limit: int = 5
-    notes: tuple[str, ...] = field(default=())
+    notes: tuple[ReadingNote, ...] = field(default=())
     per_head: bool = False  # offences per 1,000 residents, beside the count
     by_change: bool = False  # a ranking by the change on the year before ("biggest rise")
     years: int | None = None  # a trend over this many years ("5-year trend"), not ten
@@ -169,6 +191,13 @@ def plan_to_dict(plan: QueryPlan) -> PlanJSON:
     return data
 
 
+def _reading_note(data: dict[str, Any] | str) -> ReadingNote:
+    """A stored note; plans saved before notes were typed kept the words themselves."""
+    if isinstance(data, str):
+        return ReadingNote(ReadAs.OFFENCE, meant=data)
+    return ReadingNote(**data)
+
+
 def plan_from_dict(data: PlanJSON) -> QueryPlan:
     outcome = data.get("outcome")
     return QueryPlan(
@@ -189,7 +218,7 @@ def plan_from_dict(data: PlanJSON) -> QueryPlan:
         else None,
         rank_order=RankOrder(data.get("rank_order", RankOrder.HIGHEST)),
         rank_limit=data.get("rank_limit", 5),
-        notes=tuple(data.get("notes", ())),
+        notes=tuple(_reading_note(note) for note in data.get("notes", ())),
         per_head=bool(data.get("per_head", False)),
         by_change=bool(data.get("by_change", False)),
         years=data.get("years"),

@@ -19,6 +19,8 @@ from bot.core.plan import (
     PlaceKind,
     QueryPlan,
     RankOrder,
+    ReadAs,
+    ReadingNote,
 )
 from bot.core.reference import canonical_force
 from bot.parse.periods import FoundPeriod
@@ -130,7 +132,9 @@ def finish(draft: Draft, found: Found, asked: FoundPeriod) -> QueryPlan:
     period = draft.period
     if period is not None and period.kind is PeriodKind.SINCE and measure is not Measure.RANK:
         measure = Measure.TREND if measure in (Measure.COUNT, Measure.CHANGE) else measure
-    notes = tuple(found.notes) + ((offence.note,) if offence.note else ())
+    notes = tuple(found.notes)
+    if offence.note:
+        notes += (ReadingNote(ReadAs.OFFENCE, meant=offence.note),)
     return QueryPlan(
         measure=measure,
         places=tuple(places),

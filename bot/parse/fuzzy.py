@@ -7,7 +7,7 @@ from functools import cache, lru_cache
 
 from rapidfuzz import fuzz, process
 
-from bot.core.plan import OffenceSelection, Place
+from bot.core.plan import OffenceSelection, Place, ReadAs, ReadingNote
 from bot.parse.clarification import Ask, Clarification, Facts
 from bot.parse.scan import Found
 from bot.parse.vocabulary import AMBIGUOUS_PLACES, vocabulary
@@ -92,7 +92,7 @@ def _correct_at(found: Found, run: list[str], position: int) -> int | Clarificat
                     found.places.append(best)
             else:
                 found.offences.append(best)
-            found.notes.append(f"read “{text}” as {best.label}")
+            found.notes.append(ReadingNote(ReadAs.CLOSE_WORD, text, best.label))
             return size
         if size == 1 or score >= FUZZY_ACCEPT:
             options = tuple(r[0].label.removeprefix("the ") for r in [ranked[0], *close])

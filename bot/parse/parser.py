@@ -45,8 +45,7 @@ def parse(
     for start, end in sorted(period.spans, reverse=True):
         cleaned = cleaned[:start] + " " + cleaned[end:]
     found = scan(tokens(cleaned))
-    if period.note:
-        found.notes.append(period.note)
+    found.notes.extend(period.notes)
     return _plan(found, period, previous, text)
 
 

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, replace
 
 from bot.core.periods import Quarter
-from bot.core.plan import PeriodKind, PeriodSpec
+from bot.core.plan import PeriodKind, PeriodSpec, ReadAs, ReadingNote
 from bot.parse.clarification import Ask, Clarification, Facts
 
 _MONTHS = {
@@ -89,7 +89,7 @@ class FoundPeriod:
     spec: PeriodSpec | None
     spans: tuple[tuple[int, int], ...] = ()
     problem: Clarification | None = None  # the period is there but unusable ("year to March")
-    note: str = ""
+    notes: tuple[ReadingNote, ...] = ()  # how a period was read ("FY25")
     years: int | None = None  # "5-year trend", "over the last decade"
     versus: PeriodSpec | None = None  # the earlier of two periods compared
 
@@ -171,8 +171,7 @@ def _one(text: str, today: dt.date) -> FoundPeriod:
         return FoundPeriod(
             PeriodSpec(PeriodKind.FINANCIAL_YEAR, end_year - 1),
             (match.span(),),
-            note=f"FY{match.group(1)} read as the financial year {end_year - 1}/"
-            f"{end_year % 100:02d} (April {end_year - 1} to March {end_year})",
+            notes=(ReadingNote(ReadAs.FY, match.group(1), year=end_year - 1),),
         )
     if match := _SINCE.search(text):
         return FoundPeriod(PeriodSpec(PeriodKind.SINCE, int(match.group(1))), (match.span(),))
@@ -249,7 +248,7 @@ def find_period(text: str, today: dt.date) -> FoundPeriod:
             return FoundPeriod(
                 later,
                 first.spans + second.spans + year_spans,
-                note=" ".join(n for n in (first.note, second.note) if n),
+                notes=first.notes + second.notes,
                 versus=earlier,
             )
     if years is not None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bot.core.plan import OffenceSelection, OutcomeSelection, Place
+from bot.core.plan import OffenceSelection, OutcomeSelection, Place, ReadAs, ReadingNote
 from bot.parse.vocabulary import Cue, NotRecorded, Vocabulary, vocabulary
 
 NUMBER_WORDS = {"three": 3, "five": 5, "ten": 10, "3": 3, "5": 5, "10": 10}  # "top five"
@@ -25,7 +25,7 @@ class Found:
     unknown_runs: list[list[str]] = field(default_factory=list)
     outside: list[str] = field(default_factory=list)  # whose figures places asked about are in
     not_recorded: list[NotRecorded] = field(default_factory=list)  # subjects it has no data on
-    notes: list[str] = field(default_factory=list)
+    notes: list[ReadingNote] = field(default_factory=list)
     year_before: bool = False
 
     @property
@@ -78,9 +78,7 @@ def _match(
     elif phrase in vocab.towns:
         town, place = vocab.towns[phrase]
         placed.append((start, place))
-        found.notes.append(
-            f"{town} is in the {place.label} area: figures are for the whole force area"
-        )
+        found.notes.append(ReadingNote(ReadAs.TOWN, town, place.label))
     elif phrase in vocab.outcomes:
         found.outcomes.append(vocab.outcomes[phrase])
     elif phrase in vocab.offences:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from bot.core.periods import Quarter
-from bot.core.plan import Measure
+from bot.core.plan import Measure, ReadAs, ReadingNote
 from bot.datastore.manifest import ReleaseEntry
 from bot.query.findings import (
     Basis,
@@ -105,10 +105,27 @@ def in_force_area_text(area: InForceArea) -> str:
     )
 
 
+def reading_note_text(note: ReadingNote) -> str:
+    match note.kind:
+        case ReadAs.CLOSE_WORD:
+            return f"read “{note.said}” as {note.meant}"
+        case ReadAs.TOWN:
+            return f"{note.said} is in the {note.meant} area: figures are for the whole force area"
+        case ReadAs.FY:
+            start = note.year or 0
+            return (
+                f"FY{note.said} read as the financial year {start}/{(start + 1) % 100:02d} "
+                f"(April {start} to March {start + 1})"
+            )
+    return note.meant  # an offence's own note, as vocabulary.toml writes it
+
+
 def reading_notes(findings: Findings) -> tuple[str, ...]:
     """How the question was read, beyond the plan: the parser's notes, then the local areas
     answered for their force area."""
-    return findings.plan.notes + tuple(in_force_area_text(a) for a in findings.in_force_area)
+    return tuple(reading_note_text(n) for n in findings.plan.notes) + tuple(
+        in_force_area_text(a) for a in findings.in_force_area
+    )
 
 
 def answer_notes(
