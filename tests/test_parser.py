@@ -14,6 +14,7 @@ from bot.core.plan import PeriodKind, QueryPlan
 from bot.parse import Clarification, parse
 from bot.parse.vocabulary import vocabulary
 from bot.render.clarifications import clarification_text
+from bot.render.phrases import period_asked
 from tests.conftest import TODAY
 
 QUESTIONS = Path(__file__).parent / "questions.txt"
@@ -30,8 +31,8 @@ def describe(plan: QueryPlan) -> list[str]:
     measure = plan.measure.value + (" per 1,000" if plan.per_head else "")
     measure += f" over {plan.years} years" if plan.years else ""
     measure += " by change" if plan.by_change else ""
-    period = plan.period.describe()
-    period += f" vs {plan.versus.describe()}" if plan.versus else ""
+    period = period_asked(plan.period)
+    period += f" vs {period_asked(plan.versus)}" if plan.versus else ""
     row = [
         measure,
         ", ".join(p.name for p in plan.places) or "-",
@@ -81,7 +82,7 @@ def test_follow_ups_change_one_part():
     cumbria = parse("what about Cumbria?", TODAY, previous=first)
     assert describe(cumbria)[1:3] == ["Cumbria", "harassment"]
     before = parse("and the year before?", TODAY, previous=first)
-    assert before.period.describe() == "the year before the year to September 2023"
+    assert period_asked(before.period) == "the year before the year to September 2023"
     rate = parse("and the charge rate?", TODAY, previous=first)
     assert describe(rate) == [
         "outcome share",

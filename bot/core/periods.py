@@ -78,9 +78,13 @@ class Quarter:
     def financial_year(self) -> str:
         return financial_year_label(self.fy_start)
 
-    def label(self) -> str:
-        """'the quarter to September 2023'"""
-        return f"the quarter to {MONTHS[self.end_month - 1]} {self.end_year}"
+    def label(self, article: bool = True) -> str:
+        """'the quarter to September 2023' ('quarter to September 2023' without the article)."""
+        return f"{'the ' if article else ''}quarter to {self.month_year()}"
+
+    def month_year(self) -> str:
+        """'September 2023': the month the quarter ends."""
+        return f"{MONTHS[self.end_month - 1]} {self.end_year}"
 
 
 def financial_year_label(fy_start: int) -> str:
@@ -124,14 +128,12 @@ class Period:
     def is_financial_year(self) -> bool:
         return self.quarters == 4 and self.end.q == 4
 
-    def label(self) -> str:
-        """How copy names the period: 'the year to September 2023'."""
+    def label(self, article: bool = True) -> str:
+        """How copy names the period: 'the year to September 2023' (or without 'the')."""
         if self.quarters == 1:
-            return self.end.label()
-        month = MONTHS[self.end.end_month - 1]
-        if self.quarters == 4:
-            return f"the year to {month} {self.end.end_year}"
-        return f"the {self.quarters * 3} months to {month} {self.end.end_year}"
+            return self.end.label(article)
+        span = "year" if self.quarters == 4 else f"{self.quarters * 3} months"
+        return f"{'the ' if article else ''}{span} to {self.end.month_year()}"
 
     def long_label(self) -> str:
         """The label with its financial year and dates: never ambiguous."""

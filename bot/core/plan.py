@@ -6,8 +6,6 @@ from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
-from bot.core.periods import MONTHS, financial_year_label
-
 
 class PlaceKind(StrEnum):
     """What a place is made of: one force, forces grouped by geography, or a body of its own."""
@@ -112,26 +110,6 @@ class PeriodSpec:
 
     def earlier(self) -> PeriodSpec:
         return replace(self, years_back=self.years_back + 1)
-
-    def describe(self) -> str:
-        if self.quarters == 1:
-            whole = replace(self, quarters=4).describe()
-            if self.kind is PeriodKind.LATEST:
-                return "the latest quarter"
-            return f"the quarter ending {whole.removeprefix('the year to ')}"
-        if self.years_back:
-            back = "the year before" if self.years_back == 1 else f"{self.years_back} years before"
-            return f"{back} {replace(self, years_back=0).describe()}"
-        match self.kind:
-            case PeriodKind.YEAR_TO:
-                return f"the year to {MONTHS[(self.month or 1) - 1]} {self.year}"
-            case PeriodKind.FINANCIAL_YEAR:
-                return f"financial year {financial_year_label(self.year or 0)}"
-            case PeriodKind.CALENDAR_YEAR:
-                return f"{self.year}"
-            case PeriodKind.SINCE:
-                return f"since {self.year}"
-        return "the latest year"
 
 
 LATEST = PeriodSpec(PeriodKind.LATEST)

@@ -94,8 +94,8 @@ def _which_quarter(facts: Facts) -> str:
     calendar = Quarter.ending(year, q * 3)
     financial = Quarter(year, q)
     return (
-        f"Which quarter: {calendar.label().removeprefix('the ')} (Q{q} of {year}) or "
-        f"{financial.label().removeprefix('the ')} (Q{q} of the financial year "
+        f"Which quarter: {calendar.label(article=False)} (Q{q} of {year}) or "
+        f"{financial.label(article=False)} (Q{q} of the financial year "
         f"{financial.financial_year})?"
     )
 

@@ -41,7 +41,7 @@ def revision_text(revision: Revision) -> str:
 
 def release_heading(digest: Digest) -> str:
     """'New Home Office figures (year to December 2025)': what a new release brings."""
-    return f"New Home Office figures ({digest.period.label().removeprefix('the ')})"
+    return f"New Home Office figures ({digest.period.label(article=False)})"
 
 
 def moves_text(force: ForceLeads, style: PercentStyle = WORDS) -> str:

@@ -74,7 +74,7 @@ def classification_text(change: ClassificationChange) -> str:
     if len(change.late) <= 2:
         parts = [
             f"{c.name} ({c.code}) is counted only from "
-            + _starts(c.first_quarter).removeprefix("the ")
+            + Quarter.from_index(c.first_quarter).label(article=False)
             for c in change.late
         ]
         return "; ".join(parts) + NOT_COMPARABLE

@@ -3,8 +3,19 @@ a record, and how the question was read."""
 
 from __future__ import annotations
 
-from bot.core.periods import Period
-from bot.core.plan import CHARGE, Measure, OffenceSelection, OutcomeSelection, Place, QueryPlan
+from dataclasses import replace
+
+from bot.core.periods import MONTHS, Period, financial_year_label
+from bot.core.plan import (
+    CHARGE,
+    Measure,
+    OffenceSelection,
+    OutcomeSelection,
+    PeriodKind,
+    PeriodSpec,
+    Place,
+    QueryPlan,
+)
 from bot.core.reference import ForceKind, force_by_name
 from bot.query.findings import Findings, YearFigure
 from bot.render import numbers as num
@@ -101,7 +112,7 @@ def understood(
         )
     if plan.per_head:
         parts.insert(1, "per 1,000 residents")
-    parts.append(period.label().removeprefix("the ") if period else plan.period.describe())
+    parts.append(period.label(article=False) if period else period_asked(plan.period))
     text = "I read this as: " + " · ".join(parts)
     return text + (" (" + "; ".join(notes) + ")" if notes else "")
 
@@ -139,3 +150,26 @@ def earlier_phrase(findings: Findings) -> num.Earlier:
     if findings.period.quarters == 1:
         return num.Earlier("the same quarter a year earlier", "in")
     return num.YEAR_BEFORE
+
+
+def period_asked(spec: PeriodSpec) -> str:
+    """A period as asked, before it is resolved: 'the year to September 2023', 'since 2015'."""
+    if spec.quarters == 1:
+        if spec.kind is PeriodKind.LATEST:
+            return "the latest quarter"
+        if spec.kind is PeriodKind.YEAR_TO and not spec.years_back:
+            return f"the quarter ending {MONTHS[(spec.month or 1) - 1]} {spec.year}"
+        return f"the quarter ending {period_asked(replace(spec, quarters=4))}"
+    if spec.years_back:
+        back = "the year before" if spec.years_back == 1 else f"{spec.years_back} years before"
+        return f"{back} {period_asked(replace(spec, years_back=0))}"
+    match spec.kind:
+        case PeriodKind.YEAR_TO:
+            return f"the year to {MONTHS[(spec.month or 1) - 1]} {spec.year}"
+        case PeriodKind.FINANCIAL_YEAR:
+            return f"financial year {financial_year_label(spec.year or 0)}"
+        case PeriodKind.CALENDAR_YEAR:
+            return f"{spec.year}"
+        case PeriodKind.SINCE:
+            return f"since {spec.year}"
+    return "the latest year"

@@ -21,7 +21,7 @@ def release_note(
     if recorded_to is not None:
         what = f"New Home Office figures loaded: {Period(Quarter.from_index(recorded_to)).label()}"
     elif outcomes_to is not None:
-        end = Quarter.from_index(outcomes_to).label().removeprefix("the quarter to ")
+        end = Quarter.from_index(outcomes_to).month_year()
         what = f"New Home Office outcome figures loaded: outcomes to {end}"
     else:
         what = "New Home Office figures loaded"
