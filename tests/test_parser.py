@@ -200,6 +200,10 @@ KNOWN_WORDS = (
     }
     | {word for phrases in vocabulary().measures.values() for phrase in phrases for word in phrase}
     | set(vocabulary().filler)
+    # The period words (bot/parse/periods.py): "current harassment Cumbria" is the latest year.
+    | {"current", "latest", "recent", "past", "last", "previous", "since", "from", "year"}
+    | {"years", "months", "month", "quarter", "twelve", "trend", "series", "history", "decade"}
+    | {"ending", "ended", "until", "versus", "against", "compared", "compare", "this"}
 )
 
 

@@ -18,7 +18,7 @@ from bot.core.periods import Quarter
 from bot.core.release_weeks import is_release_week, release_week_at
 from bot.datastore import versions as datastore
 from bot.datastore.manifest import read_manifest
-from bot.ingest.watch import Status
+from bot.ingest.release_watch import Status
 from bot.render.release_news import release_note
 from bot.settings import LONDON, Settings
 from bot.slack import release_watch

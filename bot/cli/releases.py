@@ -40,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
     if not args.check:
         status(folder)
         return EXIT_OK
-    from bot.ingest.watch import Status
+    from bot.ingest.release_watch import Status
     from bot.slack.release_watch import check
 
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
@@ -59,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def status(folder: Path) -> None:
-    from bot.ingest.watch_record import Delivery, read_record
+    from bot.ingest.release_record import Delivery, read_record
 
     record = read_record(folder)
     print(f"Last checked: {record['last_check'] or 'never'}; {len(record['seen'])} files loaded.")

@@ -17,8 +17,8 @@ from bot.core.plan import Place, QueryPlan
 from bot.parse.clarification import Ask, Clarification, Facts
 from bot.parse.draft import draft, finish, follow
 from bot.parse.fuzzy import correct
+from bot.parse.not_covered import ambiguity, looks_like_sql, refusal
 from bot.parse.periods import FoundPeriod, find_period
-from bot.parse.refusals import ambiguity, looks_like_sql, refusal
 from bot.parse.scan import Found, scan
 from bot.parse.text import MAX_QUESTION_CHARS, clean, tokens
 

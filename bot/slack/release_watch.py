@@ -1,4 +1,4 @@
-"""The clock's release watch: look for a new Home Office release (``bot.answers.releases``),
+"""The clock's release watch: look for a new Home Office release (``bot.answers.release_watch``),
 then tell each channel subscribed when it was loaded, once.
 
 A note is claimed in the watch record before it is posted, so two clocks never both post it;
@@ -16,9 +16,9 @@ from pathlib import Path
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.answers.releases import Note, claim, notes_to_post, told, watch
-from bot.ingest.watch import Check
-from bot.ingest.watch_record import Delivery, Told
+from bot.answers.release_watch import Note, claim, notes_to_post, told, watch
+from bot.ingest.release_record import Delivery, Told
+from bot.ingest.release_watch import Check
 from bot.settings import MissingSetting, Settings
 from bot.slack.digest_poster import without_blind_retries
 from bot.state.store import State

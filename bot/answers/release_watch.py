@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 
 from bot.core.release_weeks import release_week_at
 from bot.datastore.manifest import ReleaseEntry
-from bot.ingest.watch import Check, Status, check_page
-from bot.ingest.watch_record import Delivery, News, Told, changing, read_record
+from bot.ingest.release_record import Delivery, News, Told, changing, read_record
+from bot.ingest.release_watch import Check, Status, check_page
 from bot.render.release_news import release_note
 from bot.state.store import State
 from bot.state.subscriptions import Subscriptions

@@ -28,7 +28,7 @@ from bot.ingest import ingest
 from bot.ingest.download import RELEASE_PAGE, ReleaseFile, fetch_file, latest_files
 from bot.ingest.errors import IngestError
 from bot.ingest.load import sha256
-from bot.ingest.watch_record import changing, failed_once
+from bot.ingest.release_record import changing, failed_once
 from bot.settings import SHIPPED_DATA
 
 CHECK_LOCK = ".release-check.lock"
