@@ -27,6 +27,7 @@ from bot.query.periods import resolve_period
 from bot.render.answer import Answer
 from bot.render.clarifications import clarification_text
 from bot.render.digest import digest_blocks, digest_text, subscription_text
+from bot.render.digest_thread import IN_THE_THREAD, threaded_digest
 from bot.render.leads import lead_sentence, story_question
 from bot.render.replies import patch_refused
 from bot.render.story import Story
@@ -225,12 +226,18 @@ def test_subscriptions_add_forces_keep_the_time_and_cap_the_patch(state_url):
     now = subscriptions.subscribe("C1", ("Cumbria",), dt.time(7), "U2")
     assert now == Subscription("C1", ("Thames Valley", "Cumbria"), dt.time(7), "U2")
     assert subscriptions.subscribe("C1", (), None, "U2").at == dt.time(7)
+    # A regional desk: two regions by name, eleven forces, twelve with Thames Valley.
+    desk = parse_request("subscribe East of England, East Midlands")
+    assert isinstance(desk, Request) and len(desk.forces) == 11
+    subscriptions.unsubscribe("C1", ("Cumbria",))
+    assert len(subscriptions.subscribe("C1", desk.forces, None, "U").forces) == MAX_FORCES == 12
     with pytest.raises(SubscriptionRefused) as refused:
-        subscriptions.subscribe("C1", ("Kent", "Essex", "Surrey", "Sussex", "Hampshire"), None, "U")
-    assert f"at most {MAX_FORCES} forces (this would be 7)" in patch_refused(
+        subscriptions.subscribe("C1", ("Kent",), None, "U")
+    assert f"at most {MAX_FORCES} forces (this would be 13)" in patch_refused(
         refused.value.forces, MAX_FORCES
     )
-    assert subscriptions.unsubscribe("C1", ("Cumbria",)).forces == ("Thames Valley",)
+    assert len(subscriptions.get("C1").forces) == 12  # the refused change left it as it was
+    assert subscriptions.unsubscribe("C1", desk.forces).forces == ("Thames Valley",)
     assert subscriptions.unsubscribe("C1") is None
     assert subscriptions.all() == []
     assert subscriptions.get("C1") is None
@@ -483,23 +490,38 @@ def test_any_subscription_text_gives_a_request_or_a_reason(text):
         assert all(force_place(force).kind == "force" for force in reply.forces)
 
 
-def test_a_full_patch_fits_slacks_limits(article_db):
-    forces = ["Thames Valley", "Cumbria", "Kent", "Essex", "Surrey", "Sussex"]
-    assert len(forces) == MAX_FORCES
-    blocks = digest_blocks(compose(article_db, forces, DAY, None))
-    assert len(blocks) <= 50
-    # A release day adds the release's heading, moves and revisions: still within the limits.
-    release_day = digest_blocks(compose(article_db, forces, DAY, []))
-    assert "New Home Office figures" in release_day[1]["text"]["text"]
-    assert len(release_day) <= 50
-    blocks += release_day
-    for block in blocks:
+REGIONAL_DESK = [
+    "Thames Valley", "Cumbria", "Kent", "Essex", "Surrey", "Sussex",
+    "Hampshire", "Lancashire", "Merseyside", "Cheshire", "Norfolk", "Suffolk",
+]  # fmt: skip
+
+
+def within_slacks_limits(message: dict) -> None:
+    assert len(message["blocks"]) <= 50
+    assert len(message["text"]) <= 40_000
+    for block in message["blocks"]:
         if block["type"] == "section":
             assert len(block["text"]["text"]) <= 3000
             if "accessory" in block:
                 assert len(block["accessory"]["value"]) <= 2000
         if block["type"] == "header":
             assert len(block["text"]["text"]) <= 150
+
+
+def test_a_full_patch_fits_slacks_limits(article_db):
+    """Six forces fill one message; a full regional desk is that message and one reply."""
+    assert len(REGIONAL_DESK) == MAX_FORCES
+    for seen in (None, []):  # a release day adds the release's heading, moves and revisions
+        six = compose(article_db, REGIONAL_DESK[:6], DAY, seen)
+        assert len(digest_blocks(six)) <= 50
+        message = threaded_digest(compose(article_db, REGIONAL_DESK, DAY, seen))
+        [reply] = message["thread"]
+        for part in (message, reply):
+            within_slacks_limits(part)
+        forces = [b["text"]["text"] for b in message["blocks"] if " · leads from " in str(b)]
+        assert len(forces) == 6 and forces[0].startswith("*Thames Valley Police*")
+        assert reply["blocks"][0]["text"]["text"].endswith("continued: forces 7 to 12 of 12*")
+    assert "New Home Office figures" in message["blocks"][1]["text"]["text"]
 
 
 def test_a_force_with_no_figures_says_so(small_counts_db):
@@ -593,3 +615,38 @@ def test_a_story_without_a_charge_rate_marks_the_gap_for_the_editor_not_as_copy(
     [note] = [p for p in draft.paragraphs if "charge" in p.lower() and "outcome" in p.lower()]
     assert note.startswith("[CHARGE RATE NEEDED: The loaded data has no outcome figures for")
     assert note.endswith("]")
+
+
+# --- a regional desk: more than six forces, the rest in the thread -----------------------
+
+
+def test_a_regional_desks_dry_run_shows_what_goes_in_the_thread(article_db, state):
+    text = preview(article_db, state, tuple(REGIONAL_DESK[:9]), DAY)
+    message, thread = text.split(f"\n\n{IN_THE_THREAD}\n\n")
+    assert "Thames Valley Police, the year to September 2023:" in message
+    assert "Sussex Police, the year to September 2023:" in message
+    assert "Hampshire and Isle of Wight Constabulary, the year to" not in message
+    assert (
+        "The leads for Hampshire and Isle of Wight Constabulary, Lancashire Constabulary and "
+        "Merseyside Police are in this message's thread."
+    ) in message
+    assert thread.startswith(
+        "Crime figures digest · Monday 23 November 2026, continued: forces 7 to 9 of 9"
+    )
+    for force in (
+        "Hampshire and Isle of Wight Constabulary",
+        "Lancashire Constabulary",
+        "Merseyside Police",
+    ):
+        assert f"{force}, the year to September 2023:" in thread
+    assert "Source: Home Office" in thread
+
+
+def test_the_subscription_says_where_a_regional_desks_other_forces_go():
+    desk = Subscription("C1", tuple(REGIONAL_DESK[:8]), dt.time(7))
+    text = subscription_text(desk, LONDON)
+    assert (
+        "The message has the first 6 forces' leads; those for Hampshire and Isle of Wight "
+        "Constabulary and Lancashire Constabulary follow in its thread."
+    ) in text
+    assert "thread" not in subscription_text(Subscription("C1", ("Kent",)), LONDON)
