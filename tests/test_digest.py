@@ -650,3 +650,120 @@ def test_the_subscription_says_where_a_regional_desks_other_forces_go():
         "Constabulary and Lancashire Constabulary follow in its thread."
     ) in text
     assert "thread" not in subscription_text(Subscription("C1", ("Kent",)), LONDON)
+
+
+def thread_replies(stub: SlackStub, channel: str, ts: str):
+    return stub.find("chat.postMessage", channel=channel, thread_ts=ts)
+
+
+def forces_in(message: dict) -> list[str]:
+    return [
+        block["text"]["text"].split("*")[1]
+        for block in message["blocks"]
+        if block["type"] == "section" and " · leads from " in block["text"]["text"]
+    ]
+
+
+def a_regional_desk(state: State, channel: str = "C1") -> Subscription:
+    return Subscriptions(state).subscribe(channel, tuple(REGIONAL_DESK[:9]), None, "U1")
+
+
+def assert_one_message_and_one_reply(stub: SlackStub, channel: str = "C1"):
+    [post] = digest_posts(stub, channel)
+    [reply] = thread_replies(stub, channel, post.ts)
+    assert len(stub.find("chat.postMessage", channel=channel)) == 2
+    return post, reply
+
+
+def test_a_regional_desk_gets_six_forces_in_the_message_and_the_rest_in_its_thread_once(
+    state, stub, article_db
+):
+    a_regional_desk(state)
+    [delivery] = run(poster_for(state, stub, article_db), LONDON, MORNING)
+    assert delivery.outcome == "posted"
+    post, reply = assert_one_message_and_one_reply(stub)
+    assert delivery.ts == post.ts
+    assert forces_in(post.body) == [
+        "Thames Valley Police", "Cumbria Constabulary", "Kent Police", "Essex Police",
+        "Surrey Police", "Sussex Police",
+    ]  # fmt: skip
+    assert forces_in(reply.body) == [
+        "Hampshire and Isle of Wight Constabulary", "Lancashire Constabulary", "Merseyside Police",
+    ]  # fmt: skip
+    assert post.body["text"].startswith("Crime figures digest · Monday 23 November 2026")
+    assert (
+        "England and Wales" in post.body["text"]
+        and "England and Wales:" not in (reply.body["text"])
+    )
+    assert reply.body["metadata"]["event_payload"] == {"digest": "C1:2026-11-23", "part": 0}
+    for message in (post.body, reply.body):
+        within_slacks_limits(message)
+    assert Ledger(state).status("C1", DAY.isoformat()) == "posted"
+    [again] = run(poster_for(state, stub, article_db), LONDON, MORNING + dt.timedelta(hours=2))
+    assert (again.outcome, again.detail) == ("skipped", "already posted today")
+    assert_one_message_and_one_reply(stub)
+
+
+def test_a_refused_thread_reply_is_posted_by_a_later_run_without_the_message_again(
+    state, stub, article_db
+):
+    subscription = a_regional_desk(state)
+    stub.refuse_next_reply("C1")
+    first = poster_for(state, stub, article_db, Ledger(state, clock=lambda: MORNING))
+    delivery = first.deliver(subscription, DAY)
+    assert delivery.outcome == "failed"
+    assert delivery.detail.startswith("the thread's reply 1 was refused (internal_error)")
+    [post] = digest_posts(stub, "C1")
+    assert thread_replies(stub, "C1", post.ts) == []
+    assert Ledger(state).status("C1", DAY.isoformat()) == "threading"
+    soon = Ledger(state, clock=lambda: MORNING + dt.timedelta(minutes=2))
+    assert poster_for(state, stub, article_db, soon).deliver(subscription, DAY).outcome == "skipped"
+    later = Ledger(state, clock=lambda: MORNING + dt.timedelta(minutes=11))
+    never = Database.__new__(Database)  # nothing is composed again: the stored replies go
+    resumed = poster_for(state, stub, never, later).deliver(subscription, DAY)
+    assert (resumed.outcome, resumed.ts) == ("posted", post.ts)
+    assert_one_message_and_one_reply(stub)
+    assert later.status("C1", DAY.isoformat()) == "posted"
+
+
+@pytest.mark.parametrize(
+    "step",
+    [
+        "started",  # the message reached Slack; the ledger does not know its ts
+        "posting",  # the message is recorded; the reply was never sent
+        "posted",  # the reply reached Slack; the ledger does not know
+    ],
+)
+def test_a_crash_in_a_regional_desks_thread_converges_on_one_message_and_one_reply(
+    state, stub, article_db, monkeypatch, step
+):
+    subscription = a_regional_desk(state)
+    crashing = poster_for(state, stub, article_db, Ledger(state, clock=lambda: MORNING))
+
+    def crash(*args):
+        raise Crash
+
+    monkeypatch.setattr(crashing.thread, step, crash)
+    with pytest.raises(Crash):
+        crashing.deliver(subscription, DAY)
+    assert len(digest_posts(stub, "C1")) == 1
+    later = Ledger(state, clock=lambda: MORNING + dt.timedelta(minutes=11))
+    resumed = poster_for(state, stub, article_db, later).deliver(subscription, DAY)
+    post, _ = assert_one_message_and_one_reply(stub)
+    expected = "found already posted" if step == "started" else "posted"
+    assert (resumed.outcome, resumed.ts) == (expected, post.ts)
+    assert later.status("C1", DAY.isoformat()) == "posted"
+    if step == "posted":  # it looked in the thread rather than send the reply again
+        assert stub.find("conversations.replies", channel="C1", ts=post.ts)
+    final = poster_for(state, stub, article_db, later).deliver(subscription, DAY)
+    assert final.outcome == "skipped"
+    assert_one_message_and_one_reply(stub)
+
+
+def test_a_regional_desk_over_the_cap_is_refused_as_a_subscription_is(state):
+    subscriptions = Subscriptions(state)
+    subscriptions.subscribe("C1", tuple(REGIONAL_DESK), None, "U1")
+    with pytest.raises(SubscriptionRefused) as refused:
+        subscriptions.subscribe("C1", ("Derbyshire",), None, "U1")
+    assert refused.value.forces == MAX_FORCES + 1
+    assert subscriptions.get("C1").forces == tuple(REGIONAL_DESK)
