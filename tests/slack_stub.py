@@ -6,6 +6,9 @@ channel starting "CSLOW" gets a 429 with Retry-After: 1.5 and is rate-limited fo
 1.5 s), or by response_url ("/response/fail404…", "/response/fail500…" fail with that
 status). apps.connections.open answers with `socket_url` once a test sets it.
 
+A channel's next reply in a thread can be refused once (``refuse_next_reply``); the
+history leaves out thread replies, which conversations.replies gives (as Slack does).
+
 Workspaces (OAuth tests): ``add_workspace(team_id)`` returns a code that oauth.v2.access
 exchanges, once, for a bot token of that workspace's own (a new one each install); auth.test
 answers for that workspace; ``revoke(team_id)`` makes its tokens fail with token_revoked.
@@ -57,6 +60,7 @@ class SlackStub:
         self.codes: dict[str, str] = {}  # OAuth code -> team id, until exchanged
         self.tokens: dict[str, str] = {}  # bot token -> team id
         self.revoked: set[str] = set()  # team ids whose tokens Slack refuses
+        self.refused_replies: dict[str, str] = {}  # channel -> error for its next thread reply
         stub = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -107,6 +111,11 @@ class SlackStub:
             self.codes[code] = team_id
             self.revoked.discard(team_id)
         return code
+
+    def refuse_next_reply(self, channel: str, error: str = "internal_error") -> None:
+        """The channel's next chat.postMessage in a thread is refused once (not posted)."""
+        with self.lock:
+            self.refused_replies[channel] = error
 
     def revoke(self, team_id: str) -> None:
         with self.lock:
@@ -205,11 +214,20 @@ class SlackStub:
         if method == "chat.postMessage":
             if body.get("channel") == "CFAIL":
                 return 200, {"ok": False, "error": "not_in_channel"}, {}
+            if body.get("thread_ts"):
+                with self.lock:
+                    refused = self.refused_replies.pop(channel, None)
+                if refused:
+                    self._forget_last("chat.postMessage")
+                    return 200, {"ok": False, "error": refused}, {}
             return 200, {"ok": True, "channel": body.get("channel"), "ts": ts}, {}
         if method == "conversations.history":
             if body.get("channel") == "CNOHISTORY":
                 return 200, {"ok": False, "error": "missing_scope"}, {}
             return 200, {"ok": True, "messages": self.history(body.get("channel", ""))}, {}
+        if method == "conversations.replies":
+            thread = self.thread(body.get("channel", ""), str(body.get("ts", "")))
+            return 200, {"ok": True, "messages": thread}, {}
         if method == "files.getUploadURLExternal":
             return (
                 200,
@@ -225,18 +243,37 @@ class SlackStub:
             return 200, {"ok": True, "files": [{"id": f["id"]} for f in files]}, {}
         return 200, {"ok": True}, {}
 
-    def history(self, channel: str) -> list[dict]:
-        """The channel's messages as conversations.history gives them, newest first."""
+    def _forget_last(self, method: str) -> None:
+        """A refused call posted nothing: it stays out of the history (and of ``find``)."""
+        with self.lock:
+            for index in range(len(self.calls) - 1, -1, -1):
+                if self.calls[index].method == method:
+                    del self.calls[index]
+                    return
+
+    def _messages(self, channel: str) -> list[dict]:
+        """Everything posted in the channel, oldest first, as Slack's message objects."""
         messages = []
         with self.lock:
             calls = list(self.calls)
         for call in calls:
             if call.method == "chat.postMessage" and call.body.get("channel") == channel:
                 message = {"type": "message", "text": call.body.get("text", ""), "ts": call.ts}
+                if call.body.get("thread_ts"):
+                    message["thread_ts"] = str(call.body["thread_ts"])
                 if call.body.get("metadata"):
                     message["metadata"] = call.body["metadata"]
                 messages.append(message)
-        return messages[::-1]
+        return messages
+
+    def history(self, channel: str) -> list[dict]:
+        """The channel's messages as conversations.history gives them, newest first: not the
+        replies in threads (as Slack does)."""
+        return [m for m in self._messages(channel) if "thread_ts" not in m][::-1]
+
+    def thread(self, channel: str, ts: str) -> list[dict]:
+        """A thread as conversations.replies gives it: its parent, then its replies."""
+        return [m for m in self._messages(channel) if m["ts"] == ts or m.get("thread_ts") == ts]
 
     def find(
         self, method: str | None = None, path_prefix: str | None = None, **match: str

@@ -27,6 +27,7 @@ from bot.query.periods import resolve_period
 from bot.render.answer import Answer
 from bot.render.clarifications import clarification_text
 from bot.render.digest import digest_blocks, digest_text, subscription_text
+from bot.render.digest_thread import IN_THE_THREAD, threaded_digest
 from bot.render.leads import lead_sentence, story_question
 from bot.render.replies import patch_refused
 from bot.render.story import Story
@@ -225,12 +226,18 @@ def test_subscriptions_add_forces_keep_the_time_and_cap_the_patch(state_url):
     now = subscriptions.subscribe("C1", ("Cumbria",), dt.time(7), "U2")
     assert now == Subscription("C1", ("Thames Valley", "Cumbria"), dt.time(7), "U2")
     assert subscriptions.subscribe("C1", (), None, "U2").at == dt.time(7)
+    # A regional desk: two regions by name, eleven forces, twelve with Thames Valley.
+    desk = parse_request("subscribe East of England, East Midlands")
+    assert isinstance(desk, Request) and len(desk.forces) == 11
+    subscriptions.unsubscribe("C1", ("Cumbria",))
+    assert len(subscriptions.subscribe("C1", desk.forces, None, "U").forces) == MAX_FORCES == 12
     with pytest.raises(SubscriptionRefused) as refused:
-        subscriptions.subscribe("C1", ("Kent", "Essex", "Surrey", "Sussex", "Hampshire"), None, "U")
-    assert f"at most {MAX_FORCES} forces (this would be 7)" in patch_refused(
+        subscriptions.subscribe("C1", ("Kent",), None, "U")
+    assert f"at most {MAX_FORCES} forces (this would be 13)" in patch_refused(
         refused.value.forces, MAX_FORCES
     )
-    assert subscriptions.unsubscribe("C1", ("Cumbria",)).forces == ("Thames Valley",)
+    assert len(subscriptions.get("C1").forces) == 12  # the refused change left it as it was
+    assert subscriptions.unsubscribe("C1", desk.forces).forces == ("Thames Valley",)
     assert subscriptions.unsubscribe("C1") is None
     assert subscriptions.all() == []
     assert subscriptions.get("C1") is None
@@ -483,23 +490,38 @@ def test_any_subscription_text_gives_a_request_or_a_reason(text):
         assert all(force_place(force).kind == "force" for force in reply.forces)
 
 
-def test_a_full_patch_fits_slacks_limits(article_db):
-    forces = ["Thames Valley", "Cumbria", "Kent", "Essex", "Surrey", "Sussex"]
-    assert len(forces) == MAX_FORCES
-    blocks = digest_blocks(compose(article_db, forces, DAY, None))
-    assert len(blocks) <= 50
-    # A release day adds the release's heading, moves and revisions: still within the limits.
-    release_day = digest_blocks(compose(article_db, forces, DAY, []))
-    assert "New Home Office figures" in release_day[1]["text"]["text"]
-    assert len(release_day) <= 50
-    blocks += release_day
-    for block in blocks:
+REGIONAL_DESK = [
+    "Thames Valley", "Cumbria", "Kent", "Essex", "Surrey", "Sussex",
+    "Hampshire", "Lancashire", "Merseyside", "Cheshire", "Norfolk", "Suffolk",
+]  # fmt: skip
+
+
+def within_slacks_limits(message: dict) -> None:
+    assert len(message["blocks"]) <= 50
+    assert len(message["text"]) <= 40_000
+    for block in message["blocks"]:
         if block["type"] == "section":
             assert len(block["text"]["text"]) <= 3000
             if "accessory" in block:
                 assert len(block["accessory"]["value"]) <= 2000
         if block["type"] == "header":
             assert len(block["text"]["text"]) <= 150
+
+
+def test_a_full_patch_fits_slacks_limits(article_db):
+    """Six forces fill one message; a full regional desk is that message and one reply."""
+    assert len(REGIONAL_DESK) == MAX_FORCES
+    for seen in (None, []):  # a release day adds the release's heading, moves and revisions
+        six = compose(article_db, REGIONAL_DESK[:6], DAY, seen)
+        assert len(digest_blocks(six)) <= 50
+        message = threaded_digest(compose(article_db, REGIONAL_DESK, DAY, seen))
+        [reply] = message["thread"]
+        for part in (message, reply):
+            within_slacks_limits(part)
+        forces = [b["text"]["text"] for b in message["blocks"] if " · leads from " in str(b)]
+        assert len(forces) == 6 and forces[0].startswith("*Thames Valley Police*")
+        assert reply["blocks"][0]["text"]["text"].endswith("continued: forces 7 to 12 of 12*")
+    assert "New Home Office figures" in message["blocks"][1]["text"]["text"]
 
 
 def test_a_force_with_no_figures_says_so(small_counts_db):
@@ -593,3 +615,155 @@ def test_a_story_without_a_charge_rate_marks_the_gap_for_the_editor_not_as_copy(
     [note] = [p for p in draft.paragraphs if "charge" in p.lower() and "outcome" in p.lower()]
     assert note.startswith("[CHARGE RATE NEEDED: The loaded data has no outcome figures for")
     assert note.endswith("]")
+
+
+# --- a regional desk: more than six forces, the rest in the thread -----------------------
+
+
+def test_a_regional_desks_dry_run_shows_what_goes_in_the_thread(article_db, state):
+    text = preview(article_db, state, tuple(REGIONAL_DESK[:9]), DAY)
+    message, thread = text.split(f"\n\n{IN_THE_THREAD}\n\n")
+    assert "Thames Valley Police, the year to September 2023:" in message
+    assert "Sussex Police, the year to September 2023:" in message
+    assert "Hampshire and Isle of Wight Constabulary, the year to" not in message
+    assert (
+        "The leads for Hampshire and Isle of Wight Constabulary, Lancashire Constabulary and "
+        "Merseyside Police are in this message's thread."
+    ) in message
+    assert thread.startswith(
+        "Crime figures digest · Monday 23 November 2026, continued: forces 7 to 9 of 9"
+    )
+    for force in (
+        "Hampshire and Isle of Wight Constabulary",
+        "Lancashire Constabulary",
+        "Merseyside Police",
+    ):
+        assert f"{force}, the year to September 2023:" in thread
+    assert "Source: Home Office" in thread
+
+
+def test_the_subscription_says_where_a_regional_desks_other_forces_go():
+    desk = Subscription("C1", tuple(REGIONAL_DESK[:8]), dt.time(7))
+    text = subscription_text(desk, LONDON)
+    assert (
+        "The message has the first 6 forces' leads; those for Hampshire and Isle of Wight "
+        "Constabulary and Lancashire Constabulary follow in its thread."
+    ) in text
+    assert "thread" not in subscription_text(Subscription("C1", ("Kent",)), LONDON)
+
+
+def thread_replies(stub: SlackStub, channel: str, ts: str):
+    return stub.find("chat.postMessage", channel=channel, thread_ts=ts)
+
+
+def forces_in(message: dict) -> list[str]:
+    return [
+        block["text"]["text"].split("*")[1]
+        for block in message["blocks"]
+        if block["type"] == "section" and " · leads from " in block["text"]["text"]
+    ]
+
+
+def a_regional_desk(state: State, channel: str = "C1") -> Subscription:
+    return Subscriptions(state).subscribe(channel, tuple(REGIONAL_DESK[:9]), None, "U1")
+
+
+def assert_one_message_and_one_reply(stub: SlackStub, channel: str = "C1"):
+    [post] = digest_posts(stub, channel)
+    [reply] = thread_replies(stub, channel, post.ts)
+    assert len(stub.find("chat.postMessage", channel=channel)) == 2
+    return post, reply
+
+
+def test_a_regional_desk_gets_six_forces_in_the_message_and_the_rest_in_its_thread_once(
+    state, stub, article_db
+):
+    a_regional_desk(state)
+    [delivery] = run(poster_for(state, stub, article_db), LONDON, MORNING)
+    assert delivery.outcome == "posted"
+    post, reply = assert_one_message_and_one_reply(stub)
+    assert delivery.ts == post.ts
+    assert forces_in(post.body) == [
+        "Thames Valley Police", "Cumbria Constabulary", "Kent Police", "Essex Police",
+        "Surrey Police", "Sussex Police",
+    ]  # fmt: skip
+    assert forces_in(reply.body) == [
+        "Hampshire and Isle of Wight Constabulary", "Lancashire Constabulary", "Merseyside Police",
+    ]  # fmt: skip
+    assert post.body["text"].startswith("Crime figures digest · Monday 23 November 2026")
+    assert (
+        "England and Wales" in post.body["text"]
+        and "England and Wales:" not in (reply.body["text"])
+    )
+    assert reply.body["metadata"]["event_payload"] == {"digest": "C1:2026-11-23", "part": 0}
+    for message in (post.body, reply.body):
+        within_slacks_limits(message)
+    assert Ledger(state).status("C1", DAY.isoformat()) == "posted"
+    [again] = run(poster_for(state, stub, article_db), LONDON, MORNING + dt.timedelta(hours=2))
+    assert (again.outcome, again.detail) == ("skipped", "already posted today")
+    assert_one_message_and_one_reply(stub)
+
+
+def test_a_refused_thread_reply_is_posted_by_a_later_run_without_the_message_again(
+    state, stub, article_db
+):
+    subscription = a_regional_desk(state)
+    stub.refuse_next_reply("C1")
+    first = poster_for(state, stub, article_db, Ledger(state, clock=lambda: MORNING))
+    delivery = first.deliver(subscription, DAY)
+    assert delivery.outcome == "failed"
+    assert delivery.detail.startswith("the thread's reply 1 was refused (internal_error)")
+    [post] = digest_posts(stub, "C1")
+    assert thread_replies(stub, "C1", post.ts) == []
+    assert Ledger(state).status("C1", DAY.isoformat()) == "threading"
+    soon = Ledger(state, clock=lambda: MORNING + dt.timedelta(minutes=2))
+    assert poster_for(state, stub, article_db, soon).deliver(subscription, DAY).outcome == "skipped"
+    later = Ledger(state, clock=lambda: MORNING + dt.timedelta(minutes=11))
+    never = Database.__new__(Database)  # nothing is composed again: the stored replies go
+    resumed = poster_for(state, stub, never, later).deliver(subscription, DAY)
+    assert (resumed.outcome, resumed.ts) == ("posted", post.ts)
+    assert_one_message_and_one_reply(stub)
+    assert later.status("C1", DAY.isoformat()) == "posted"
+
+
+@pytest.mark.parametrize(
+    "step",
+    [
+        "started",  # the message reached Slack; the ledger does not know its ts
+        "posting",  # the message is recorded; the reply was never sent
+        "posted",  # the reply reached Slack; the ledger does not know
+    ],
+)
+def test_a_crash_in_a_regional_desks_thread_converges_on_one_message_and_one_reply(
+    state, stub, article_db, monkeypatch, step
+):
+    subscription = a_regional_desk(state)
+    crashing = poster_for(state, stub, article_db, Ledger(state, clock=lambda: MORNING))
+
+    def crash(*args):
+        raise Crash
+
+    monkeypatch.setattr(crashing.thread, step, crash)
+    with pytest.raises(Crash):
+        crashing.deliver(subscription, DAY)
+    assert len(digest_posts(stub, "C1")) == 1
+    later = Ledger(state, clock=lambda: MORNING + dt.timedelta(minutes=11))
+    resumed = poster_for(state, stub, article_db, later).deliver(subscription, DAY)
+    post, _ = assert_one_message_and_one_reply(stub)
+    expected = "found already posted" if step == "started" else "posted"
+    assert (resumed.outcome, resumed.ts) == (expected, post.ts)
+    assert later.status("C1", DAY.isoformat()) == "posted"
+    if step == "posted":  # it looked in the thread rather than send the reply again
+        assert stub.find("conversations.replies", channel="C1", ts=post.ts)
+    final = poster_for(state, stub, article_db, later).deliver(subscription, DAY)
+    assert final.outcome == "skipped"
+    assert_one_message_and_one_reply(stub)
+
+
+def test_a_regional_desk_over_the_cap_is_refused_as_a_subscription_is(state):
+    subscriptions = Subscriptions(state)
+    subscriptions.subscribe("C1", tuple(REGIONAL_DESK), None, "U1")
+    with pytest.raises(SubscriptionRefused) as refused:
+        subscriptions.subscribe("C1", ("Derbyshire",), None, "U1")
+    assert refused.value.forces == MAX_FORCES + 1
+    assert subscriptions.get("C1").forces == tuple(REGIONAL_DESK)

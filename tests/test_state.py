@@ -13,7 +13,7 @@ import subprocess
 import sys
 import threading
 
-from sqlalchemy import create_engine, inspect, update
+from sqlalchemy import create_engine, inspect, text, update
 
 from bot.parse import parse
 from bot.state.schema import deliveries, metadata
@@ -323,3 +323,38 @@ def test_a_database_at_0003_gains_the_told_log_and_keeps_its_rows(state_url):
     assert [row.value for row in Told(state).thread("C1", "1.1")] == [9632]
     with state.engine.connect() as connection:
         assert connection.execute(subscriptions.select()).first().channel == "C1"
+
+
+def test_a_database_at_0004_gains_the_digest_thread_columns_and_keeps_its_digests(state_url):
+    """Migration 0005: a regional desk's thread replies, counted in the digest ledger."""
+    from alembic import command
+
+    from bot.state.ledger import Ledger
+    from bot.state.schema import _config
+
+    engine = create_engine(state_url)
+    with engine.begin() as connection:
+        config = _config()
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0004")
+        connection.execute(
+            text(
+                "INSERT INTO digests (channel, day, status, claim, claimed_at, message, ts) "
+                "VALUES ('C1', '2026-11-23', 'posting', 'old', :at, :message, NULL)"
+            ),
+            {"at": dt.datetime(2026, 11, 23, 8, tzinfo=dt.UTC), "message": '{"text": "t"}'},
+        )
+    columns = {column["name"] for column in inspect(engine).get_columns("digests")}
+    assert "replies" not in columns
+    engine.dispose()
+    state = State(state_url)
+    columns = {column["name"] for column in inspect(state.engine).get_columns("digests")}
+    assert {"replies", "reply_posting_at"} <= columns
+    claim = Ledger(state).claim("C1", "2026-11-23")  # the old claim is stale: taken over
+    assert claim is not None
+    assert (claim.status, claim.message, claim.replies, claim.reply_posting_at) == (
+        "posting",
+        {"text": "t"},
+        0,
+        None,
+    )

@@ -16,7 +16,8 @@ from zoneinfo import ZoneInfo
 
 from bot.query.database import Database
 from bot.query.leads.compose import Digest, compose
-from bot.render.digest import DigestMessage, digest_message, digest_text, nothing_new_text
+from bot.render.digest import DigestMessage, nothing_new_text
+from bot.render.digest_thread import threaded_digest, threaded_text
 from bot.state.ledger import Claim, Ledger, ShownLead
 from bot.state.store import State
 from bot.state.subscriptions import Subscription, Subscriptions
@@ -93,15 +94,16 @@ def preview(
     day: dt.date,
     channel: str | None = None,
 ) -> str:
-    """The digest a channel would get today, as text: nothing is posted or recorded."""
+    """The digest a channel would get today, as text: nothing is posted or recorded. A patch
+    over six forces shows its thread replies after an "in the thread" line."""
     if not channel:
-        return digest_text(compose(db, list(forces), day))
+        return threaded_text(compose(db, list(forces), day))
     ledger = Ledger(state)
     seen = ledger.last_releases(channel, day.isoformat())
     digest = compose(db, list(forces), day, seen, ledger.shown(channel, day.isoformat()))
     if seen is not None and not digest.has_news:
         return nothing_new_text(digest)
-    return digest_text(digest)
+    return threaded_text(digest)
 
 
 def skipped(ledger: Ledger, channel: str, day: dt.date) -> Delivery:
@@ -125,7 +127,7 @@ def compose_claimed(
         seen = ledger.last_releases(channel, claim.day)
         shown = ledger.shown(channel, claim.day)
         digest = compose(database(), list(subscription.forces), day, seen, shown)
-        message = digest_message(digest)
+        message = threaded_digest(digest)
     except Exception:
         # Nothing was composed or sent: let the next run (the next tick) try again at once
         # rather than wait for the claim to go stale. A process that dies here keeps its

@@ -75,7 +75,8 @@ def patches_to_preview(args: argparse.Namespace, state: State) -> list[Patch] | 
         places = places_in(args.forces)
         if isinstance(places, Clarification):
             return f"{clarification_text(places)} {', '.join(places.suggestions)}"
-        return [(None, tuple(force for place in places for force in place.forces))]
+        forces = dict.fromkeys(force for place in places for force in place.forces)
+        return [(None, tuple(forces))]
     return [
         (subscription.channel, subscription.forces)
         for subscription in Subscriptions(state).all()

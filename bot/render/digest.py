@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TypedDict
+from typing import NotRequired, TypedDict
 from zoneinfo import ZoneInfo
 
 from bot.core.places import force_place
@@ -23,6 +23,7 @@ from bot.state.subscriptions import Subscription
 STORY_ACTION = "write_story"
 NOTHING_NEW = "Nothing new since the last digest: its leads' figures are unchanged."
 MAX_RELEASES_NAMED = 3
+FORCES_PER_MESSAGE = 6  # six forces of five leads (seven blocks each) fill Slack's 50 blocks
 NOTHING_STANDS_OUT = (
     "Nothing stands out: no ten-year high or low, and no change on the year before larger "
     "than the year-to-year noise."
@@ -125,8 +126,24 @@ def title(day: dt.date) -> str:
     return f"Crime figures digest · {day:%A} {day.day} {day:%B %Y}"
 
 
-def digest_text(digest: Digest, style: PercentStyle | None = None) -> str:
-    """The whole digest as plain text: the terminal's dry run and Slack's fallback text."""
+def force_text(force: ForceLeads, digest: Digest, style: PercentStyle) -> str:
+    lines = [f"{force.place.label}, {digest.period.label()}:"]
+    lines += [f"• {lead_tag(lead)}: {lead_sentence(lead, style)}" for lead in force.leads]
+    if not force.leads:
+        lines.append(_nothing(force, digest))
+    return "\n".join(lines)
+
+
+def thread_note(in_thread: tuple[str, ...]) -> str:
+    """Where a regional desk's other forces are: the main message names them."""
+    return f"The leads for {force_names(in_thread)} are in this message's thread."
+
+
+def digest_text(
+    digest: Digest, style: PercentStyle | None = None, in_thread: tuple[str, ...] = ()
+) -> str:
+    """The digest as plain text: the terminal's dry run and Slack's fallback text.
+    ``in_thread``: the forces whose leads follow in the thread (a patch over six)."""
     style = house_style(style)
     parts = [title(digest.day)]
     if digest.sample:
@@ -134,31 +151,18 @@ def digest_text(digest: Digest, style: PercentStyle | None = None) -> str:
     parts += release_section(digest, style)
     if digest.headline:
         parts.append(f"England and Wales: {lead_sentence(digest.headline, style)}")
-    for force in digest.forces:
-        lines = [f"{force.place.label}, {digest.period.label()}:"]
-        lines += [f"• {lead_tag(lead)}: {lead_sentence(lead, style)}" for lead in force.leads]
-        if not force.leads:
-            lines.append(_nothing(force, digest))
-        parts.append("\n".join(lines))
+    parts += [force_text(force, digest, style) for force in digest.forces]
+    if in_thread:
+        parts.append(thread_note(in_thread))
     parts.append(RECORDING_CAVEAT)
     parts.append(source_line(digest.releases, digest.period, digest.manifest))
     return "\n\n".join(parts)
 
 
-def digest_blocks(digest: Digest, style: PercentStyle | None = None) -> list[dict]:
-    """At most 6 forces of 5 leads fit Slack's 50 blocks (subscriptions allow 6)."""
-    style = house_style(style)
-    blocks: list[dict] = [
-        {"type": "header", "text": {"type": "plain_text", "text": title(digest.day)}}
-    ]
-    if digest.sample:
-        blocks.append(context(f"⚠️ {SAMPLE_WARNING}"))
-    if digest.new_releases:
-        heading, moves, news = release_section(digest, style)
-        blocks.append(section(f"*{heading}*\n{moves}"))
-        blocks.append(section(news))
-    if digest.headline:
-        blocks.append(section(f"*England and Wales* · {lead_sentence(digest.headline, style)}"))
+def forces_blocks(digest: Digest, style: PercentStyle) -> list[dict]:
+    """Each force's heading and leads, each lead with its "Write it up" button: seven blocks
+    a force at most (five leads)."""
+    blocks: list[dict] = []
     number = 0
     for force in digest.forces:
         blocks.append({"type": "divider"})
@@ -172,23 +176,58 @@ def digest_blocks(digest: Digest, style: PercentStyle | None = None) -> list[dic
             )
             blocks.append(block)
             number += 1
+    return blocks
+
+
+def digest_blocks(
+    digest: Digest, style: PercentStyle | None = None, in_thread: tuple[str, ...] = ()
+) -> list[dict]:
+    """At most 6 forces of 5 leads fit Slack's 50 blocks: a patch of more is split, its
+    other forces in the thread (``bot.render.digest_thread``)."""
+    style = house_style(style)
+    blocks: list[dict] = [
+        {"type": "header", "text": {"type": "plain_text", "text": title(digest.day)}}
+    ]
+    if digest.sample:
+        blocks.append(context(f"⚠️ {SAMPLE_WARNING}"))
+    if digest.new_releases:
+        heading, moves, news = release_section(digest, style)
+        blocks.append(section(f"*{heading}*\n{moves}"))
+        blocks.append(section(news))
+    if digest.headline:
+        blocks.append(section(f"*England and Wales* · {lead_sentence(digest.headline, style)}"))
+    blocks += forces_blocks(digest, style)
+    if in_thread:
+        blocks.append(context(thread_note(in_thread)))
     blocks.append(
         context(RECORDING_CAVEAT, source_line(digest.releases, digest.period, digest.manifest))
     )
     return blocks
 
 
-class DigestMessage(TypedDict):
-    """What chat.postMessage sends, stored as composed so a resumed run posts the same."""
+class DigestReply(TypedDict):
+    """One reply in the digest's thread: a regional desk's forces beyond the first six."""
 
     text: str
     blocks: list[dict]
 
 
-def digest_message(digest: Digest, style: PercentStyle | None = None) -> DigestMessage:
+class DigestMessage(TypedDict):
+    """What chat.postMessage sends, stored as composed so a resumed run posts the same;
+    ``thread``: the replies that follow it in its thread (a patch over six forces)."""
+
+    text: str
+    blocks: list[dict]
+    thread: NotRequired[list[DigestReply]]
+
+
+def digest_message(
+    digest: Digest, style: PercentStyle | None = None, in_thread: tuple[str, ...] = ()
+) -> DigestMessage:
+    """One message of at most six forces (``bot.render.digest_thread`` splits a larger one)."""
     return {
-        "text": cut(escape(digest_text(digest, style)), FALLBACK_LIMIT),
-        "blocks": digest_blocks(digest, style),
+        "text": cut(escape(digest_text(digest, style, in_thread)), FALLBACK_LIMIT),
+        "blocks": digest_blocks(digest, style, in_thread),
     }
 
 
@@ -219,9 +258,21 @@ def subscription_text(
     return (
         f"This channel gets crimebot's digest of story leads every day at "
         f"{subscription.at:%H:%M} ({timezone.key}) for {force_names(subscription.forces)}."
+        + thread_part(subscription.forces)
         + last_digest_text(last)
         + " Change it with `/crimestats subscribe <forces> at <time>`; stop it with "
         "`/crimestats unsubscribe` (or `unsubscribe <force>`)."
+    )
+
+
+def thread_part(forces: tuple[str, ...]) -> str:
+    """A regional desk's patch: where the forces beyond the first six go."""
+    rest = forces[FORCES_PER_MESSAGE:]
+    if not rest:
+        return ""
+    return (
+        f" The message has the first {FORCES_PER_MESSAGE} forces' leads; those for "
+        f"{force_names(rest)} follow in its thread."
     )
 
 

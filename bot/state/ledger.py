@@ -7,7 +7,9 @@ message's ts. A claim left by a crashed run goes stale and is taken over by comp
 - claimed: nothing composed yet, so the new claimant composes;
 - composed: the message is stored but was not sent, so it is sent as composed;
 - posting: it may or may not have reached Slack, so the channel's history is checked for the
-  digest's metadata before anything is sent again.
+  digest's metadata before anything is sent again;
+- threading: the message is posted and a regional desk's thread replies are not all (each
+  is posted once in the same way: ``bot.state.digest_thread``).
 
 A day with nothing new for the channel ends "quiet": nothing is posted, and the day is done.
 The leads a digest shows are written with its composed message and count as shown once the
@@ -39,12 +41,15 @@ class DigestStatus(StrEnum):
     CLAIMED = "claimed"  # nothing composed yet
     COMPOSED = "composed"  # the message is stored but was not sent
     POSTING = "posting"  # it may or may not have reached Slack
+    THREADING = "threading"  # posted (ts), its thread's replies not all (``digest_thread``)
     POSTED = "posted"
     QUIET = "quiet"  # nothing new for the channel: nothing posted
 
 
 DONE = (DigestStatus.POSTED, DigestStatus.QUIET)  # a day in one of these is never claimed again
 _DONE = [status.value for status in DONE]  # as SQL parameters: plain strings for any driver
+# a day whose message is posted (a regional desk's thread may still be being finished)
+_SHOWN = [DigestStatus.POSTED.value, DigestStatus.THREADING.value]
 Message = dict[str, Any]  # a composed Slack message (text, blocks, metadata), stored as JSON
 
 
@@ -77,6 +82,9 @@ class Claim:
     status: DigestStatus  # what the claimant found: claimed | composed | posting
     message: Message | None = None
     posting_at: dt.datetime | None = None
+    ts: str | None = None  # the posted message's (status threading)
+    replies: int = 0  # how many of its thread's replies are posted
+    reply_posting_at: dt.datetime | None = None  # the next reply may have reached Slack
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "status", DigestStatus(self.status))
@@ -143,9 +151,11 @@ class Ledger:
         if taken != 1:
             return None
         message = json.loads(row.message) if row.message else None
-        return Claim(channel, day, token, row.status, message, _aware(row.posting_at))
+        found = (_aware(row.posting_at), row.ts, row.replies or 0, _aware(row.reply_posting_at))
+        return Claim(channel, day, token, row.status, message, *found)
 
-    def _set(self, claim: Claim, **values: object) -> None:
+    def update(self, claim: Claim, **values: object) -> None:
+        """Set columns of the claimed row; LostClaim if another run has taken it over."""
         with self.engine.begin() as connection:
             changed = connection.execute(
                 update(digests)
@@ -209,15 +219,15 @@ class Ledger:
     def quiet(self, claim: Claim, releases: list[str]) -> None:
         """Nothing new for the channel today: nothing is posted, and the day is done."""
         quiet = DigestStatus.QUIET.value
-        self._set(claim, status=quiet, message=None, releases=json.dumps(releases))
+        self.update(claim, status=quiet, message=None, releases=json.dumps(releases))
 
     def posting(self, claim: Claim) -> dt.datetime:
         now = self.clock()
-        self._set(claim, status=DigestStatus.POSTING.value, posting_at=now)
+        self.update(claim, status=DigestStatus.POSTING.value, posting_at=now)
         return now
 
     def posted(self, claim: Claim, ts: str) -> None:
-        self._set(claim, status=DigestStatus.POSTED.value, ts=ts, error=None)
+        self.update(claim, status=DigestStatus.POSTED.value, ts=ts, error=None)
 
     def release(self, claim: Claim) -> None:
         """Give up a claim that composed nothing (composing failed): the next run claims it
@@ -234,7 +244,7 @@ class Ledger:
 
     def failed(self, claim: Claim, error: str) -> None:
         """Slack refused the post (it did not happen): a later run may try again."""
-        self._set(claim, status=DigestStatus.COMPOSED.value, error=error)
+        self.update(claim, status=DigestStatus.COMPOSED.value, error=error)
 
     def status(self, channel: str, day: str) -> DigestStatus | None:
         with self.engine.connect() as connection:
@@ -257,7 +267,7 @@ class Ledger:
                 .where(
                     leads_shown.c.channel == channel,
                     leads_shown.c.day < before_day,
-                    digests.c.status == DigestStatus.POSTED.value,
+                    digests.c.status.in_(_SHOWN),
                 )
                 .order_by(leads_shown.c.day)
             ).all()
@@ -282,7 +292,7 @@ class Ledger:
                 .where(
                     digests.c.channel == channel,
                     digests.c.day < before_day,
-                    digests.c.status == DigestStatus.POSTED.value,
+                    digests.c.status.in_(_SHOWN),
                 )
                 .order_by(digests.c.day.desc())
                 .limit(1)

@@ -50,7 +50,8 @@ digests = Table(
     metadata,
     Column("channel", String(40), primary_key=True),
     Column("day", String(10), primary_key=True),  # ISO date in the digest's time zone
-    Column("status", String(12), nullable=False),  # claimed | composed | posting | posted
+    # claimed | composed | posting | threading | posted | quiet (``ledger.DigestStatus``)
+    Column("status", String(12), nullable=False),
     Column("claim", String(40), nullable=False),  # who is working on it
     Column("claimed_at", DateTime(timezone=True), nullable=False),
     Column("message", Text),  # the composed message (JSON), posted as composed
@@ -58,6 +59,10 @@ digests = Table(
     Column("posting_at", DateTime(timezone=True)),
     Column("ts", String(40)),
     Column("error", Text),
+    # A regional desk's thread: how many replies are posted (NULL: none), and when the next
+    # was sent, if it may have reached Slack (NULL: not in flight).
+    Column("replies", Integer),
+    Column("reply_posting_at", DateTime(timezone=True)),
 )
 # What each digest showed its channel (written with the composed message, counted as shown
 # once that day's digest is posted): a lead is posted again only when its figures change.

@@ -14,7 +14,10 @@ from sqlalchemy import Row, delete, insert, select, update
 from bot.state.schema import subscriptions
 from bot.state.store import State
 
-MAX_FORCES = 6  # six forces of five leads fill Slack's 50 blocks
+# A regional desk's patch: a region and its neighbour (the South East and London are 7, the
+# East of England and the East Midlands 11). Six forces fill one Slack message; the digest of
+# a larger patch carries the rest in the message's thread.
+MAX_FORCES = 12
 DEFAULT_TIME = dt.time(8, 0)
 
 

@@ -59,7 +59,9 @@ def post_story(
     """In the digest's thread, signed with who asked; privately if there is no thread."""
     draft = bot.story(question)
     channel = channel_of(body)
-    message_ts = container_of(body).get("message_ts")
+    container = container_of(body)
+    # A regional desk's button may be in a reply in the digest's thread: post in that thread.
+    message_ts = container.get("thread_ts") or container.get("message_ts")
     reply = draft_reply(draft)
     if not channel or not message_ts:
         respond(response_type=ResponseType.EPHEMERAL, replace_original=False, **reply)
