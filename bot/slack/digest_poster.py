@@ -82,7 +82,7 @@ class Poster:
             return skipped(self.ledger, channel, day)
         if claim.status == DigestStatus.THREADING:
             return self._thread(claim, Outcome.POSTED, "the thread of a digest posted earlier")
-        if claim.status == "posting":
+        if claim.status == DigestStatus.POSTING:
             found = self._find_posted(claim)
             if found is None:
                 return Delivery(
