@@ -29,11 +29,17 @@ def revision(
     db: Database, forces: list[str], codes: list[str], period: Period, now: int
 ) -> Revision | None:
     """The newest earlier release that covered the whole period and gave another figure."""
-    span = db.reference("revised_span")[0]
-    if span["first_quarter"] is None or not (
-        span["first_quarter"] <= period.last_index and period.first_index <= span["last_quarter"]
+    releases = db.manifest["releases"]
+    coverage = {entry["release"]: entry["tables"].get("recorded") for entry in releases}
+    if not any(
+        span["first_quarter"] <= period.last_index
+        and period.first_index <= span["last_quarter"]
+        and (whole := coverage.get(span["old_release"]))
+        and whole["first_quarter_index"] <= period.first_index
+        and whole["last_quarter_index"] >= period.last_index
+        for span in db.reference("revised_span")
     ):
-        return None
+        return None  # no earlier release both covered the period and changed a figure in it
     rows = db.query(
         "offence_revisions",
         forces=forces,
@@ -41,8 +47,6 @@ def revision(
         first=period.first_index,
         last=period.last_index,
     )
-    releases = db.manifest["releases"]
-    coverage = {entry["release"]: entry["tables"].get("recorded") for entry in releases}
     order = [entry["release"] for entry in releases]
     covering = [
         row
