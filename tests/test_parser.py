@@ -203,7 +203,7 @@ KNOWN_WORDS = (
     # The period words (bot/parse/periods.py): "current harassment Cumbria" is the latest year.
     | {"current", "latest", "recent", "past", "last", "previous", "since", "from", "year"}
     | {"years", "months", "month", "quarter", "twelve", "trend", "series", "history", "decade"}
-    | {"ending", "ended", "until", "versus", "against", "compared", "compare", "this"}
+    | {"ending", "ended", "until", "versus", "against", "compared", "compare", "this", "between"}
 )
 
 

@@ -81,7 +81,7 @@ _LATEST_YEAR = (
 )
 _CALENDAR = (("last year", -1), ("previous year", -1), ("this year", 0))
 TREND_YEARS = (2, 20)  # the shortest and longest trend asked for in years
-_VERSUS = re.compile(r"\b(vs|v|versus|compared|compare|against|with)\b")
+_VERSUS = re.compile(r"\b(vs|v|versus|compared|compare|against|with|between)\b")
 
 
 @dataclass(frozen=True)
