@@ -137,7 +137,7 @@ def finish(draft: Draft, found: Found, asked: FoundPeriod) -> QueryPlan:
         notes += (ReadingNote(ReadAs.OFFENCE, meant=offence.note),)
     return QueryPlan(
         measure=measure,
-        places=tuple(places),
+        places=tuple(dict.fromkeys(places)),  # 'national' and 'England and Wales' are one place
         offence=offence,
         period=period or LATEST,
         outcome=draft.outcome,

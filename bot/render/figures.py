@@ -50,22 +50,25 @@ def rate_figures(
     """Residents and the rate per 1,000, beside the count they divide, for each year shown."""
     figures = []
     place, label = found.place.label, findings.offence.selection.label
+    shown: set[int] = set()  # both years may divide by the same estimate: list it once
     for counted, population in zip(found.offences[:2], found.population, strict=False):
         if population is None:
             continue
         sources = provenance([population.release], "population", manifest)
         when = counted.period.label()
-        figures.append(
-            figure(
-                f"{place}: residents, ONS mid-{population.mid_year} estimate",
-                population.residents,
-                Unit.RESIDENTS,
-                place,
-                label,
-                counted.period,
-                sources,
+        if population.mid_year not in shown:
+            shown.add(population.mid_year)
+            figures.append(
+                figure(
+                    f"{place}: residents, ONS mid-{population.mid_year} estimate",
+                    population.residents,
+                    Unit.RESIDENTS,
+                    place,
+                    label,
+                    counted.period,
+                    sources,
+                )
             )
-        )
         figures.append(
             figure(
                 f"{place}: {offence_phrase(findings)} per 1,000 residents, {when}",
