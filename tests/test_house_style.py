@@ -230,3 +230,18 @@ def test_the_source_is_one_line(answers):
         assert "\n" not in answer.source
         assert answer.source.startswith("Source: Home Office")
         assert re.search(r"\d{1,2} \w+ \d{4} release", answer.source)
+
+
+def test_a_sub_editors_notes_read_right(shipped):
+    """The caveat on an awaiting-outcome share says it will fall; one code 'begins', the rest
+    are a list, not a chain of 'and's; a single late code starts in 'the quarter to …'."""
+    awaiting, _ = ask(
+        "awaiting an outcome violence against the person Thames Valley 2024/25", shipped, TODAY
+    )
+    assert any("this share will fall as cases close" in note for note in awaiting.notes)
+    charged, _ = ask("charge rate violent crime Thames Valley 2024/25", shipped, TODAY)
+    assert not any("will fall" in note for note in charged.notes)
+    everything, _ = ask("all crime Cumbria 2024", shipped, TODAY)
+    [changed] = [n for n in everything.notes if n.startswith("The classification changed")]
+    assert "1 of the 190 offence codes counted begins in the quarter to June 2015, 10 in" in changed
+    assert changed.count(" and ") == 1

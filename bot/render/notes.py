@@ -27,6 +27,11 @@ OUTCOMES_CAVEAT = (
     "Outcomes for recent offences are still coming in: many recorded in the latest quarters "
     "are still under investigation, so this share will rise as cases close."
 )
+AWAITING_CAVEAT = (
+    "Outcomes for recent offences are still coming in: many recorded in the latest quarters "
+    "are still under investigation, so this share will fall as cases close."
+)
+AWAITING = ("0",)  # outcome type 0: not yet assigned an outcome
 NATIONAL_BASIS = (
     "England and Wales here means the 43 territorial police forces; British Transport Police "
     "and the national fraud bodies (Action Fraud, CIFAS, UK Finance) are not included."
@@ -74,7 +79,7 @@ def classification_text(change: ClassificationChange) -> str:
     if len(change.late) <= 2:
         parts = [
             f"{c.name} ({c.code}) is counted only from "
-            + Quarter.from_index(c.first_quarter).label(article=False)
+            + Quarter.from_index(c.first_quarter).label()
             for c in change.late
         ]
         return "; ".join(parts) + NOT_COMPARABLE
@@ -82,12 +87,13 @@ def classification_text(change: ClassificationChange) -> str:
     for code in change.late:
         starts[code.first_quarter] = starts.get(code.first_quarter, 0) + 1
     (first, count), *later = sorted(starts.items())
-    return (
-        f"The classification changed: {count} of the {change.codes} offence codes counted "
-        f"begin in {_starts(first)}"
-        + "".join(f" and {n} in {_starts(quarter)}" for quarter, n in later)
-        + NOT_COMPARABLE
-    )
+    begin = "begins" if count == 1 else "begin"
+    phrases = [
+        f"{count} of the {change.codes} offence codes counted {begin} in {_starts(first)}",
+        *(f"{n} in {_starts(quarter)}" for quarter, n in later),
+    ]
+    listed = phrases[0] if len(phrases) == 1 else ", ".join(phrases[:-1]) + " and " + phrases[-1]
+    return f"The classification changed: {listed}{NOT_COMPARABLE}"
 
 
 def comparability_text(comparability: Comparability | None) -> str:
@@ -135,7 +141,8 @@ def answer_notes(
     plan = findings.plan
     notes = []
     if plan.outcome is not None and findings.outcomes_recent:
-        notes.append(OUTCOMES_CAVEAT)
+        awaiting = tuple(plan.outcome.types) == AWAITING
+        notes.append(AWAITING_CAVEAT if awaiting else OUTCOMES_CAVEAT)
     comparability = comparability_text(findings.offence.comparability)
     if comparability:
         notes.append(comparability)
