@@ -135,8 +135,9 @@ class Answer:
         if self.figures and self.is_answer:
             parts.append("\n".join(f"• {f.label}: {f.shown()}" for f in self.figures))
         parts += self.notes
-        if self.suggestions:
-            parts.append("Try: " + " | ".join(f"“{s}”" for s in self.suggestions))
+        if self.suggestions:  # after "…, for example:" the list needs no "Try:" of its own
+            lead = "" if self.text.rstrip().endswith(":") else "Try: "
+            parts.append(lead + " | ".join(f"“{s}”" for s in self.suggestions))
         if self.understood:
             parts.append(self.understood)
         if self.source:
