@@ -26,6 +26,7 @@ class Ask(StrEnum):
     NOTHING_ASKED = "nothing asked"
     CODE = "looks like code"
     GREETING = "greeting"
+    FRAUD_BODY_AND_PLACE = "fraud body and place"  # options: the body, the place
     YEAR_BEFORE_WHAT = "the year before what"
     NOTHING_RECOGNISED = "no force, offence or measure"
     TOO_MANY_UNKNOWN = "too many unknown words"

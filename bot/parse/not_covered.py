@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from bot.core.plan import Place, PlaceKind
+from bot.core.reference import ForceKind, force_by_name
 from bot.parse.clarification import EXAMPLES, Ask, Clarification, Facts
 from bot.parse.fuzzy import correct
 from bot.parse.periods import FoundPeriod
@@ -71,12 +73,27 @@ def _unknown(found: Found, asked: FoundPeriod, original: str) -> Clarification |
     return None
 
 
+def _records_fraud(place: Place) -> bool:
+    """Action Fraud, CIFAS, UK Finance: bodies that record fraud nationally."""
+    force = force_by_name().get(place.name) if place.kind is PlaceKind.FORCE else None
+    return place.kind is PlaceKind.FRAUD or (force is not None and force.kind is ForceKind.FRAUD)
+
+
 def ambiguity(found: Found) -> Clarification | None:
     """Two offences or two outcomes named: ask which."""
     if len(found.offences) > 1:
         labels = tuple(dict.fromkeys(o.label for o in found.offences))
         if len(labels) > 1:
             return Clarification(Ask.WHICH_OFFENCE, Facts(options=labels), labels)
+    bodies = [p for p in found.places if _records_fraud(p)]
+    others = [p for p in found.places if not _records_fraud(p)]
+    if bodies and others:  # "Action Fraud figures for Kent": it has none by force area
+        body, other = bodies[0], others[0]
+        return Clarification(
+            Ask.FRAUD_BODY_AND_PLACE,
+            Facts(options=(body.label, other.label)),
+            (f"fraud {body.name}", f"all crime {other.name}"),
+        )
     if len(found.outcomes) > 1 and len({o.types for o in found.outcomes}) > 1:
         names = tuple(dict.fromkeys(o.name for o in found.outcomes))
         return Clarification(Ask.WHICH_OUTCOME, Facts(options=names), names)

@@ -129,6 +129,10 @@ _WORDS: dict[Ask, Callable[[Facts], str]] = {
         "Ask me about police recorded crime in England and Wales, for example:"
     ),
     Ask.CODE: lambda f: "That looks like code, not a question. Ask in plain words, for example:",
+    Ask.FRAUD_BODY_AND_PLACE: lambda f: (
+        f"{f.options[0]} records fraud for the whole of England and Wales, not by police force "
+        f"area, so it has no figures for {f.options[1]}. Ask about one or the other:"
+    ),
     Ask.GREETING: lambda f: (
         "Hello! I give exact police recorded crime figures for England and Wales, with their "
         "period and source. Try:"
