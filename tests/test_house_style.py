@@ -245,3 +245,8 @@ def test_a_sub_editors_notes_read_right(shipped):
     [changed] = [n for n in everything.notes if n.startswith("The classification changed")]
     assert "1 of the 190 offence codes counted begins in the quarter to June 2015, 10 in" in changed
     assert changed.count(" and ") == 1
+
+
+def test_a_town_answered_for_its_force_area_says_so_first(shipped):
+    answer, _ = ask("burglary in Oxford", shipped, TODAY)
+    assert answer.notes[0].startswith("Oxford is in the Thames Valley Police area")

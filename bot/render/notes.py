@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from bot.core.periods import Quarter
-from bot.core.plan import Measure, ReadAs, ReadingNote
+from bot.core.plan import Measure, PlaceKind, ReadAs, ReadingNote
 from bot.datastore.manifest import ReleaseEntry
 from bot.query.findings import (
     Basis,
@@ -139,7 +139,10 @@ def answer_notes(
 ) -> list[str]:
     """The notes under an answer, in the order they are printed."""
     plan = findings.plan
-    notes = []
+    # A town answered for its force area leads the notes: a reporter must not print the
+    # force's figure as the town's.
+    notes = [reading_note_text(n) for n in plan.notes if n.kind is ReadAs.TOWN]
+    notes += [in_force_area_text(a) for a in findings.in_force_area]
     if plan.outcome is not None and findings.outcomes_recent:
         awaiting = tuple(plan.outcome.types) == AWAITING
         notes.append(AWAITING_CAVEAT if awaiting else OUTCOMES_CAVEAT)
@@ -149,7 +152,11 @@ def answer_notes(
     if plan.measure in (Measure.TREND, Measure.RECORD, Measure.CHANGE):
         notes.append(RECORDING_CAVEAT)
     notes.append(f"Counted: {counted_text(findings.offence.counted)}.")
-    if findings.national or findings.ranking or any(p.kind == "national" for p in plan.places):
+    if (
+        findings.national
+        or findings.ranking
+        or any(p.kind is PlaceKind.NATIONAL for p in plan.places)
+    ):
         notes.append(NATIONAL_BASIS)
     stale = stale_note(findings.releases, manifest, today) if today else ""
     if stale:
