@@ -250,3 +250,10 @@ def test_a_sub_editors_notes_read_right(shipped):
 def test_a_town_answered_for_its_force_area_says_so_first(shipped):
     answer, _ = ask("burglary in Oxford", shipped, TODAY)
     assert answer.notes[0].startswith("Oxford is in the Thames Valley Police area")
+
+
+def test_the_city_of_londons_rate_asked_alone_carries_its_warning(shipped):
+    city, _ = ask("crimes per 1,000 residents City of London", shipped, TODAY)
+    kent, _ = ask("crimes per 1,000 residents Kent", shipped, TODAY)
+    assert any("daytime population" in note for note in city.notes)
+    assert not any("daytime population" in note for note in kent.notes)

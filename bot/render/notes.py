@@ -17,6 +17,7 @@ from bot.query.findings import (
     InForceArea,
     Note,
 )
+from bot.query.rates import SMALL_RESIDENT_FORCES
 from bot.render.releases import stale_note
 
 RECORDING_CAVEAT = (
@@ -152,6 +153,13 @@ def answer_notes(
     if plan.measure in (Measure.TREND, Measure.RECORD, Measure.CHANGE):
         notes.append(RECORDING_CAVEAT)
     notes.append(f"Counted: {counted_text(findings.offence.counted)}.")
+    few = [p for p in findings.places if p.place.name in SMALL_RESIDENT_FORCES]
+    if few and plan.per_head and any(few[0].population):
+        notes.append(
+            f"{few[0].place.label} has few residents but a large daytime population of "
+            "workers and visitors: a rate per resident overstates crime there, and is not "
+            "comparable with other forces'."
+        )
     if (
         findings.national
         or findings.ranking
