@@ -81,7 +81,11 @@ def _correct_at(found: Found, run: list[str], position: int) -> int | Clarificat
             )
         if len(text) < 4 or text.isdigit():
             continue
-        ranked = _closest_cached(text)
+        # A name only suggested (not close enough to take) must start as the word does:
+        # "worse" is not a misspelt "Dorset", though the letters are close.
+        ranked = tuple(
+            r for r in _closest_cached(text) if r[2] >= FUZZY_ACCEPT or _same_start(text, r[1])
+        )
         if not ranked or ranked[0][2] < FUZZY_SUGGEST:
             continue
         best, _, score = ranked[0]
@@ -100,3 +104,7 @@ def _correct_at(found: Found, run: list[str], position: int) -> int | Clarificat
                 Ask.DID_YOU_MEAN, Facts(words=(text,), options=options), options, replace=text
             )
     return 0
+
+
+def _same_start(word: str, name: str) -> bool:
+    return word[:1] == name[:1]
