@@ -25,7 +25,7 @@ from bot.core.plan import (
 from bot.core.reference import canonical_force
 from bot.parse.periods import FoundPeriod
 from bot.parse.scan import Found
-from bot.parse.vocabulary import Cue
+from bot.parse.vocabulary import Cue, vocabulary
 
 DEFAULT_LIMIT = 5  # a ranking lists the top five unless a number is given
 _RANKED = {Cue.RANK, Cue.WORST, Cue.BEST, Cue.RISE_RANK, Cue.FALL_RANK}
@@ -114,6 +114,22 @@ def _fraud_body(offence: OffenceSelection | None) -> Place | None:
     return force_place(force) if force else None
 
 
+def _fraud_of(places: list[Place]) -> OffenceSelection | None:
+    """'CIFAS' alone asks for what CIFAS records: its fraud, not all crime (which it has
+    no part in)."""
+    if len(places) != 1:
+        return None
+    wanted = f"fraud: {places[0].name}".lower()
+    return next(
+        (
+            s
+            for s in vocabulary().offences.values()
+            if s.level is OffenceLevel.SUBGROUP and [k.lower() for k in s.keys] == [wanted]
+        ),
+        None,
+    )
+
+
 def finish(draft: Draft, found: Found, asked: FoundPeriod) -> QueryPlan:
     """Defaults (England and Wales, all crime, the latest year) and the shape the period asks
     for: two periods make a change, N years or "since" a trend."""
@@ -128,7 +144,7 @@ def finish(draft: Draft, found: Found, asked: FoundPeriod) -> QueryPlan:
         places = [p for p in places if p.kind is PlaceKind.FORCE]
     elif not places:
         places = [_fraud_body(draft.offence) or areas()["England and Wales"]]
-    offence = draft.offence or ALL_CRIME
+    offence = draft.offence or _fraud_of(places) or ALL_CRIME
     period = draft.period
     if period is not None and period.kind is PeriodKind.SINCE and measure is not Measure.RANK:
         measure = Measure.TREND if measure in (Measure.COUNT, Measure.CHANGE) else measure
