@@ -21,7 +21,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
 from bot.state.schema import revision_alerts, told
-from bot.state.store import State
+from bot.state.store import State, as_utc, utc_now
 from bot.state.told import ToldFigure
 
 STALE_AFTER = dt.timedelta(minutes=10)  # an alert takes a second to post
@@ -49,20 +49,11 @@ class LostAlert(Exception):
     """Another run took the claim over: this one must not post."""
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-def _aware(moment: dt.datetime) -> dt.datetime:
-    """SQLite hands back naive datetimes: they were stored in UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
-
-
 class AlertClaims:
     def __init__(
         self,
         state: State,
-        clock: Callable[[], dt.datetime] = _now,
+        clock: Callable[[], dt.datetime] = utc_now,
         stale_after: dt.timedelta = STALE_AFTER,
     ) -> None:
         self.state = state
@@ -110,7 +101,7 @@ class AlertClaims:
             ).first()
         if row is None or row.status != AlertStatus.CLAIMED.value:
             return None
-        if now - _aware(row.claimed_at) < self.stale_after:
+        if now - as_utc(row.claimed_at) < self.stale_after:
             return None
         with self.engine.begin() as connection:  # take over the claim a crashed run left
             taken = connection.execute(

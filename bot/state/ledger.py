@@ -30,7 +30,7 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.state.schema import digests, leads_shown
-from bot.state.store import State
+from bot.state.store import State, as_utc, utc_now
 
 STALE_AFTER = dt.timedelta(minutes=10)  # composing and posting take seconds
 
@@ -63,17 +63,6 @@ class ShownLead(TypedDict):
     releases: list[str]  # the releases they came from
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-def _aware(moment: dt.datetime | None) -> dt.datetime | None:
-    """SQLite hands back naive datetimes: they were stored in UTC."""
-    if moment is not None and moment.tzinfo is None:
-        return moment.replace(tzinfo=dt.UTC)
-    return moment
-
-
 @dataclass(frozen=True)
 class Claim:
     channel: str
@@ -102,7 +91,7 @@ class Ledger:
     def __init__(
         self,
         state: State,
-        clock: Callable[[], dt.datetime] = _now,
+        clock: Callable[[], dt.datetime] = utc_now,
         stale_after: dt.timedelta = STALE_AFTER,
     ) -> None:
         state.ensure_schema()
@@ -134,7 +123,7 @@ class Ledger:
             ).first()
         if row is None or row.status in DONE:
             return None
-        claimed_at = _aware(row.claimed_at)
+        claimed_at = as_utc(row.claimed_at)
         if claimed_at is not None and now - claimed_at < self.stale_after:
             return None
         with self.engine.begin() as connection:
@@ -151,7 +140,7 @@ class Ledger:
         if taken != 1:
             return None
         message = json.loads(row.message) if row.message else None
-        found = (_aware(row.posting_at), row.ts, row.replies or 0, _aware(row.reply_posting_at))
+        found = (as_utc(row.posting_at), row.ts, row.replies or 0, as_utc(row.reply_posting_at))
         return Claim(channel, day, token, row.status, message, *found)
 
     def update(self, claim: Claim, **values: object) -> None:

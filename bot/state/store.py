@@ -24,7 +24,7 @@ import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 from sqlalchemy import (
     create_engine,
@@ -51,8 +51,19 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
-def _now() -> dt.datetime:
+def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+@overload
+def as_utc(moment: dt.datetime) -> dt.datetime: ...
+@overload
+def as_utc(moment: None) -> None: ...
+def as_utc(moment: dt.datetime | None) -> dt.datetime | None:
+    """A time read back from the database: SQLite hands back naive ones, stored in UTC."""
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=dt.UTC)
+    return moment
 
 
 def _engine(url: str) -> Engine:
@@ -186,7 +197,7 @@ class State:
         def probe() -> bool:
             with self.engine.connect() as connection, connection.begin() as transaction:
                 key = f"healthz:{uuid.uuid4().hex}"
-                connection.execute(insert(deliveries).values(key=key, seen_at=_now()))
+                connection.execute(insert(deliveries).values(key=key, seen_at=utc_now()))
                 transaction.rollback()
             return True
 
@@ -203,7 +214,7 @@ class State:
         def record() -> bool:
             try:
                 with self.engine.begin() as connection:
-                    connection.execute(insert(deliveries).values(key=key, seen_at=_now()))
+                    connection.execute(insert(deliveries).values(key=key, seen_at=utc_now()))
                 return True
             except IntegrityError:
                 return False
@@ -214,7 +225,7 @@ class State:
         def forget() -> None:
             with self.engine.begin() as connection:
                 connection.execute(
-                    delete(deliveries).where(deliveries.c.seen_at < _now() - KEEP_DELIVERIES)
+                    delete(deliveries).where(deliveries.c.seen_at < utc_now() - KEEP_DELIVERIES)
                 )
 
         self._use(forget, None)
@@ -243,7 +254,7 @@ class State:
                 )
                 connection.execute(
                     insert(threads).values(
-                        channel=channel, thread_ts=thread_ts, plan=text, updated_at=_now()
+                        channel=channel, thread_ts=thread_ts, plan=text, updated_at=utc_now()
                     )
                 )
 

@@ -20,7 +20,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
 from bot.state.schema import leads_shown, told
-from bot.state.store import State
+from bot.state.store import State, utc_now
 
 UNCHECKED = ""  # a new row: checked against the data by the next alerts run
 
@@ -58,10 +58,6 @@ class ShownLeadRow:
     period: str
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
 def _row(found: Any) -> ToldRow:  # a SQLAlchemy Row of ``told``
     return ToldRow(
         found.figure,
@@ -94,7 +90,7 @@ def told_values(figure: ToldFigure) -> dict[str, Any]:
 
 
 class Told:
-    def __init__(self, state: State, clock: Callable[[], dt.datetime] = _now) -> None:
+    def __init__(self, state: State, clock: Callable[[], dt.datetime] = utc_now) -> None:
         self.state = state
         self.clock = clock
 
