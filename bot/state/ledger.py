@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, TypedDict
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import ColumnElement, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.state.schema import digests, leads_shown
@@ -85,6 +85,15 @@ class Claim:
 
 class LostClaim(Exception):
     """Another run took the claim over (this one was too slow): it must stop."""
+
+
+def _held(claim: Claim) -> tuple[ColumnElement[bool], ...]:
+    """The claim's row, while this run still holds it."""
+    return (
+        digests.c.channel == claim.channel,
+        digests.c.day == claim.day,
+        digests.c.claim == claim.token,
+    )
 
 
 class Ledger:
@@ -149,9 +158,7 @@ class Ledger:
             changed = connection.execute(
                 update(digests)
                 .where(
-                    digests.c.channel == claim.channel,
-                    digests.c.day == claim.day,
-                    digests.c.claim == claim.token,
+                    *_held(claim),
                 )
                 .values(**values)
             ).rowcount
@@ -171,9 +178,7 @@ class Ledger:
             changed = connection.execute(
                 update(digests)
                 .where(
-                    digests.c.channel == claim.channel,
-                    digests.c.day == claim.day,
-                    digests.c.claim == claim.token,
+                    *_held(claim),
                 )
                 .values(
                     status=DigestStatus.COMPOSED.value,
@@ -224,9 +229,7 @@ class Ledger:
         with self.engine.begin() as connection:
             connection.execute(
                 delete(digests).where(
-                    digests.c.channel == claim.channel,
-                    digests.c.day == claim.day,
-                    digests.c.claim == claim.token,
+                    *_held(claim),
                     digests.c.status == DigestStatus.CLAIMED.value,
                 )
             )

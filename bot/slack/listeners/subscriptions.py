@@ -12,7 +12,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.parse import Clarification
-from bot.parse.subscriptions import Request, parse_request
+from bot.parse.subscriptions import Action, Request, parse_request
 from bot.render.blocks import escape
 from bot.render.clarifications import clarification_text
 from bot.render.digest import subscription_text
@@ -48,11 +48,11 @@ def answer_subscription(
         )
         return
     subscriptions = Subscriptions(bot.state)
-    if request.action == "list":
+    if request.action is Action.LIST:
         last = Ledger(bot.state).last_digest(channel)
         text = subscription_text(subscriptions.get(channel), bot.timezone, last)
         respond(response_type=PRIVATELY, text=text)
-    elif request.action == "unsubscribe":
+    elif request.action is Action.UNSUBSCRIBE:
         _unsubscribe(bot, subscriptions, request, command, respond, client)
     else:
         _subscribe(bot, subscriptions, request, command, respond, client)
