@@ -11,7 +11,7 @@ from bot.core.places import force_place
 from bot.core.reference import force_by_name
 from bot.query.leads.compose import MATERIAL_CHANGE, MATERIAL_SHARE, Digest, ForceLeads, Revision
 from bot.render import numbers as num
-from bot.render.answer import SAMPLE_WARNING
+from bot.render.answer import sample_warning
 from bot.render.blocks import FALLBACK_LIMIT, button, context, cut, escape, section
 from bot.render.leads import lead_change, lead_sentence, lead_tag, story_question
 from bot.render.notes import RECORDING_CAVEAT
@@ -147,7 +147,7 @@ def digest_text(
     style = house_style(style)
     parts = [title(digest.day)]
     if digest.sample:
-        parts.append(f"⚠️ {SAMPLE_WARNING}")
+        parts.append(sample_warning())
     parts += release_section(digest, style)
     if digest.headline:
         parts.append(f"England and Wales: {lead_sentence(digest.headline, style)}")
@@ -189,7 +189,7 @@ def digest_blocks(
         {"type": "header", "text": {"type": "plain_text", "text": title(digest.day)}}
     ]
     if digest.sample:
-        blocks.append(context(f"⚠️ {SAMPLE_WARNING}"))
+        blocks.append(context(sample_warning()))
     if digest.new_releases:
         heading, moves, news = release_section(digest, style)
         blocks.append(section(f"*{heading}*\n{moves}"))

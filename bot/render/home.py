@@ -10,7 +10,7 @@ from bot.datastore.manifest import ReleaseEntry
 from bot.parse import EXAMPLES
 from bot.render.answer import sample_warning
 from bot.render.blocks import DIGEST_HELP, Block, context, section
-from bot.render.releases import release_lines
+from bot.render.releases import release_list
 
 
 @dataclass(frozen=True)
@@ -57,12 +57,7 @@ def home_blocks(loaded: DataLoaded) -> list[Block]:
         "groups: " + ", ".join(loaded.offence_groups)
     )
     blocks.append(section("\n".join(lines)))
-    blocks.append(
-        section(
-            "*Data loaded:*\n"
-            + "\n".join(f"• {line}" for line in release_lines(list(loaded.releases)))
-        )
-    )
+    blocks.append(section("*Data loaded:*\n" + release_list(list(loaded.releases))))
     blocks.append(section("*Try:*\n" + "\n".join(f"• `/crimestats {e}`" for e in EXAMPLES)))
     blocks.append(section(f"*Daily digest.* {DIGEST_HELP}"))
     blocks.append(
