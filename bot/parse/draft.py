@@ -4,6 +4,7 @@ before, and the defaults (England and Wales, all crime, the latest year)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from bot.core.places import areas, force_place
 from bot.core.plan import (
@@ -119,15 +120,17 @@ def _fraud_of(places: list[Place]) -> OffenceSelection | None:
     no part in)."""
     if len(places) != 1:
         return None
-    wanted = f"fraud: {places[0].name}".lower()
-    return next(
-        (
-            s
-            for s in vocabulary().offences.values()
-            if s.level is OffenceLevel.SUBGROUP and [k.lower() for k in s.keys] == [wanted]
-        ),
-        None,
-    )
+    return _fraud_subgroups().get(f"fraud: {places[0].name}".lower())
+
+
+@cache
+def _fraud_subgroups() -> dict[str, OffenceSelection]:
+    """Each single-subgroup selection by its lower-case key ('fraud: cifas'), looked up once."""
+    found: dict[str, OffenceSelection] = {}
+    for s in vocabulary().offences.values():
+        if s.level is OffenceLevel.SUBGROUP and len(s.keys) == 1:
+            found.setdefault(s.keys[0].lower(), s)  # the first, as the vocabulary lists it
+    return found
 
 
 def finish(draft: Draft, found: Found, asked: FoundPeriod) -> QueryPlan:
