@@ -6,7 +6,7 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from typing import Any
 
@@ -70,7 +70,7 @@ class Vocabulary:
     not_recorded: dict[tuple[str, ...], NotRecorded]
     reporters_offences: frozenset[OffenceSelection] = frozenset()  # vocabulary.toml's own
 
-    @property
+    @cached_property
     def longest_phrase(self) -> int:
         tables = (
             self.offences,
