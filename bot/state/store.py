@@ -34,7 +34,6 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError
-from sqlalchemy.pool import NullPool
 
 from bot.core.plan import QueryPlan, plan_from_dict, plan_to_dict
 from bot.state.schema import (
@@ -42,6 +41,7 @@ from bot.state.schema import (
     threads,
     upgrade_schema,
 )
+from bot.state.sqlite import sqlite_file_engine
 
 KEEP_DELIVERIES = dt.timedelta(days=2)  # Slack retries within minutes; keep a margin
 RETRY_AFTER = 5.0  # seconds: while the database is down, calls skip it this long after a try
@@ -70,10 +70,9 @@ def _engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         options: dict[str, Any] = {"connect_args": {"timeout": 15}}
-        if _sqlite_path(url) is not None:
-            # A connection per use: a database file deleted or replaced under a running bot is
-            # noticed at once, not written to through a pooled handle on the vanished file.
-            options["poolclass"] = NullPool
+        path = _sqlite_path(url)
+        if path is not None:
+            return sqlite_file_engine(url, path, options)
         return create_engine(url, **options)
     options = {"pool_pre_ping": True}  # a restarted server's dead connections are replaced
     if parsed.get_backend_name() == "postgresql" and "connect_timeout" not in parsed.query:
