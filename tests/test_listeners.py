@@ -87,18 +87,18 @@ def test_help_comes_at_once_without_the_answer_queue(bot, text):
     ack, respond, client = slack()
     bot.max_pending = 0  # a full queue: help must not need it
     commands.crimestats(ack, command(text), respond, client, services(bot))
-    [reply] = [c.kwargs for c in respond.call_args_list]
+    [reply] = [c.kwargs for c in ack.call_args_list]  # in the ack: at once
     assert reply["response_type"] == "ephemeral"
     assert QUESTION in texts(reply["blocks"])
+    respond.assert_not_called()
 
 
 def test_a_full_answer_queue_says_busy_at_once(bot):
     ack, respond, client = slack()
     bot.max_pending = 0
     commands.crimestats(ack, command(QUESTION), respond, client, services(bot))
-    assert [c.kwargs for c in respond.call_args_list] == [
-        {"response_type": "ephemeral", "text": BUSY}
-    ]
+    respond.assert_not_called()
+    assert [c.kwargs for c in ack.call_args_list] == [{"response_type": "ephemeral", "text": BUSY}]
 
 
 def test_a_failed_response_url_falls_back_to_an_ephemeral_message(bot):
@@ -212,6 +212,7 @@ def test_the_home_tab_is_published_for_whoever_opened_it(bot):
     home.on_home_opened(
         {"type": "app_home_opened", "user": "U9", "tab": "home"}, client, services(bot)
     )
+    settle(bot)
     view = client.views_publish.call_args.kwargs
     assert view["user_id"] == "U9" and view["view"]["type"] == "home"
     assert view["view"]["blocks"][0]["text"]["text"] == "crimebot"

@@ -6,7 +6,6 @@ import contextlib
 import logging
 import os
 from collections.abc import Iterator
-from concurrent.futures import Executor, ThreadPoolExecutor
 from typing import TypedDict
 
 from slack_bolt import App
@@ -24,8 +23,8 @@ WARM_UP_QUESTION = "charge rate for harassment in Thames Valley"
 
 class _AppOptions(TypedDict):
     signing_secret: str
+    process_before_response: bool
     client: WebClient
-    listener_executor: Executor
     logger: logging.Logger
 
 
@@ -56,11 +55,11 @@ def build_app(settings: Settings, bot: Crimebot | None = None) -> App:
     bot.answer(WARM_UP_QUESTION)
     options = _AppOptions(
         signing_secret=settings.SLACK_SIGNING_SECRET,
+        # Listeners run in the request's own thread and the ack is the HTTP response the
+        # moment they return. Every listener only queues its work (Crimebot.later), so that is
+        # at once; otherwise Bolt runs each on a pool and checks for its ack every 10 ms.
+        process_before_response=True,
         client=web_client(settings),
-        # Acks run on this pool too: it must be wider than a burst of commands.
-        listener_executor=ThreadPoolExecutor(
-            max_workers=settings.CRIMEBOT_THREADS * 2, thread_name_prefix="listener"
-        ),
         logger=logging.getLogger("crimebot.slack"),
     )
     if settings.oauth_mode:

@@ -2,7 +2,7 @@
 digest's own commands (subscribe, unsubscribe, subscriptions, story) go to their listeners.
 
 Replies go by the command's response_url, and by chat.postEphemeral (or a DM) if that
-fails; with the answer queue full, the user is told at once to try again."""
+fails; with the answer queue full, the ack itself tells the user to try again."""
 
 from __future__ import annotations
 
@@ -31,21 +31,25 @@ HELP_TEXT = "crimebot: ask for police recorded crime figures"
 def crimestats(
     ack: Ack, command: SlashCommand, respond: Respond, client: WebClient, context: BoltContext
 ) -> None:
-    """Help at once; anything that queries waits its turn in the bounded answer queue."""
-    ack()  # before any query: Slack wants an answer within 3 seconds
+    """Help, and "busy" when the answer queue is full, come in the ack itself: Slack shows
+    it at once, with no second request. Anything that queries waits its turn in the bounded
+    answer queue and replies by the response_url."""
+    question = (command.get("text") or "").strip()
+    if question.lower() in HELP_WORDS:
+        ack(response_type=ResponseType.EPHEMERAL, blocks=help_blocks(), text=HELP_TEXT)
+        return
     bot = crimebot(context)
     reply = respond_or_fall_back(
         respond, client, command.get("channel_id", ""), command.get("user_id", "")
     )
-    question = (command.get("text") or "").strip()
-    if question.lower() in HELP_WORDS:
-        reply(response_type=ResponseType.EPHEMERAL, blocks=help_blocks(), text=HELP_TEXT)
-        return
-    busy = functools.partial(reply, response_type=ResponseType.EPHEMERAL, text=BUSY)
     if is_subscription_command(question):
-        bot.later(answer_subscription, bot, command, reply, client, busy=busy)
+        queued = bot.later(answer_subscription, bot, command, reply, client)
     elif is_story_request(question):
-        bot.later(answer_story, bot, question, reply, busy=busy)
+        queued = bot.later(answer_story, bot, question, reply)
     else:
         private = functools.partial(answer_privately, response_type=ResponseType.EPHEMERAL)
-        bot.later(private, bot, question, reply, busy=busy)
+        queued = bot.later(private, bot, question, reply)
+    if queued:
+        ack()  # the HTTP response goes once this listener returns (process_before_response)
+    else:
+        ack(response_type=ResponseType.EPHEMERAL, text=BUSY)
