@@ -4,14 +4,13 @@
 -- ends, see bot/query/database.py). Forces missing a quarter are returned with quarters < the
 -- period's and left out by the caller. Outcomes for a ranking by share: force_outcomes.sql.
 -- Parameters: $codes (list), $first, $last (the period's quarter indexes), $years.
-SELECT force::VARCHAR AS force,
+SELECT force,
        ($last - quarter_index) // 4 AS years_back,
        sum(CASE WHEN $last - $first = 3 THEN year_offences ELSE offences END) AS offences,
        bit_count(bit_or(CASE WHEN $last - $first = 3 THEN present ELSE present & 1 END))
            AS quarters,
        any_value(CASE WHEN $last - $first = 3 THEN year_sample ELSE sample END) AS sample,
-       any_value(CASE WHEN $last - $first = 3 THEN year_releases ELSE release END)::VARCHAR
-           AS releases
+       any_value(CASE WHEN $last - $first = 3 THEN year_releases ELSE release END) AS releases
 FROM recorded_years
 WHERE phase = $last % 4
   AND quarter_index <= $last

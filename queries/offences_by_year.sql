@@ -14,8 +14,7 @@ SELECT list_extract($places, list_position($forces, force)) AS place,
        sum(CASE WHEN $quarters = 4 THEN year_offences ELSE offences END) AS offences,
        bit_count(bit_or(CASE WHEN $quarters = 4 THEN present ELSE present & 1 END)) AS quarters,
        any_value(CASE WHEN $quarters = 4 THEN year_sample ELSE sample END) AS sample,
-       any_value(CASE WHEN $quarters = 4 THEN year_releases ELSE release END)::VARCHAR
-           AS releases
+       any_value(CASE WHEN $quarters = 4 THEN year_releases ELSE release END) AS releases
 FROM recorded_years
 WHERE phase = $last % 4
   AND quarter_index <= $last

@@ -92,8 +92,9 @@ class Database:
         # process runs many answers side by side anyway.
         self._connection.execute("SET threads = 1")
         # An IN list (list_contains of a parameter list) stays a filter on the rows the
-        # cheaper filters leave, instead of becoming a hash join built for every statement.
-        self._connection.execute("SET disabled_optimizers = 'in_clause'")
+        # cheaper filters leave, instead of becoming a hash join built for every statement;
+        # the keys of a small GROUP BY are not compressed and decompressed again (0.1 ms).
+        self._connection.execute("SET disabled_optimizers = 'in_clause,compressed_materialization'")
         self._connection.execute("SET enable_external_access = false")
         self._connection.execute("SET lock_configuration = true")
         self._local = threading.local()
@@ -173,7 +174,7 @@ class Database:
         return _rows(cursor.execute(statement, parameters))
 
     def reference(self, name: str, **parameters: object) -> list[Row]:
-        """A query about the shape of the data (coverage, offence codes), run once per
+        """A query about the shape of the data (coverage, offence codes, residents), run once per
         process: the tables cannot change after loading."""
         key = (
             name,

@@ -57,7 +57,7 @@ def populations(db: Database, forces: list[str], period: Period) -> dict[str, Po
     if wanted < loaded[0]:
         return {}
     quarter = min(wanted, loaded[1])
-    rows = db.query("population_at", forces=forces, quarter=quarter)
+    rows = db.reference("population_at", forces=forces, quarter=quarter)
     year = Quarter.from_index(quarter).fy_start
     return {
         r["force"]: Population(int(r["population"]), year, quarter != wanted, str(r["release"]))
