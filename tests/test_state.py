@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 import threading
+from pathlib import Path
 
 from sqlalchemy import create_engine, inspect, text, update
 
@@ -179,6 +180,25 @@ def test_a_deleted_sqlite_database_is_recreated_by_the_next_call(tmp_path, caplo
     assert state.first_delivery("message:C1:2.2")  # tables made again, and it is recorded
     assert not state.first_delivery("message:C1:2.2")
     assert len(state_warnings(caplog)) == 1
+
+
+def test_a_sqlite_database_replaced_under_a_running_bot_is_read_afresh(tmp_path):
+    """Connections are pooled: one must not go on reading and writing the file it opened
+    once another has been moved into its place (a restore from backup, say)."""
+    path = tmp_path / "state.db"
+    state = State(f"sqlite:///{path}")
+    assert state.first_delivery("message:C1:1.1")
+    restored = tmp_path / "restored.db"
+    backup = State(f"sqlite:///{restored}")
+    assert backup.first_delivery("message:C1:2.2")
+    backup.engine.dispose()
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+        if Path(f"{restored}{suffix}").exists():
+            Path(f"{restored}{suffix}").rename(f"{path}{suffix}")
+    assert state.first_delivery("message:C1:1.1")  # not in the restored file
+    assert not state.first_delivery("message:C1:2.2")  # in it
+    assert not state.first_delivery("message:C1:1.1")  # and written to it
 
 
 def test_a_read_only_sqlite_database_answers_and_warns_once(tmp_path, caplog):
