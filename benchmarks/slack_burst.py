@@ -42,10 +42,20 @@ def called(stub_url: str) -> set[str]:
         return set(json.load(response)["paths"])
 
 
+def listen_overflows() -> int:
+    """The kernel's count of connections dropped because a listen queue was full (any socket
+    on this machine): a dropped connection is retried a second later, inflating a burst."""
+    with open("/proc/net/netstat") as netstat:
+        lines = [line.split() for line in netstat if line.startswith("TcpExt:")]
+    names, values = lines[0], lines[1]
+    return int(values[names.index("ListenOverflows")])
+
+
 def burst(server: Server, stub_url: str, size: int, tag: str) -> dict:
     def send(i: int):
         return server.command(QUESTIONS[i % len(QUESTIONS)], f"{stub_url}/response/{tag}-{i}")
 
+    overflows = listen_overflows()
     start = time.perf_counter()
     with ThreadPoolExecutor(max_workers=size) as pool:
         results = list(pool.map(send, range(size)))
@@ -66,6 +76,7 @@ def burst(server: Server, stub_url: str, size: int, tag: str) -> dict:
         "ack_max_ms": round(max(acks), 1),
         "answered": len(done),
         "all_answered_s": round(answered_s, 2),
+        "listen_overflows": listen_overflows() - overflows,
     }
 
 
@@ -93,13 +104,13 @@ def main() -> None:
             stub.terminate()
     print(
         f"{'concurrent':>10}{'acked':>7}{'ack p50':>9}{'ack p99':>9}{'ack max':>9}"
-        f"{'answered':>10}{'all answered':>14}"
+        f"{'answered':>10}{'all answered':>14}{'overflows':>11}"
     )
     for r in rows:
         print(
             f"{r['concurrent']:>10}{r['acked_ok']:>7}{r['ack_p50_ms']:>7.0f}ms"
             f"{r['ack_p99_ms']:>7.0f}ms{r['ack_max_ms']:>7.0f}ms{r['answered']:>10}"
-            f"{r['all_answered_s']:>13.2f}s"
+            f"{r['all_answered_s']:>13.2f}s{r['listen_overflows']:>11}"
         )
     figures = {f"{k}_{r['concurrent']}": v for r in rows for k, v in r.items() if k != "concurrent"}
     print(" ".join(f"{k}={v}" for k, v in figures.items()))
