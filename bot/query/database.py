@@ -174,8 +174,8 @@ class Database:
         return _rows(cursor.execute(statement, parameters))
 
     def reference(self, name: str, **parameters: object) -> list[Row]:
-        """A query about the shape of the data (coverage, offence codes, residents), run once per
-        process: the tables cannot change after loading."""
+        """A query about the shape of the data (coverage, offence codes) or its reference
+        figures (residents), run once per process: the tables cannot change after loading."""
         key = (
             name,
             *sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in parameters.items()),
