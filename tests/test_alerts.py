@@ -11,7 +11,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot.answers.alerts import find_alerts, pin
 from bot.answers.ask import ask
@@ -29,9 +29,10 @@ from bot.slack.replies.alerts import ALERT_EVENT, AlertOutcome, post_alerts
 from bot.slack.web import web_client
 from bot.state.alert_claims import AlertClaims, AlertStatus
 from bot.state.schema import revision_alerts
-from bot.state.store import State
+from bot.state.schema import told as told_log
+from bot.state.store import State, utc_now
 from bot.state.subscriptions import Subscriptions
-from bot.state.told import Told
+from bot.state.told import KEEP_TOLD, Told
 from tests.conftest import TODAY
 from tests.fixtures.article import annual_values, quarterly, write_pfa_workbook
 from tests.slack_stub import SlackStub
@@ -114,6 +115,23 @@ def test_a_revised_figure_gets_one_reply_in_its_thread(state, stub, data_copy):
     rows = {row.label: row for row in Told(state).thread("CA1", "100.1")}
     assert rows[headline].value == 9728
     assert rows[headline].alerted_release == "prc-pfa-mar2013-onwards-tables-250124.xlsx"
+
+
+def test_a_figure_told_over_a_year_and_a_month_ago_is_no_longer_watched(state, stub, data_copy):
+    answer_in_thread(state, stub, data_copy, "CA8", QUESTION)
+    answer_in_thread(state, stub, data_copy, "CA9", QUESTION)
+    long_ago = utc_now() - KEEP_TOLD - dt.timedelta(days=1)
+    with state.engine.begin() as connection:
+        connection.execute(
+            update(told_log).where(told_log.c.channel == "CA8").values(told_at=long_ago)
+        )
+    revising_release(data_copy)
+
+    [delivery] = post_alerts(state, client_for(stub), Database(data_copy))
+    assert (delivery.channel, delivery.outcome) == ("CA9", AlertOutcome.POSTED)
+    assert alerts_in(stub, "CA8") == []
+    assert Told(state).thread("CA8", "100.1") == []  # forgotten, not kept forever
+    assert Told(state).thread("CA9", "100.1") != []
 
 
 def test_an_answer_given_after_the_revision_gets_no_alert(state, stub, data_copy):

@@ -28,7 +28,7 @@ from bot.query.leads.series import lead_offences
 from bot.render.alerts import Revised, revision_alert
 from bot.render.answer import Answer, Figure, Provenance, Unit
 from bot.state.store import State
-from bot.state.told import ShownLeadRow, Told, ToldFigure, ToldRow
+from bot.state.told import KEEP_TOLD, ShownLeadRow, Told, ToldFigure, ToldRow
 
 log = logging.getLogger(__name__)
 FIXED = (PeriodKind.YEAR_TO, PeriodKind.FINANCIAL_YEAR)  # periods that mean the same next year
@@ -188,6 +188,11 @@ def find_alerts(state: State, db: Database) -> tuple[list[ThreadAlert], str]:
     db = pinned(db)
     version = data_version(db.manifest["releases"])
     told = Told(state)
+    forgotten = told.forget_old()
+    if forgotten:
+        log.info(
+            "%d told figure(s) older than %d days no longer watched", forgotten, KEEP_TOLD.days
+        )
     rows = told.unchecked(version)
     if not rows:
         return [], version

@@ -23,6 +23,9 @@ from bot.state.schema import leads_shown, told
 from bot.state.store import State, utc_now
 
 UNCHECKED = ""  # a new row: checked against the data by the next alerts run
+# How long a told figure is watched for revisions: a year and a month covers the next
+# annual revision (each July) of any figure, and keeps the log from growing without end.
+KEEP_TOLD = dt.timedelta(days=400)
 
 
 @dataclass(frozen=True)
@@ -140,6 +143,14 @@ class Told:
                 .order_by(told.c.told_at, told.c.figure)
             ).all()
         return [_row(row) for row in rows]
+
+    def forget_old(self) -> int:
+        """Stop watching figures told more than KEEP_TOLD ago; how many were forgotten."""
+        with self.engine.begin() as connection:
+            result = connection.execute(
+                delete(told).where(told.c.told_at < self.clock() - KEEP_TOLD)
+            )
+        return int(result.rowcount or 0)
 
     def unchecked(self, checked: str) -> list[ToldRow]:
         """Every figure not yet checked against the data ``checked`` names, in telling order."""
