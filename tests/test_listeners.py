@@ -5,6 +5,7 @@ signed, over HTTP, to the real server.)"""
 
 from __future__ import annotations
 
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from unittest.mock import MagicMock, Mock
 
@@ -99,6 +100,22 @@ def test_a_full_answer_queue_says_busy_at_once(bot):
     commands.crimestats(ack, command(QUESTION), respond, client, services(bot))
     respond.assert_not_called()
     assert [c.kwargs for c in ack.call_args_list] == [{"response_type": "ephemeral", "text": BUSY}]
+
+
+def test_a_full_queue_tells_a_button_press_after_the_ack_without_holding_it_up(bot):
+    """The listener runs in the request's thread and the ack goes when it returns: "try
+    again" must not be posted first (a slow response_url would delay the ack)."""
+    ack, respond, client = slack()
+    posted_from = []
+    respond.side_effect = lambda **_: posted_from.append(threading.current_thread())
+    bot.max_pending = 0
+    body, action = press(QUESTION, {"type": "message", "is_ephemeral": True})
+    actions.share(ack, body, action, respond, client, services(bot))
+    ack.assert_called_once_with()
+    settle(bot)
+    [busy] = [c.kwargs for c in respond.call_args_list]
+    assert busy["text"] == BUSY
+    assert posted_from != [threading.current_thread()]  # not in the request's thread
 
 
 def test_a_failed_response_url_falls_back_to_an_ephemeral_message(bot):

@@ -14,20 +14,24 @@ from bot.query.database import Database
 from bot.render.home import home_view
 from bot.slack.listeners.context import crimebot
 from bot.slack.listeners.payloads import MessageEvent
+from bot.slack.replies import rate_limited
 
 log = logging.getLogger(__name__)
 
 
 def on_home_opened(event: MessageEvent, client: WebClient, context: BoltContext) -> None:
-    """Published after the ack (a rate-limited views.publish may wait its Retry-After)."""
+    """Published after the ack, through the outbox: a 429 holds back this user's Home tab on
+    a timer instead of sleeping a thread."""
     if event.get("tab") not in (None, "home"):
         return
-    bot = crimebot(context)
-    bot.later(publish_home, bot.db, client, event["user"])
+    bot, user = crimebot(context), event["user"]
+    bot.outbox.send(f"home:{user}", lambda: publish_home(bot.db, client, user))
 
 
 def publish_home(db: Database, client: WebClient, user: str) -> None:
     try:
         client.views_publish(user_id=user, view=home_view(data_loaded(db)))
     except SlackApiError as error:
+        if rate_limited(error):
+            raise  # the outbox publishes it again after Retry-After
         log.error("views.publish failed: %s", error.response.data)

@@ -1,5 +1,8 @@
 """OAuth mode: app_uninstalled and tokens_revoked forget the workspace and stop its digests
-(until a reinstall puts them back)."""
+(until a reinstall puts them back).
+
+Unlike the other listeners these do their work before the ack (a few state-database writes):
+if it fails, Slack gets a 500 and sends the event again, which is what an uninstall needs."""
 
 from __future__ import annotations
 

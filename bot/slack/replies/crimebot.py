@@ -40,6 +40,16 @@ log = logging.getLogger(__name__)
 MAX_PENDING = 200
 
 
+BUSY_QUEUE = "busy"  # the outbox queue the "try again" replies go out on, in order
+
+
+def _post_step(call: Callable[[], object]) -> PostStep:
+    def step() -> None:
+        call()
+
+    return step
+
+
 @dataclass
 class Crimebot:
     db: Database
@@ -61,8 +71,9 @@ class Crimebot:
         self, work: Callable[..., object], *args: object, busy: Callable[[], object] | None = None
     ) -> bool:
         """Run ``work`` after the ack; a failure is logged, never lost silently. With
-        max_pending answers already waiting, ``busy`` is called at once instead (it tells the
-        user to try again) and False returned."""
+        max_pending answers already waiting, False is returned and ``busy`` (which tells the
+        user to try again) is sent through the outbox at once, never in the caller's thread:
+        that is the request's, and its ack waits for it."""
         with self._pending_lock:
             full = self._pending >= self.max_pending
             refused, self._refused = self._refused, (self._refused + 1 if full else 0)
@@ -74,10 +85,7 @@ class Crimebot:
             log.info("answer queue accepting again, after refusing %d", refused)
         if full:
             if busy is not None:
-                try:
-                    busy()
-                except Exception:
-                    log.exception("could not say the bot is busy")
+                self.outbox.send(BUSY_QUEUE, _post_step(busy))
             return False
 
         def run() -> None:
