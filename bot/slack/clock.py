@@ -35,14 +35,14 @@ def tick(settings: Settings) -> None:
 def post_digests(settings: Settings, now: dt.datetime) -> None:
     from bot.slack.oauth import digest_client
 
-    state = State(settings.CRIMEBOT_STATE_URL)
-    poster = Poster(
-        state,
-        digest_client(settings, state),  # each channel's workspace's token in OAuth mode
-        lambda: Database(settings.data_dir),  # fresh each tick: picks up a new ingest
-    )
-    for delivery in run(poster, settings.CRIMEBOT_TIMEZONE, now):
-        log.info("digest %s: %s %s", delivery.channel, delivery.outcome, delivery.detail)
+    with State(settings.CRIMEBOT_STATE_URL) as state:
+        poster = Poster(
+            state,
+            digest_client(settings, state),  # each channel's workspace's token in OAuth mode
+            lambda: Database(settings.data_dir),  # fresh each tick: picks up a new ingest
+        )
+        for delivery in run(poster, settings.CRIMEBOT_TIMEZONE, now):
+            log.info("digest %s: %s %s", delivery.channel, delivery.outcome, delivery.detail)
 
 
 def post_revision_alerts(settings: Settings) -> None:
@@ -51,12 +51,13 @@ def post_revision_alerts(settings: Settings) -> None:
     from bot.slack.oauth import digest_client
     from bot.slack.replies.alerts import post_alerts
 
-    state = State(settings.CRIMEBOT_STATE_URL)
-    try:
-        alerts = post_alerts(state, digest_client(settings, state), Database(settings.data_dir))
-    except Exception:  # the next tick tries again; the digests must keep going
-        log.exception("revision alerts failed")
-        return
+    with State(settings.CRIMEBOT_STATE_URL) as state:
+        try:
+            client = digest_client(settings, state)
+            alerts = post_alerts(state, client, Database(settings.data_dir))
+        except Exception:  # the next tick tries again; the digests must keep going
+            log.exception("revision alerts failed")
+            return
     for alert in alerts:
         log.info(
             "revision alert %s %s: %s %s",

@@ -32,24 +32,24 @@ def check(settings: Settings, now: dt.datetime, every: dt.timedelta | None) -> C
     into (the shipped data is read-only)."""
     if settings.CRIMEBOT_DATA_DIR is None:
         return None
-    state = State(settings.CRIMEBOT_STATE_URL)
-    result = watch(
-        settings.CRIMEBOT_DATA_DIR,
-        settings.CRIMEBOT_RELEASE_PAGE_URL or None,
-        now,
-        settings.CRIMEBOT_TIMEZONE,
-        every,
-        state,
-    )
-    if notes_to_post(settings.CRIMEBOT_DATA_DIR):
-        try:
-            from bot.slack.oauth import digest_client
+    with State(settings.CRIMEBOT_STATE_URL) as state:
+        result = watch(
+            settings.CRIMEBOT_DATA_DIR,
+            settings.CRIMEBOT_RELEASE_PAGE_URL or None,
+            now,
+            settings.CRIMEBOT_TIMEZONE,
+            every,
+            state,
+        )
+        if notes_to_post(settings.CRIMEBOT_DATA_DIR):
+            try:
+                from bot.slack.oauth import digest_client
 
-            client = digest_client(settings, state)
-        except MissingSetting as problem:
-            log.warning("release notes not posted: %s", problem)
-            return result
-        tell(settings.CRIMEBOT_DATA_DIR, client)
+                client = digest_client(settings, state)
+            except MissingSetting as problem:
+                log.warning("release notes not posted: %s", problem)
+                return result
+            tell(settings.CRIMEBOT_DATA_DIR, client)
     return result
 
 

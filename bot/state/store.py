@@ -34,6 +34,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from bot.core.plan import QueryPlan, plan_from_dict, plan_to_dict
 from bot.state.schema import (
@@ -97,7 +98,7 @@ def _sqlite_path(url: str) -> Path | None:
 
 # What "the database is unusable" looks like: anything the driver raises (read-only, no such
 # file or table, connection refused or lost) except a constraint doing its job.
-_UNUSABLE = (DBAPIError,)
+_UNUSABLE = (DBAPIError, PoolTimeout)  # PoolTimeout: every pooled connection busy too long
 
 
 def _reason(error: BaseException) -> str:
@@ -119,6 +120,17 @@ class State:
         self._health: tuple[float, bool] | None = None
         with contextlib.suppress(*_UNUSABLE):  # logged; the next call tries again
             self.ensure_schema()
+
+    def __enter__(self) -> State:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the pooled connections now (a long-lived process making a State per job
+        would otherwise hold them until the garbage collector runs)."""
+        self.engine.dispose()
 
     def ensure_schema(self) -> None:
         """Upgrade the schema if this State has not yet; raises if the database is unusable
