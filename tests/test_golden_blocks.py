@@ -11,12 +11,22 @@ import os
 from pathlib import Path
 
 import pytest
+from slack_sdk.models.blocks import Block as SdkBlock
 
 from bot.answers.ask import ask
 from bot.answers.home import data_loaded
 from bot.query.database import Database
 from bot.query.leads.compose import compose
-from bot.render.blocks import answer_blocks, fallback_text
+from bot.render.blocks import (
+    answer_blocks,
+    button,
+    buttons,
+    context,
+    fallback_text,
+    help_blocks,
+    section,
+    suggestion_buttons,
+)
 from bot.render.digest import digest_message
 from bot.render.home import home_view
 from tests.conftest import ROOT, TODAY
@@ -63,3 +73,50 @@ def test_a_digest(shipped):
 
 def test_the_home_tab(shipped):
     matches_golden("home", home_view(data_loaded(shipped)))
+
+
+LONG = "harassment " + "Thames Valley " * 300  # a question far past every limit
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "harassment Thames Valley year to September 2023",
+        "charge rate for violent crime in Kent 2024/25",
+        "which force recorded the most shoplifting",
+        "burglary in Cumbria over ten years",
+        "compare robbery in Thames Valley and Hampshire",
+        "stabbings in Kent",
+        "<!channel> harasment Thames Vally",
+        LONG,
+    ],
+)
+def test_every_block_passes_slack_sdks_block_kit_checks(shipped, question):
+    """Blocks are built as plain dicts (fast); slack_sdk's models check them here: types,
+    fields and Slack's length limits, whatever a user typed."""
+    answer, _ = ask(question, shipped, TODAY)
+    messages = [
+        answer_blocks(answer, question, share=answer.is_answer),
+        answer_blocks(answer, question, shared_by="U7"),
+        help_blocks(),
+        digest_message(compose(shipped, ["Thames Valley", "Kent"], DIGEST_DAY, None))["blocks"],
+        home_view(data_loaded(shipped))["blocks"],
+    ]
+    for blocks in messages:
+        assert len(blocks) <= 50
+        for block in blocks:
+            parsed = SdkBlock.parse(block)
+            assert parsed is not None, block
+            assert parsed.to_dict() == block  # to_dict runs the model's checks
+
+
+def test_text_of_any_size_stays_within_slack_s_limits():
+    huge = "x<&> " * 5000
+    blocks = [
+        section(huge),
+        context(*[huge] * 12),
+        suggestion_buttons([huge] * 5),
+        buttons(button(huge, "share_answer", huge, "primary")),
+    ]
+    for block in blocks:
+        assert SdkBlock.parse(block).to_dict() == block  # raises past a limit

@@ -1,23 +1,15 @@
 """Answer -> Slack Block Kit, within Slack's limits (section 3,000 chars, 10 fields of 2,000,
 50 blocks, button text 75), always with fallback text.
 
-Blocks are built with slack_sdk's models (which also check Slack's limits) and returned as
-the plain dicts Slack receives; text is cut to the limits and escaped here first, so the
-models' checks never fire on what a user typed."""
+Blocks are the plain dicts Slack receives, built here with text cut to the limits and
+escaped first. slack_sdk's Block Kit models check every block in the tests
+(tests/test_golden_blocks.py), not on each answer: validating them cost more than the rest of
+a help reply."""
 
 from __future__ import annotations
 
 from enum import StrEnum
 from typing import Any, Protocol
-
-from slack_sdk.models.blocks import (
-    ActionsBlock,
-    ButtonElement,
-    ContextBlock,
-    MarkdownTextObject,
-    PlainTextObject,
-    SectionBlock,
-)
 
 from bot.parse import EXAMPLES
 from bot.render.answer import Answer, Figure, sample_warning
@@ -65,38 +57,37 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _mrkdwn(text: str, limit: int = SECTION_LIMIT) -> MarkdownTextObject:
-    return MarkdownTextObject(text=cut(escape(text), limit))
+def _mrkdwn(text: str, limit: int = SECTION_LIMIT) -> Block:
+    return {"type": "mrkdwn", "text": cut(escape(text), limit)}
 
 
 def section(text: str) -> Block:
-    return SectionBlock(text=_mrkdwn(text)).to_dict()
+    return {"type": "section", "text": _mrkdwn(text)}
 
 
 def context(*texts: str) -> Block:
-    return ContextBlock(elements=[_mrkdwn(t) for t in texts[:10]]).to_dict()
+    return {"type": "context", "elements": [_mrkdwn(t) for t in texts[:10]]}
 
 
 def figure_field(figure: Figure) -> Block:
     text = f"*{escape(figure.label)}*\n{figure.shown()}"
-    return MarkdownTextObject(text=cut(text, FIELD_LIMIT)).to_dict()
-
-
-def _button(text: str, action_id: str, value: str, style: str | None = None) -> ButtonElement:
-    return ButtonElement(
-        text=PlainTextObject(text=cut(text, BUTTON_TEXT_LIMIT)),
-        action_id=action_id,
-        value=cut(value, VALUE_LIMIT),
-        style=style,
-    )
+    return {"type": "mrkdwn", "text": cut(text, FIELD_LIMIT)}
 
 
 def button(text: str, action_id: str, value: str, style: str | None = None) -> Block:
-    return _button(text, action_id, value, style).to_dict()
+    element: Block = {
+        "type": "button",
+        "text": {"type": "plain_text", "text": cut(text, BUTTON_TEXT_LIMIT)},
+        "action_id": action_id,
+        "value": cut(value, VALUE_LIMIT),
+    }
+    if style:
+        element["style"] = style
+    return element
 
 
-def buttons(*elements: ButtonElement) -> Block:
-    return ActionsBlock(elements=list(elements)).to_dict()
+def buttons(*elements: Block) -> Block:
+    return {"type": "actions", "elements": list(elements)}
 
 
 def answer_blocks(
@@ -110,18 +101,17 @@ def answer_blocks(
     blocks.append(section(answer.text))
     fields = [figure_field(f) for f in answer.figures[:MAX_FIELDS]]
     if fields:
-        blocks.append(SectionBlock(fields=fields).to_dict())
+        blocks.append({"type": "section", "fields": fields})
     if answer.notes:
         blocks.append(context(*answer.notes))
     blocks.append(context(answer.understood, answer.source))
     if shared_by:
         mention = f"<@{shared_by}>" if shared_by.isalnum() else escape(shared_by)
-        blocks.append(
-            ContextBlock(elements=[MarkdownTextObject(text=f"Shared by {mention}")]).to_dict()
-        )
-    pressed = [_button("Share in channel", SHARE_ACTION, question, "primary")] if share else []
+        shared = {"type": "mrkdwn", "text": f"Shared by {mention}"}  # the mention is markup
+        blocks.append({"type": "context", "elements": [shared]})
+    pressed = [button("Share in channel", SHARE_ACTION, question, "primary")] if share else []
     if question:
-        pressed.append(_button("Download CSV", CSV_ACTION, question))
+        pressed.append(button("Download CSV", CSV_ACTION, question))
     if pressed:
         blocks.append(buttons(*pressed))
     return blocks
@@ -129,7 +119,7 @@ def answer_blocks(
 
 def suggestion_buttons(questions: list[str]) -> Block:
     """ "Did you mean …?": each button asks its question."""
-    return buttons(*(_button(q, f"{SUGGESTION_ACTION}_{i}", q) for i, q in enumerate(questions)))
+    return buttons(*(button(q, f"{SUGGESTION_ACTION}_{i}", q) for i, q in enumerate(questions)))
 
 
 def clarification_blocks(answer: Answer) -> list[Block]:
