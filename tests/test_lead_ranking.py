@@ -119,6 +119,8 @@ def test_growth_a_passing_spike_and_small_counts_are_not_steps():
     steady = [3000, 3100, 2950, 3050, 3200, 3150, 3300, 3250, 3400, 3350, 3500, 3450]
     assert step_at(quarters([*steady, 6200, 3400, 3500])) is None  # back the next quarter
     assert step_at(quarters([60, 62, 58, 61, 59, 60, 63, 61, 150, 160, 155])) is None
+    # Published quarters can be nil or negative (reclassifications): no step, no error.
+    assert step_at(quarters([3, -1, 0, 2, 1, -2, 0, 4, 1, 0, 2, 3]), recent=11) is None
 
 
 def test_robbery_of_business_property_steps_in_2025_and_leads_nowhere(real_db, leads_of):

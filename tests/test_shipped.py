@@ -307,3 +307,27 @@ def test_the_parsers_local_area_list_is_what_raw_gives():
 
     built = [{k: r[k] for k in ("name", "force", "understated")} for r in local_areas(RAW)]
     assert built == [dict(r) for r in reference()]
+
+
+def test_a_step_in_how_an_offence_is_recorded_is_said_and_no_record_claimed_across_it(shipped):
+    """Robbery of business property: England and Wales's count jumped 82 per cent in the
+    quarter to June 2025 and stayed there. Years either side are not compared as like for
+    like; a span without the step is answered as before."""
+    across = reply(shipped, "is robbery of business property in Kent a record")
+    step = next(n for n in across.notes if "stayed there" in n)
+    assert "from 3,740 in a quarter to 6,821 in the quarter to June 2025" in step
+    assert "up 82.4 per cent" in step
+    assert across.text.startswith("The data holds too few comparable years")
+    assert "comparable figures" not in across.text and "times as high" not in across.text
+
+    before = reply(shipped, "robbery of business property in Kent year to December 2023")
+    assert not any("stayed there" in n for n in before.notes)
+    assert "the lowest in the ten years of comparable figures" in before.text
+
+    burglary = reply(shipped, "burglary in Kent over ten years")  # no step: as before
+    assert not any("stayed there" in n for n in burglary.notes)
+    # A jump in the latest quarter has not yet stayed anywhere: no note.
+    forgery = reply(shipped, "other forgery in England and Wales over ten years")
+    assert forgery.is_answer and not any("stayed there" in n for n in forgery.notes)
+    # Negative published quarters (bail offences has some) answer as any other.
+    assert reply(shipped, "bail offences in England and Wales over ten years").is_answer

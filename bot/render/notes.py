@@ -17,8 +17,11 @@ from bot.query.findings import (
     InForceArea,
     Note,
 )
+from bot.query.findings.model import RecordingStep
 from bot.query.rates import SMALL_RESIDENT_FORCES
+from bot.render.numbers import count, movement
 from bot.render.releases import stale_note
+from bot.render.style import house_style
 
 RECORDING_CAVEAT = (
     "Police recorded crime counts what the police record: it moves with recording practice "
@@ -97,11 +100,23 @@ def classification_text(change: ClassificationChange) -> str:
     return f"The classification changed: {listed}{NOT_COMPARABLE}"
 
 
+def step_text(step: RecordingStep) -> str:
+    moved = movement(step.after, step.before, house_style())
+    return (
+        f"Across England and Wales this offence went from {count(step.before)} in a quarter to "
+        f"{count(step.after)} in {Quarter.from_index(step.quarter).label()} ({moved}) and "
+        "stayed there: more likely a change in how it is recorded than in how often it "
+        "happens, so years before and after it are not directly comparable."
+    )
+
+
 def comparability_text(comparability: Comparability | None) -> str:
     if comparability is None:
         return ""
     if isinstance(comparability, Note):
         return NOTES[comparability]
+    if isinstance(comparability, RecordingStep):
+        return step_text(comparability)
     return classification_text(comparability)
 
 

@@ -10,7 +10,8 @@ import datetime as dt
 from bot.core.periods import MONTHS
 from bot.core.plan import Measure
 from bot.datastore.manifest import ReleaseEntry
-from bot.query.findings import Findings, PlaceFindings
+from bot.query.findings import Findings, PlaceFindings, YearFigure
+from bot.query.findings.model import RecordingStep
 from bot.render import numbers as num
 from bot.render.answer import Answer, ChartFacts, ChartKind, Status
 from bot.render.figures import answer_figures, series
@@ -56,7 +57,7 @@ def count_sentence(findings: Findings, found: PlaceFindings, style: PercentStyle
     if found.previous is not None:
         when = earlier_phrase(findings)
         clauses.append(num.change(current.value, found.previous.value, when, style))
-    record = record_phrase(found.offences)
+    record = record_phrase(comparable(findings, found.offences))
     if record:
         clauses.append(record)
     if clauses:
@@ -116,8 +117,16 @@ def national_sentence(findings: Findings, style: PercentStyle = WORDS) -> str:
     return text + "."
 
 
-def record_answer(found: PlaceFindings) -> str:
-    figures = found.offences
+def comparable(findings: Findings, figures: list[YearFigure]) -> list[YearFigure]:
+    """The years on the latest's side of a step in how the offence is recorded (all of them
+    when there is none): a record is claimed only among these."""
+    step = findings.offence.comparability
+    if not isinstance(step, RecordingStep):
+        return figures
+    return [f for f in figures if f.period.first_index >= step.quarter]
+
+
+def record_answer(figures: list[YearFigure]) -> str:
     if len(figures) < 3:
         return "The data holds too few comparable years to say whether this is a record."
     now = figures[0].value
@@ -146,7 +155,7 @@ def trend_sentence(findings: Findings, found: PlaceFindings) -> str:
         text = f"In {first.period.label()}, {ago}, "
     text += f"the figure was {num.count(first.value)}"
     multiple = num.times(figures[0].value, first.value)
-    if multiple:
+    if multiple and comparable(findings, figures) == figures:
         text += f": the latest is {multiple} as high"
     return text + "."
 
@@ -160,7 +169,7 @@ def _sentences(findings: Findings, style: PercentStyle) -> tuple[list[str], Char
         sentences.append(outcome_sentence(findings, found, style))
     else:
         if plan.measure is Measure.RECORD:
-            sentences.append(record_answer(found))
+            sentences.append(record_answer(comparable(findings, found.offences)))
         sentences.append(count_sentence(findings, found, style))
         if plan.measure in (Measure.TREND, Measure.RECORD):
             sentences.append(trend_sentence(findings, found))

@@ -18,7 +18,7 @@ from bot.query.findings.model import (
     PlaceFindings,
     ResolvedOffence,
 )
-from bot.query.findings.offences import classification_change, resolve_offence
+from bot.query.findings.offences import classification_change, recording_step, resolve_offence
 from bot.query.findings.outcomes import (
     annual_note,
     annual_types,
@@ -91,7 +91,11 @@ def _find(db: Database, plan: QueryPlan) -> Findings:
         for found in findings.all_places():
             _keep_ends(found, years)
     longest = max((p.offences for p in places), key=len)
-    note = annual_note(findings) if annual else classification_change(db, offence, longest)
+    note = (
+        annual_note(findings)
+        if annual
+        else classification_change(db, offence, longest) or recording_step(db, offence, longest)
+    )
     if note:
         findings.offence = replace(offence, comparability=note)
     if plan.outcome is not None:

@@ -75,7 +75,17 @@ class Note(StrEnum):
     INCOMPLETE_2014_15_OUTCOMES = "incomplete 2014/15 outcomes"
 
 
-Comparability = ClassificationChange | Note
+@dataclass(frozen=True)
+class RecordingStep:
+    """England and Wales's count jumped (or dropped) in one quarter inside the years compared
+    and stayed there: more likely a change in how the offence is recorded than in crime."""
+
+    quarter: int  # quarter index of the first quarter at the new level
+    before: int  # England and Wales's offences the quarter before
+    after: int  # and in that quarter
+
+
+Comparability = ClassificationChange | Note | RecordingStep
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,11 @@ from bot.query.findings.model import (
     Counted,
     CountedCode,
     LateCode,
+    RecordingStep,
     ResolvedOffence,
     YearFigure,
 )
+from bot.query.leads.ranking import step_at
 
 
 def resolve_offence(db: Database, selection: OffenceSelection) -> ResolvedOffence:
@@ -57,6 +59,26 @@ def classification_change(
             for r in late
         ),
     )
+
+
+def recording_step(
+    db: Database, offence: ResolvedOffence, series: list[YearFigure]
+) -> RecordingStep | None:
+    """The latest step in England and Wales's quarterly count inside the years compared
+    (the digest's rule: ``step_at``), or None. All crime is left alone: no one recording
+    change moves it so."""
+    if len(series) < 2 or offence.selection.level is OffenceLevel.ALL:
+        return None
+    first, last = series[-1].period.first_index, series[0].period.last_index
+    rows = db.reference("national_series", codes=list(offence.codes))
+    counts = {r["quarter_index"]: int(r["offences"]) for r in rows}
+    if not counts:
+        return None
+    quarters = [(q, counts.get(q, 0)) for q in range(min(counts), last + 1)]  # consecutive
+    step = step_at(quarters, recent=last - first)
+    if step is None or step == last:  # a jump in the last quarter has not yet stayed
+        return None
+    return RecordingStep(step, counts.get(step - 1, 0), counts.get(step, 0))
 
 
 def is_fraud(db: Database, offence: ResolvedOffence) -> bool:

@@ -94,7 +94,10 @@ def step_at(quarters: list[tuple[int, int]], recent: int = 4) -> int | None:
     """The quarter index where a series steps, among its ``recent`` latest quarters, or None.
     ``quarters``: (quarter index, England and Wales count), oldest first, consecutive."""
     counts = [count for _, count in quarters]
-    moves = [abs(math.log(b / a)) if a and b else 0.0 for a, b in itertools.pairwise(counts)]
+    # A published count can be nil or negative (a quarter's reclassifications): no move.
+    moves = [
+        abs(math.log(b / a)) if a > 0 and b > 0 else 0.0 for a, b in itertools.pairwise(counts)
+    ]
     for i in range(len(counts) - 1, max(len(counts) - recent - 1, 0), -1):
         before, after = counts[i - 1], counts[i]
         earlier = moves[: i - 1]
