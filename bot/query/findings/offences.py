@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+import weakref
+
 from bot.core.plan import OffenceLevel, OffenceSelection
 from bot.query.database import Database
 from bot.query.errors import Reason, Refusal, Unanswerable
@@ -66,11 +69,28 @@ def recording_step(
 ) -> RecordingStep | None:
     """The latest step in England and Wales's quarterly count inside the years compared
     (the digest's rule: ``step_at``), or None. All crime is left alone: no one recording
-    change moves it so."""
+    change moves it so. Worked out once per loaded data, offence and span."""
     if len(series) < 2 or offence.selection.level is OffenceLevel.ALL:
         return None
-    first, last = series[-1].period.first_index, series[0].period.last_index
-    rows = db.reference("national_series", codes=list(offence.codes))
+    span = (offence.codes, series[-1].period.first_index, series[0].period.last_index)
+    with _steps_lock:
+        found = _steps.setdefault(db, {})
+        if span in found:
+            return found[span]
+    step = _step_in(db, *span)
+    with _steps_lock:
+        found[span] = step
+    return step
+
+
+_steps: weakref.WeakKeyDictionary[Database, dict[tuple[object, ...], RecordingStep | None]] = (
+    weakref.WeakKeyDictionary()
+)  # weak: a version replaced by a newer one is freed with its steps
+_steps_lock = threading.Lock()
+
+
+def _step_in(db: Database, codes: tuple[str, ...], first: int, last: int) -> RecordingStep | None:
+    rows = db.reference("national_series", codes=list(codes))
     counts = {r["quarter_index"]: int(r["offences"]) for r in rows}
     if not counts:
         return None
