@@ -4,6 +4,7 @@ replays and stalled clients get, and that Slack is still answered meanwhile."""
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import json
 import socket
@@ -12,11 +13,14 @@ import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from unittest.mock import MagicMock
 from urllib.parse import urlencode
 
 import pytest
 
+from bot.slack.acks_first import InFlight
 from bot.slack.guard import MAX_BODY, Guard
+from bot.slack.replies import Crimebot
 from bot.slack.workers import READ_TIMEOUT
 from tests.slack_server import SECRET, Server, sign
 
@@ -230,6 +234,37 @@ def test_the_app_gets_exactly_the_signed_bytes_and_short_or_huge_bodies_are_refu
     assert call_guard(EVENT, length=str(len(EVENT) + 5))[0] == "401 Unauthorized"  # cut short
     assert call_guard(EVENT, length=str(MAX_BODY + 1))[0].startswith("413")
     assert call_guard(EVENT, length="lots")[0] == "401 Unauthorized"
+
+
+def test_an_answer_starts_only_once_the_requests_in_flight_are_acked():
+    """In a burst, answers computed beside the acks slowed the acks: an answer queued while a
+    request is being checked and dispatched waits until the guard has returned its ack."""
+    in_flight = InFlight()
+    happened: list[str] = []
+    bot = Crimebot(
+        MagicMock(), MagicMock(), before_answer=functools.partial(in_flight.wait_quiet, 5)
+    )
+
+    def app(environ, start_response):
+        bot.later(happened.append, "answered")
+        time.sleep(0.2)  # still dispatching: the answer thread is idle, and must wait
+        happened.append("acked")
+        start_response("200 OK", [])
+        return [b""]
+
+    timestamp = int(time.time())
+    environ = {
+        "PATH_INFO": "/slack/events",
+        "REQUEST_METHOD": "POST",
+        "CONTENT_TYPE": JSON,
+        "CONTENT_LENGTH": str(len(EVENT)),
+        "HTTP_X_SLACK_REQUEST_TIMESTAMP": str(timestamp),
+        "HTTP_X_SLACK_SIGNATURE": sign(EVENT, timestamp),
+        "wsgi.input": io.BytesIO(EVENT),
+    }
+    Guard(app, SECRET, lambda key: True, in_flight=in_flight)(environ, lambda *_: None)
+    bot.workers.shutdown(wait=True)
+    assert happened == ["acked", "answered"]
 
 
 def test_healthz_reports_unusable_state_or_data(tmp_path, article_data):

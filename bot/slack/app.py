@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TypedDict
 
 from slack_bolt import App
@@ -42,12 +42,18 @@ def _bolt_blind_to_oauth_environment() -> Iterator[None]:
         os.environ.update(hidden)
 
 
-def build_app(settings: Settings, bot: Crimebot | None = None) -> App:
+def build_app(
+    settings: Settings,
+    bot: Crimebot | None = None,
+    before_answer: Callable[[], object] = lambda: None,
+) -> App:
+    """``before_answer``: called before each answer starts (the server's wait for acks)."""
     settings.require_slack()
     bot = bot or Crimebot(
         Database(settings.data_dir),
         State(settings.CRIMEBOT_STATE_URL),
         timezone=settings.CRIMEBOT_TIMEZONE,
+        before_answer=before_answer,
     )
     bot.state.forget_old_deliveries()  # retries come within minutes; keep the table small
     # One answer before serving builds the vocabulary and warms DuckDB, so the first

@@ -19,6 +19,8 @@ from enum import StrEnum
 from typing import Any, BinaryIO
 from urllib.parse import parse_qsl
 
+from bot.slack.acks_first import InFlight
+
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 MAX_BODY = 1 << 20  # Slack's payloads are a few kB
@@ -107,8 +109,10 @@ class Guard:
         clock: Callable[[], float] = time.time,
         health: Callable[[], list[str]] = list,
         oauth_paths: tuple[str, ...] = (),
+        in_flight: InFlight | None = None,
     ) -> None:
         self.slack_app = slack_app
+        self.in_flight = in_flight or InFlight()  # answers wait for these acks
         self.secret = signing_secret.encode()
         self.first_delivery = first_delivery
         self.clock = clock
@@ -135,6 +139,10 @@ class Guard:
 
     def from_slack(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         """A POST to the events endpoint: Bolt gets it only signed, well formed and new."""
+        with self.in_flight.request():
+            return self._checked(environ, start_response)
+
+    def _checked(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         try:
             length = int(environ.get("CONTENT_LENGTH") or 0)
         except ValueError:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.settings import Settings
+from bot.slack.acks_first import InFlight
 from bot.slack.guard import Guard, WSGIApp
 from bot.slack.workers import CONNECTION_THREADS, Gunicorn, PatientThreadWorker
 
@@ -30,12 +31,14 @@ def wsgi_app(settings: Settings) -> WSGIApp:
     first_delivery: Callable[[str], bool] = state.first_delivery
     if settings.CRIMEBOT_STATE_URL.startswith("sqlite"):
         first_delivery = _one_at_a_time(first_delivery)
+    in_flight = InFlight()  # answers start once the acks in flight are out
     return Guard(
-        SlackRequestHandler(build_app(settings)),
+        SlackRequestHandler(build_app(settings, before_answer=in_flight.wait_quiet)),
         settings.SLACK_SIGNING_SECRET,
         first_delivery,
         health=lambda: health_problems(state, settings.data_dir),
         oauth_paths=_oauth_paths(settings),
+        in_flight=in_flight,
     )
 
 

@@ -63,6 +63,9 @@ class Crimebot:
     )
     max_pending: int = MAX_PENDING
     outbox: Outbox = field(default_factory=Outbox)
+    # Called before each answer starts: the server waits there for the acks in flight
+    # (bot.slack.acks_first).
+    before_answer: Callable[[], object] = field(default=lambda: None)
     _pending: int = field(default=0, init=False, repr=False)
     _refused: int = field(default=0, init=False, repr=False)  # in a row, while full
     _pending_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
@@ -90,6 +93,7 @@ class Crimebot:
 
         def run() -> None:
             try:
+                self.before_answer()
                 work(*args)
             except Exception:
                 log.exception("answer work failed")
