@@ -38,8 +38,6 @@ log = logging.getLogger(__name__)
 # posting included), so the last of 200 waits 2 to 4 s; beyond that a reply would come
 # minutes late, and "try again" is the more useful answer.
 MAX_PENDING = 200
-
-
 BUSY_QUEUE = "busy"  # the outbox queue the "try again" replies go out on, in order
 
 
