@@ -13,9 +13,11 @@ import pandas as pd
 import pytest
 
 from bot.answers.ask import ask
+from bot.answers.story import ask_story
 from bot.core.periods import Quarter
 from bot.ingest.shipped import build_shipped
 from bot.query.database import Database
+from bot.render.story import Story
 from bot.settings import ROOT
 from tests.conftest import TODAY
 
@@ -331,3 +333,11 @@ def test_a_step_in_how_an_offence_is_recorded_is_said_and_no_record_claimed_acro
     assert forgery.is_answer and not any("stayed there" in n for n in forgery.notes)
     # Negative published quarters (bail offences has some) answer as any other.
     assert reply(shipped, "bail offences in England and Wales over ten years").is_answer
+    # A story draft's headline claims no high, and no rise, across the step.
+    story = ask_story("robbery of business property Kent", shipped, TODAY)
+    assert isinstance(story, Story)
+    assert story.headline == (
+        "Kent Police recorded 591 robbery of business property offences in the year to "
+        "December 2025"
+    )
+    assert any("stayed there" in n for n in story.notes)

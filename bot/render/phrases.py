@@ -18,6 +18,7 @@ from bot.core.plan import (
 )
 from bot.core.reference import ForceKind, force_by_name
 from bot.query.findings import Findings, YearFigure
+from bot.query.findings.model import RecordingStep
 from bot.render import numbers as num
 from bot.render.style import WORDS, named
 from bot.settings import PercentStyle
@@ -115,6 +116,15 @@ def understood(
     parts.append(period.label(article=False) if period else period_asked(plan.period))
     text = "I read this as: " + " · ".join(parts)
     return text + (" (" + "; ".join(notes) + ")" if notes else "")
+
+
+def comparable(findings: Findings, figures: list[YearFigure]) -> list[YearFigure]:
+    """The years on the latest's side of a step in how the offence is recorded (all of them
+    when there is none): a record, or a change, is claimed only among these."""
+    step = findings.offence.comparability
+    if not isinstance(step, RecordingStep):
+        return figures
+    return [f for f in figures if f.period.first_index >= step.quarter]
 
 
 def record_phrase(figures: list[YearFigure]) -> str:

@@ -11,7 +11,6 @@ from bot.core.periods import MONTHS
 from bot.core.plan import Measure
 from bot.datastore.manifest import ReleaseEntry
 from bot.query.findings import Findings, PlaceFindings, YearFigure
-from bot.query.findings.model import RecordingStep
 from bot.render import numbers as num
 from bot.render.answer import Answer, ChartFacts, ChartKind, Status
 from bot.render.figures import answer_figures, series
@@ -20,6 +19,7 @@ from bot.render.notes import (
     reading_notes,
 )
 from bot.render.phrases import (
+    comparable,
     earlier_phrase,
     offence_phrase,
     outcome_words,
@@ -115,15 +115,6 @@ def national_sentence(findings: Findings, style: PercentStyle = WORDS) -> str:
         when = earlier_phrase(findings)
         text += ", " + num.change(national.current.value, national.previous.value, when, style)
     return text + "."
-
-
-def comparable(findings: Findings, figures: list[YearFigure]) -> list[YearFigure]:
-    """The years on the latest's side of a step in how the offence is recorded (all of them
-    when there is none): a record is claimed only among these."""
-    step = findings.offence.comparability
-    if not isinstance(step, RecordingStep):
-        return figures
-    return [f for f in figures if f.period.first_index >= step.quarter]
 
 
 def record_answer(figures: list[YearFigure]) -> str:

@@ -15,7 +15,13 @@ from bot.render.answer import Figure, sample_warning
 from bot.render.blocks import MAX_FIELDS, context, figure_field, section
 from bot.render.figures import answer_figures
 from bot.render.notes import OUTCOMES_CAVEAT, RECORDING_CAVEAT, comparability_text, counted_text
-from bot.render.phrases import offence_phrase, record_phrase, recorded_by, understood
+from bot.render.phrases import (
+    comparable,
+    offence_phrase,
+    record_phrase,
+    recorded_by,
+    understood,
+)
 from bot.render.refusals import refusal_text
 from bot.render.releases import source_line
 from bot.render.sentence import count_sentence, national_sentence, outcome_change, trend_sentence
@@ -61,7 +67,8 @@ def headline(trend: Findings) -> str:
         if found.place.kind == "force"
         else f"police in {found.place.label}"
     )
-    figures = found.offences
+    # No record or rise across a step in how the offence is recorded: the latest year alone.
+    figures = comparable(trend, found.offences) or found.offences[:1]
     record = record_phrase(figures)
     span = "ten-year" if len(figures) == 10 else f"{num.words(len(figures))}-year"
     now, before = figures[0].value, figures[1].value if len(figures) > 1 else None
