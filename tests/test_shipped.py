@@ -317,10 +317,12 @@ def test_a_step_in_how_an_offence_is_recorded_is_said_and_no_record_claimed_acro
     like; a span without the step is answered as before."""
     across = reply(shipped, "is robbery of business property in Kent a record")
     step = next(n for n in across.notes if "stayed there" in n)
-    assert "from 3,740 in a quarter to 6,821 in the quarter to June 2025" in step
+    assert "from 3,740 in the quarter to March 2025 to 6,821 in the quarter to June 2025" in step
     assert "up 82.4 per cent" in step
     assert across.text.startswith("The data holds too few comparable years")
     assert "comparable figures" not in across.text and "times as high" not in across.text
+    # No percentage change across the step: "up 756.5 per cent" was a false headline.
+    assert "up from 69 the year before" in across.text and "per cent" not in across.text
 
     before = reply(shipped, "robbery of business property in Kent year to December 2023")
     assert not any("stayed there" in n for n in before.notes)
@@ -328,6 +330,11 @@ def test_a_step_in_how_an_offence_is_recorded_is_said_and_no_record_claimed_acro
 
     burglary = reply(shipped, "burglary in Kent over ten years")  # no step: as before
     assert not any("stayed there" in n for n in burglary.notes)
+    assert "per cent" in burglary.text
+    # Violent disorder fell from 356 to 229 in one quarter (a noisy, falling series): too
+    # little to say its recording changed.
+    disorder = reply(shipped, "violent disorder in England and Wales over ten years")
+    assert not any("stayed there" in n for n in disorder.notes)
     # A jump in the latest quarter has not yet stayed anywhere: no note.
     forgery = reply(shipped, "other forgery in England and Wales over ten years")
     assert forgery.is_answer and not any("stayed there" in n for n in forgery.notes)
@@ -341,3 +348,18 @@ def test_a_step_in_how_an_offence_is_recorded_is_said_and_no_record_claimed_acro
         "December 2025"
     )
     assert any("stayed there" in n for n in story.notes)
+
+
+@pytest.mark.parametrize(
+    "question, ranked_by",
+    [
+        ("which force had the biggest rise in robbery", "rank (biggest rise in offences)"),
+        ("which force had the biggest fall in burglary", "rank (biggest fall in offences)"),
+        ("most knife crime per head", "rank (highest rate per 1,000 residents)"),
+        ("which force recorded the most shoplifting", "rank (highest number of offences)"),
+    ],
+)
+def test_a_ranking_says_what_it_ranks_by(shipped, question, ranked_by):
+    understood = reply(shipped, question).understood
+    assert understood.startswith(f"I read this as: {ranked_by} · ")
+    assert understood.count("per 1,000 residents") <= 1

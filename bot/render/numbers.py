@@ -89,12 +89,19 @@ def movement(now: int, before: int, style: PercentStyle = WORDS) -> str:
     return f"{'up' if now > before else 'down'} {per_cent(value, style)}"
 
 
-def change(now: int, before: int, when: Earlier = YEAR_BEFORE, style: PercentStyle = WORDS) -> str:
+def change(
+    now: int,
+    before: int,
+    when: Earlier = YEAR_BEFORE,
+    style: PercentStyle = WORDS,
+    percentage: bool = True,
+) -> str:
     """'up 22.0 per cent from 7,892 the year before'; 'up from 12 the year before' on small
-    counts. ``when`` names the earlier period: 'in the year to March 2016' for two periods."""
+    counts, or where a percentage would mislead (``percentage`` False). ``when`` names the
+    earlier period: 'in the year to March 2016' for two periods."""
     if now == before:
         return f"the same as {when.name} ({count(before)})"
-    moved = movement(now, before, style)
+    moved = movement(now, before, style) if percentage else ""
     if not moved:
         moved = "up" if now > before else "down"
     return f"{moved} from {count(before)} {when}"

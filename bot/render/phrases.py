@@ -15,6 +15,7 @@ from bot.core.plan import (
     PeriodSpec,
     Place,
     QueryPlan,
+    RankOrder,
 )
 from bot.core.reference import ForceKind, force_by_name
 from bot.query.findings import Findings, YearFigure
@@ -108,11 +109,20 @@ def understood(
         " and ".join(p.label for p in plan.places) or "all forces",
     ]
     if plan.measure is Measure.RANK and not measure:
-        parts[0] = f"rank ({plan.rank_order}" + (
-            f" {plan.outcome.name})" if plan.outcome else " number of offences)"
-        )
-    if plan.per_head:
-        parts.insert(1, "per 1,000 residents")
+        if plan.by_change and not plan.outcome:
+            biggest = "rise" if plan.rank_order is RankOrder.HIGHEST else "fall"
+            parts[0] = f"rank (biggest {biggest} in offences)"
+        else:
+            ranked_by = (
+                plan.outcome.name
+                if plan.outcome
+                else "rate per 1,000 residents"
+                if plan.per_head
+                else "number of offences"
+            )
+            parts[0] = f"rank ({plan.rank_order} {ranked_by})"
+    if plan.per_head and not (plan.measure is Measure.RANK and not measure):
+        parts.insert(1, "per 1,000 residents")  # a ranking's label says it already
     parts.append(period.label(article=False) if period else period_asked(plan.period))
     text = "I read this as: " + " · ".join(parts)
     return text + (" (" + "; ".join(notes) + ")" if notes else "")
@@ -125,6 +135,13 @@ def comparable(findings: Findings, figures: list[YearFigure]) -> list[YearFigure
     if not isinstance(step, RecordingStep):
         return figures
     return [f for f in figures if f.period.first_index >= step.quarter]
+
+
+def across_step(findings: Findings, earlier: YearFigure) -> bool:
+    """Whether a step in how the offence is recorded lies between ``earlier`` and the latest
+    figure: a percentage change across it would be a headline the figures cannot bear."""
+    step = findings.offence.comparability
+    return isinstance(step, RecordingStep) and earlier.period.first_index < step.quarter
 
 
 def record_phrase(figures: list[YearFigure]) -> str:

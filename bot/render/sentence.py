@@ -19,6 +19,7 @@ from bot.render.notes import (
     reading_notes,
 )
 from bot.render.phrases import (
+    across_step,
     comparable,
     earlier_phrase,
     offence_phrase,
@@ -56,7 +57,8 @@ def count_sentence(findings: Findings, found: PlaceFindings, style: PercentStyle
     clauses = []
     if found.previous is not None:
         when = earlier_phrase(findings)
-        clauses.append(num.change(current.value, found.previous.value, when, style))
+        percentage = not across_step(findings, found.previous)
+        clauses.append(num.change(current.value, found.previous.value, when, style, percentage))
     record = record_phrase(comparable(findings, found.offences))
     if record:
         clauses.append(record)
@@ -113,7 +115,9 @@ def national_sentence(findings: Findings, style: PercentStyle = WORDS) -> str:
     text = f"Across England and Wales, police recorded {counted} in the same period"
     if national.previous is not None:
         when = earlier_phrase(findings)
-        text += ", " + num.change(national.current.value, national.previous.value, when, style)
+        percentage = not across_step(findings, national.previous)
+        now, before = national.current.value, national.previous.value
+        text += ", " + num.change(now, before, when, style, percentage)
     return text + "."
 
 

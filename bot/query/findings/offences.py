@@ -83,6 +83,10 @@ def recording_step(
     return step
 
 
+# A note says an offence's recording changed only for a jump of three-quarters (or a drop to
+# four-sevenths) that stays; the digest's own rule (1.5) also catches a noisy series falling.
+NOTE_STEP = 1.75
+
 _steps: weakref.WeakKeyDictionary[Database, dict[tuple[object, ...], RecordingStep | None]] = (
     weakref.WeakKeyDictionary()
 )  # weak: a version replaced by a newer one is freed with its steps
@@ -98,7 +102,10 @@ def _step_in(db: Database, codes: tuple[str, ...], first: int, last: int) -> Rec
     step = step_at(quarters, recent=last - first)
     if step is None or step == last:  # a jump in the last quarter has not yet stayed
         return None
-    return RecordingStep(step, counts.get(step - 1, 0), counts.get(step, 0))
+    before, after = counts.get(step - 1, 0), counts.get(step, 0)
+    if max(before, after) < NOTE_STEP * min(before, after):
+        return None  # enough to keep a lead out of the digest, not to say so in an answer
+    return RecordingStep(step, before, after)
 
 
 def is_fraud(db: Database, offence: ResolvedOffence) -> bool:
