@@ -340,6 +340,13 @@ def test_a_step_in_how_an_offence_is_recorded_is_said_and_no_record_claimed_acro
     assert forgery.is_answer and not any("stayed there" in n for n in forgery.notes)
     # Negative published quarters (bail offences has some) answer as any other.
     assert reply(shipped, "bail offences in England and Wales over ten years").is_answer
+    # Robbery holds robbery of business property: the part that stepped is named, and
+    # robbery as a whole claims no record and no percentage across it.
+    robbery = reply(shipped, "is robbery in Kent a record")
+    [part] = [n for n in robbery.notes if "stayed there" in n]
+    assert part.startswith("Robbery of business property, counted here, went across England")
+    assert robbery.text.startswith("The data holds too few comparable years")
+    assert "up from 1,033 the year before" in robbery.text
     # A story draft's headline claims no high, and no rise, across the step.
     story = ask_story("robbery of business property Kent", shipped, TODAY)
     assert isinstance(story, Story)

@@ -102,13 +102,15 @@ def classification_text(change: ClassificationChange) -> str:
 
 def step_text(step: RecordingStep) -> str:
     moved = movement(step.after, step.before, house_style())
-    return (
-        f"Across England and Wales this offence went from {count(step.before)} in "
-        f"{Quarter.from_index(step.quarter - 1).label()} to {count(step.after)} in "
-        f"{Quarter.from_index(step.quarter).label()} ({moved}) and stayed there: more likely "
-        "a change in how it is recorded than in how often it happens, so years before and "
-        "after it are not directly comparable."
+    went = (
+        f"from {count(step.before)} in {Quarter.from_index(step.quarter - 1).label()} to "
+        f"{count(step.after)} in {Quarter.from_index(step.quarter).label()} ({moved}) and "
+        "stayed there: more likely a change in how it is recorded than in how often it "
+        "happens, so years before and after it are not directly comparable."
     )
+    if step.part:  # one offence of those counted
+        return f"{step.part}, counted here, went across England and Wales {went}"
+    return f"Across England and Wales this offence went {went}"
 
 
 def comparability_text(comparability: Comparability | None) -> str:

@@ -83,6 +83,7 @@ class RecordingStep:
     quarter: int  # quarter index of the first quarter at the new level
     before: int  # England and Wales's offences the quarter before
     after: int  # and in that quarter
+    part: str = ""  # the offence counted here that stepped, when not the whole selection
 
 
 Comparability = ClassificationChange | Note | RecordingStep
