@@ -370,3 +370,17 @@ def test_a_ranking_says_what_it_ranks_by(shipped, question, ranked_by):
     understood = reply(shipped, question).understood
     assert understood.startswith(f"I read this as: {ranked_by} · ")
     assert understood.count("per 1,000 residents") <= 1
+
+
+def test_an_offence_whose_codes_were_replaced_gets_no_figure_of_zero(shipped):
+    """Non-domestic burglary's codes have held no offences since March 2017 (the Home Office
+    counts burglary business and community now), though they are still published, as zeros:
+    'recorded 0 … the same as the year before' would be a false story."""
+    latest = reply(shipped, "non-domestic burglary England and Wales ten year trend")
+    assert not latest.is_answer
+    assert "since the quarter to March 2017" in latest.text and "recorded 0" not in latest.text
+    assert any("March 2017" in s for s in latest.suggestions)
+    then = reply(shipped, "non-domestic burglary in Kent 2015/16")  # while it was recorded
+    assert then.is_answer and "6,516" in then.text
+    rare = reply(shipped, "intentional destruction of a viable unborn child in Kent")
+    assert rare.is_answer  # a rare offence's zero is a count: it was recorded recently

@@ -37,6 +37,7 @@ class Reason(StrEnum):
     LOCAL_YEAR_ONLY = "local totals for one year only"  # first
     NO_LOCAL_TOTAL = "no local total"  # place
     LOCAL_UNDERSTATED = "local figures understated"  # place, force, period
+    NO_LONGER_RECORDED = "no longer recorded"  # label, last (its last quarter), period
 
 
 @dataclass(frozen=True)

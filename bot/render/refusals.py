@@ -112,6 +112,12 @@ def _local_understated(refusal: Refusal) -> str:
 
 _WORDS: dict[Reason, Callable[[Refusal], str]] = {
     Reason.NO_SUCH_OFFENCE: lambda r: f"The data has no offence called {r.label!r}.",
+    Reason.NO_LONGER_RECORDED: lambda r: (
+        f"No force in England and Wales has recorded {r.label} under its offence codes since "
+        f"{Quarter.from_index(r.last or 0).label()} (most likely they were replaced by "
+        f"others), so there are no figures for {_label(r.period)}: the data's zeros since "
+        "then are not a count."
+    ),
     Reason.FRAUD_RECORDED_CENTRALLY: lambda r: (
         "Fraud has been recorded centrally by Action Fraud (with CIFAS and UK Finance), not by "
         f"local police forces, so there are no {r.place.label if r.place else ''} figures for "

@@ -18,7 +18,12 @@ from bot.query.findings.model import (
     PlaceFindings,
     ResolvedOffence,
 )
-from bot.query.findings.offences import classification_change, recording_step, resolve_offence
+from bot.query.findings.offences import (
+    check_still_recorded,
+    classification_change,
+    recording_step,
+    resolve_offence,
+)
 from bot.query.findings.outcomes import (
     annual_note,
     annual_types,
@@ -57,6 +62,7 @@ def _find(db: Database, plan: QueryPlan) -> Findings:
     versus = _versus(db, plan, period, by_group) if plan.versus else None
     if versus is not None:
         years = (period.last_index - versus.last_index) // 4 + 1
+    check_still_recorded(db, offence, period)
     annual = use_annual(db, plan, offence, period)
     if annual:
         offence = ResolvedOffence(offence.selection, offence.codes, Counted(Basis.ANNUAL_TOTALS))

@@ -6,7 +6,8 @@ import threading
 import weakref
 from dataclasses import replace
 
-from bot.core.plan import OffenceLevel, OffenceSelection
+from bot.core.periods import Period, Quarter
+from bot.core.plan import OffenceLevel, OffenceSelection, PeriodKind, PeriodSpec
 from bot.query.database import Database
 from bot.query.errors import Reason, Refusal, Unanswerable
 from bot.query.findings.model import (
@@ -84,6 +85,8 @@ def recording_step(
     return step
 
 
+RETIRED_AFTER = 8  # quarters without a single offence in England and Wales
+
 # A note says an offence's recording changed only for a jump of three-quarters (or a drop to
 # four-sevenths) that stays; the digest's own rule (1.5) also catches a noisy series falling.
 NOTE_STEP = 1.75
@@ -129,6 +132,23 @@ def _series_step(counts: dict[int, int], first: int, last: int) -> RecordingStep
 def _offence_name(db: Database, code: str) -> str:
     rows = db.reference("offence_codes", level="offence", keys=[code])
     return str(rows[0]["offence"]) if rows else code
+
+
+def check_still_recorded(db: Database, offence: ResolvedOffence, period: Period) -> None:
+    """Refuse a period two years or more after any force last recorded one of the codes
+    counted: codes replaced by others (non-domestic burglary in 2017) go on being published
+    as zeros, which are no figure to print. The year to that last quarter is offered."""
+    if offence.selection.level is OffenceLevel.ALL:
+        return
+    rows = db.reference("code_coverage", codes=list(offence.codes))
+    last = max((int(r["last_quarter"]) for r in rows), default=None)
+    if last is None or last > period.first_index - RETIRED_AFTER:
+        return
+    ended = Quarter.from_index(last)
+    raise Unanswerable(
+        Refusal(Reason.NO_LONGER_RECORDED, label=offence.selection.label, last=last, period=period),
+        periods=(PeriodSpec(PeriodKind.YEAR_TO, ended.end_year, ended.end_month),),
+    )
 
 
 def is_fraud(db: Database, offence: ResolvedOffence) -> bool:
