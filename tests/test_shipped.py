@@ -384,3 +384,14 @@ def test_an_offence_whose_codes_were_replaced_gets_no_figure_of_zero(shipped):
     assert then.is_answer and "6,516" in then.text
     rare = reply(shipped, "intentional destruction of a viable unborn child in Kent")
     assert rare.is_answer  # a rare offence's zero is a count: it was recorded recently
+
+
+def test_no_record_is_claimed_across_a_change_in_the_codes_counted(shipped):
+    """Burglary: 10 of its 26 codes begin in June 2023, and the note says earlier years are
+    not directly comparable; the sentence must not then call the latest a ten-year low."""
+    answer = reply(shipped, "burglary Thames Valley")
+    assert any("10 in the quarter to June 2023" in n for n in answer.notes)
+    assert "ten years of comparable figures" not in answer.text
+    assert "down 11.5 per cent from 7,133 the year before" in answer.text  # within the codes
+    knife = reply(shipped, "is knife crime in Kent at a record high?")  # no change: a record
+    assert knife.text.startswith("Yes: the latest figure is the highest in the ten years")

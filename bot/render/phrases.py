@@ -19,7 +19,7 @@ from bot.core.plan import (
 )
 from bot.core.reference import ForceKind, force_by_name
 from bot.query.findings import Findings, YearFigure
-from bot.query.findings.model import RecordingStep
+from bot.query.findings.model import ClassificationChange, RecordingStep
 from bot.render import numbers as num
 from bot.render.style import WORDS, named
 from bot.settings import PercentStyle
@@ -131,10 +131,14 @@ def understood(
 def comparable(findings: Findings, figures: list[YearFigure]) -> list[YearFigure]:
     """The years on the latest's side of a step in how the offence is recorded (all of them
     when there is none): a record, or a change, is claimed only among these."""
-    step = findings.offence.comparability
-    if not isinstance(step, RecordingStep):
+    change = findings.offence.comparability
+    if isinstance(change, RecordingStep):
+        since = change.quarter
+    elif isinstance(change, ClassificationChange):
+        since = max(code.first_quarter for code in change.late)
+    else:
         return figures
-    return [f for f in figures if f.period.first_index >= step.quarter]
+    return [f for f in figures if f.period.first_index >= since]
 
 
 def across_step(findings: Findings, earlier: YearFigure) -> bool:
