@@ -395,3 +395,25 @@ def test_no_record_is_claimed_across_a_change_in_the_codes_counted(shipped):
     assert "down 11.5 per cent from 7,133 the year before" in answer.text  # within the codes
     knife = reply(shipped, "is knife crime in Kent at a record high?")  # no change: a record
     assert knife.text.startswith("Yes: the latest figure is the highest in the ten years")
+
+
+@pytest.mark.parametrize(
+    "question, among, first",
+    [
+        (
+            "which force in the North West has the most burglary",
+            "the North West region",
+            "1. Greater Manchester Police 11,869",
+        ),
+        (
+            "which force in Wales has the highest charge rate 2024/25",
+            "Wales",
+            "1. South Wales Police 12.2 per cent",
+        ),
+    ],
+)
+def test_a_ranking_within_a_region_ranks_its_forces_alone(shipped, question, among, first):
+    """It had ranked all 43 forces, the region dropped without a word."""
+    answer = reply(shipped, question)
+    assert f"among the forces of {among} in" in answer.text and first in answer.text
+    assert "Metropolitan Police" not in answer.text

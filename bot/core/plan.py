@@ -18,6 +18,10 @@ class PlaceKind(StrEnum):
     FRAUD = "fraud"  # Action Fraud and the other bodies that record fraud centrally
 
 
+# A ranking naming one of these ranks the forces in it ("which force in the North West …").
+AREAS_RANKED_WITHIN = (PlaceKind.REGION, PlaceKind.COUNTRY)
+
+
 class OffenceLevel(StrEnum):
     OFFENCE = "offence"  # keys are offence codes
     SUBGROUP = "subgroup"  # keys are subgroup names

@@ -9,6 +9,7 @@ from functools import cache
 from bot.core.places import areas, force_place
 from bot.core.plan import (
     ALL_CRIME,
+    AREAS_RANKED_WITHIN,
     LATEST,
     Measure,
     OffenceLevel,
@@ -143,8 +144,8 @@ def finish(draft: Draft, found: Found, asked: FoundPeriod) -> QueryPlan:
         measure = Measure.TREND
     if measure is Measure.COMPARE and Cue.NATIONAL in found.measures:
         places.append(areas()["England and Wales"])
-    if measure is Measure.RANK:
-        places = [p for p in places if p.kind is PlaceKind.FORCE]
+    if measure is Measure.RANK:  # forces to point out, and regions to rank within
+        places = [p for p in places if p.kind in (PlaceKind.FORCE, *AREAS_RANKED_WITHIN)]
     elif not places:
         places = [_fraud_body(draft.offence) or areas()["England and Wales"]]
     offence = draft.offence or _fraud_of(places) or ALL_CRIME

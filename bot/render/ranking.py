@@ -3,6 +3,7 @@ and the forces left out of it."""
 
 from __future__ import annotations
 
+from bot.core.plan import AREAS_RANKED_WITHIN
 from bot.core.reference import force_by_name
 from bot.datastore.manifest import ReleaseEntry
 from bot.query.findings import Findings, RankRow
@@ -106,13 +107,15 @@ def _top_sentence(
     listing = "; ".join(
         f"{i + 1}. {_name(r.force)} {ranked_value(findings, r, style)}" for i, r in enumerate(top)
     )
+    regions = [p.label for p in plan.places if p.kind in AREAS_RANKED_WITHIN]
+    among = f" among the forces of {' and '.join(regions)}" if regions else ""
     if plan.by_change:
         moves = "rises" if plan.rank_order == "highest" else "falls"
         return (
-            f"The biggest {moves} in {offence_phrase(findings)} in {findings.period.label()}, "
-            f"on {earlier_phrase(findings).name}: {listing}."
+            f"The biggest {moves} in {offence_phrase(findings)}{among} in "
+            f"{findings.period.label()}, on {earlier_phrase(findings).name}: {listing}."
         )
-    return f"The {plan.rank_order} {what} in {findings.period.label()}: {listing}."
+    return f"The {plan.rank_order} {what}{among} in {findings.period.label()}: {listing}."
 
 
 def _left_out(findings: Findings) -> list[str]:

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from bot.core.periods import Period
 from bot.core.places import territorial_forces
-from bot.core.plan import QueryPlan, RankOrder
+from bot.core.plan import AREAS_RANKED_WITHIN, PlaceKind, QueryPlan, RankOrder
 from bot.query.database import Database
 from bot.query.errors import Reason, Refusal, Unanswerable
 from bot.query.findings.model import SMALL_COUNT, Findings, RankRow, ResolvedOffence
@@ -89,7 +89,8 @@ def _ordered(
 def ranking_findings(
     db: Database, plan: QueryPlan, offence: ResolvedOffence, period: Period, annual: bool
 ) -> Findings:
-    forces = [f.force for f in territorial_forces()]
+    within = {f for p in plan.places if p.kind in AREAS_RANKED_WITHIN for f in p.forces}
+    forces = [f.force for f in territorial_forces() if not within or f.force in within]
     types = list(plan.outcome.types if plan.outcome else ())
     years = 2 if plan.by_change and plan.outcome is None else 1
     found_rows = _force_rows(db, forces, offence, types, period, annual, years)
@@ -111,7 +112,11 @@ def ranking_findings(
     ranking, unranked, set_aside = _ordered(db, plan, period, complete, before)
     if not ranking:
         raise Unanswerable(Refusal(Reason.NO_FORCE_COMPLETE, period=period))
-    places = [place_findings(db, plan, p, offence, period, 2, annual) for p in plan.places]
+    places = [
+        place_findings(db, plan, p, offence, period, 2, annual)
+        for p in plan.places
+        if p.kind is PlaceKind.FORCE
+    ]
     releases = {name for r in rows for name in (r["releases"] or "").split("; ") if name}
     findings = Findings(
         plan,
