@@ -129,8 +129,9 @@ def understood(
 
 
 def comparable(findings: Findings, figures: list[YearFigure]) -> list[YearFigure]:
-    """The years on the latest's side of a step in how the offence is recorded (all of them
-    when there is none): a record, or a change, is claimed only among these."""
+    """The years on the latest's side of a step in how the offence is recorded, or of the
+    last offence codes to begin (all of them when there is neither): a record, or a long
+    change, is claimed only among these."""
     change = findings.offence.comparability
     if isinstance(change, RecordingStep):
         since = change.quarter
