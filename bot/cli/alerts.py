@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from bot.cli.common import EXIT_ERROR, EXIT_OK, data_dir, error
+from bot.cli.common import EXIT_ERROR, EXIT_OK, data_dir, error, outcome_line
 
 
 def register(commands: Any) -> None:  # argparse's subparsers action
@@ -35,9 +35,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     if not deliveries:
         print("No figure given in Slack has been revised since it was given.")
-    for delivery in deliveries:
-        detail = f" ({delivery.detail})" if delivery.detail else ""
-        ts = f" ts {delivery.ts}" if delivery.ts else ""
-        print(f"{delivery.channel} thread {delivery.thread_ts}: {delivery.outcome}{ts}{detail}")
+    for d in deliveries:
+        print(outcome_line(f"{d.channel} thread {d.thread_ts}", d.outcome, d.ts, d.detail))
     failed = any(d.outcome is AlertOutcome.FAILED for d in deliveries)
     return EXIT_ERROR if failed else EXIT_OK

@@ -69,3 +69,8 @@ def house_style() -> bool:
         error(problem)
         return False
     return True
+
+
+def outcome_line(where: str, outcome: object, ts: str | None, detail: str) -> str:
+    """One post a command made: 'C1: posted ts 200.1 (why)'."""
+    return f"{where}: {outcome}" + (f" ts {ts}" if ts else "") + (f" ({detail})" if detail else "")

@@ -7,7 +7,7 @@ import argparse
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from bot.cli.common import EXIT_ERROR, EXIT_OK, data_dir, error
+from bot.cli.common import EXIT_ERROR, EXIT_OK, data_dir, error, outcome_line
 from bot.settings import Settings
 
 if TYPE_CHECKING:
@@ -103,8 +103,6 @@ def report(deliveries: list[Delivery], channel: str | None) -> int:
     if not deliveries:
         print("No digest is due" + (f" for {channel}" if channel else "") + ".")
     for delivery in deliveries:
-        detail = f" ({delivery.detail})" if delivery.detail else ""
-        ts = f" ts {delivery.ts}" if delivery.ts else ""
-        print(f"{delivery.channel}: {delivery.outcome}{ts}{detail}")
+        print(outcome_line(delivery.channel, delivery.outcome, delivery.ts, delivery.detail))
     failed = any(delivery.outcome is Outcome.FAILED for delivery in deliveries)
     return EXIT_ERROR if failed else EXIT_OK
