@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from sqlalchemy import insert, select, update
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from bot.state.schema import revision_alerts, told
-from bot.state.store import State, as_utc, utc_now
+from bot.state.store import State, StateStore, as_utc, utc_now
 from bot.state.told import ToldFigure
 
 STALE_AFTER = dt.timedelta(minutes=10)  # an alert takes a second to post
@@ -49,7 +49,7 @@ class LostAlert(Exception):
     """Another run took the claim over: this one must not post."""
 
 
-class AlertClaims:
+class AlertClaims(StateStore):
     def __init__(
         self,
         state: State,
@@ -59,11 +59,6 @@ class AlertClaims:
         self.state = state
         self.clock = clock
         self.stale_after = stale_after
-
-    @property
-    def engine(self) -> Engine:
-        self.state.ensure_schema()
-        return self.state.engine
 
     @staticmethod
     def _key(channel: str, thread_ts: str, release: str) -> tuple:

@@ -270,3 +270,15 @@ class State:
                 )
 
         self._use(save, None)
+
+
+class StateStore:
+    """A store over the state database whose every use first brings the schema up to date
+    (once per State): it may be made while the database is down and used once it is back."""
+
+    state: State
+
+    @property
+    def engine(self) -> Engine:
+        self.state.ensure_schema()
+        return self.state.engine

@@ -16,11 +16,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import delete, insert, select, update
-from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
 from bot.state.schema import leads_shown, told
-from bot.state.store import State, utc_now
+from bot.state.store import State, StateStore, utc_now
 
 UNCHECKED = ""  # a new row: checked against the data by the next alerts run
 # How long a told figure is watched for revisions: a year and a month covers the next
@@ -92,15 +91,10 @@ def told_values(figure: ToldFigure) -> dict[str, Any]:
     }
 
 
-class Told:
+class Told(StateStore):
     def __init__(self, state: State, clock: Callable[[], dt.datetime] = utc_now) -> None:
         self.state = state
         self.clock = clock
-
-    @property
-    def engine(self) -> Engine:
-        self.state.ensure_schema()
-        return self.state.engine
 
     def record(self, channel: str, thread_ts: str, figures: Sequence[ToldFigure]) -> None:
         """Log what a post told a thread (the newest telling of a figure wins). Never raises
