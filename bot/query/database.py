@@ -10,8 +10,9 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import duckdb
 
@@ -20,6 +21,8 @@ from bot.datastore.manifest import read_manifest
 from bot.datastore.versions import DataMissing, DataUnreadable
 from bot.query.named import named_queries
 from bot.query.tables import EMPTY_TABLES, load_tables
+
+T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 
@@ -101,7 +104,7 @@ class Database:
         self.trace: list[tuple[str, dict[str, object]]] | None = (
             None  # set to a list to record queries
         )
-        self._memo: dict[tuple[object, ...], list[Row]] = {}
+        self._memo: dict[tuple[object, ...], object] = {}
         self._memo_lock = threading.Lock()
         self.has_revisions = bool(self.query("revision_count")[0]["revisions"])
 
@@ -180,12 +183,17 @@ class Database:
             name,
             *sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in parameters.items()),
         )
+        return self.remembered(key, lambda: self.query(name, **parameters))
+
+    def remembered(self, key: tuple[object, ...], work: Callable[[], T]) -> T:
+        """``work()``, done once per loaded version (two threads at once may both do it):
+        what this data says, or what is made of it, cannot change."""
         with self._memo_lock:
-            found = self._memo.get(key)
-        if found is None:
-            found = self.query(name, **parameters)
-            with self._memo_lock:
-                self._memo[key] = found
+            if key in self._memo:
+                return cast(T, self._memo[key])
+        found = work()
+        with self._memo_lock:
+            self._memo[key] = found
         return found
 
     def table(self, sql_table: str) -> list[Row]:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-import weakref
 from dataclasses import replace
 
 from bot.core.periods import Period, Quarter
@@ -74,15 +72,10 @@ def recording_step(
     change moves it so. Worked out once per loaded data, offence and span."""
     if len(series) < 2 or offence.selection.level is OffenceLevel.ALL:
         return None
-    span = (offence.codes, series[-1].period.first_index, series[0].period.last_index)
-    with _steps_lock:
-        found = _steps.setdefault(db, {})
-        if span in found:
-            return found[span]
-    step = _step_in(db, *span)
-    with _steps_lock:
-        found[span] = step
-    return step
+    codes, first, last = offence.codes, series[-1].period.first_index, series[0].period.last_index
+    return db.remembered(
+        ("recording step", codes, first, last), lambda: _step_in(db, codes, first, last)
+    )
 
 
 RETIRED_AFTER = 8  # quarters without a single offence in England and Wales
@@ -93,11 +86,6 @@ NOTE_STEP = 1.75
 # A part of the selection that steps is named when its jump is a tenth of the selection's
 # count in that quarter: robbery of business property's 3,081 in robbery's 21,000 or so.
 MATERIAL = 0.10
-
-_steps: weakref.WeakKeyDictionary[Database, dict[tuple[object, ...], RecordingStep | None]] = (
-    weakref.WeakKeyDictionary()
-)  # weak: a version replaced by a newer one is freed with its steps
-_steps_lock = threading.Lock()
 
 
 def _step_in(db: Database, codes: tuple[str, ...], first: int, last: int) -> RecordingStep | None:
